@@ -1,0 +1,25 @@
+/**
+ * The seams every feature receives. Built once in main.ts (production) or by a test helper;
+ * there is no container: a test that needs another clock or outbound client passes its own.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Db, DatabaseKind } from './db/database.ts';
+import type { Clock } from './lib/clock.ts';
+import type { Metrics } from './lib/metrics.ts';
+import type { OutboundHttp } from './lib/outbound/index.ts';
+import type { SecretBox } from './lib/secret-box.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  databaseKind: DatabaseKind;
+  secrets: SecretBox;
+  /** HMAC key for things Parley signs for itself (confirmation tokens); derived from the secret key. */
+  signingKey: Buffer;
+  outbound: OutboundHttp;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  version: string;
+}

@@ -1,0 +1,90 @@
+CREATE TABLE "agents" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"nickname" text NOT NULL,
+	"name" text NOT NULL,
+	"permissions" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "api_tokens" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"agent_id" text,
+	"token_hash" text NOT NULL,
+	"token_prefix" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "crm_endpoints" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"type" text NOT NULL,
+	"url" text NOT NULL,
+	"method" text NOT NULL,
+	"credentials" text,
+	"timeout_ms" integer DEFAULT 60000 NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"consecutive_errors" integer DEFAULT 0 NOT NULL,
+	"last_error" text,
+	"last_error_at" timestamp with time zone,
+	"last_success_at" timestamp with time zone,
+	"disabled_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "custom_functions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"name" text NOT NULL,
+	"description" text DEFAULT '' NOT NULL,
+	"parameters" jsonb NOT NULL,
+	"url" text NOT NULL,
+	"method" text NOT NULL,
+	"format" text DEFAULT 'json' NOT NULL,
+	"credentials" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "server_meta" (
+	"key" text PRIMARY KEY NOT NULL,
+	"value" text NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "shops" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"country" text DEFAULT 'ES' NOT NULL,
+	"timezone" text DEFAULT 'Europe/Madrid' NOT NULL,
+	"locale" text DEFAULT 'es-ES' NOT NULL,
+	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"request_signing_secret" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_configs" (
+	"shop_id" text PRIMARY KEY NOT NULL,
+	"enabled" boolean DEFAULT false NOT NULL,
+	"url" text,
+	"events" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"secret" text,
+	"timeout_ms" integer DEFAULT 180000 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "agents" ADD CONSTRAINT "agents_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "crm_endpoints" ADD CONSTRAINT "crm_endpoints_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "custom_functions" ADD CONSTRAINT "custom_functions_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_configs" ADD CONSTRAINT "webhook_configs_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "agents_shop_nickname" ON "agents" USING btree ("shop_id","nickname");--> statement-breakpoint
+CREATE UNIQUE INDEX "api_tokens_hash" ON "api_tokens" USING btree ("token_hash");--> statement-breakpoint
+CREATE INDEX "api_tokens_shop" ON "api_tokens" USING btree ("shop_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "crm_endpoints_shop_type" ON "crm_endpoints" USING btree ("shop_id","type");--> statement-breakpoint
+CREATE UNIQUE INDEX "custom_functions_shop_name" ON "custom_functions" USING btree ("shop_id","name");

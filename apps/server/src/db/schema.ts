@@ -1,0 +1,128 @@
+/**
+ * The one drizzle schema. SQL migrations under ./migrations are generated from it
+ * (`npm run db:generate -w apps/server`) and applied at start. Keep it PostgreSQL 15
+ * compatible: PGlite is PostgreSQL 18, production servers may be older.
+ */
+
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** Server-wide facts such as the admin token hash and whether the first start has happened. */
+export const serverMeta = pgTable('server_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: updatedAt(),
+});
+
+export interface ShopSettings {
+  /** When true, confirmed writes over MCP must also pass the preview's confirmation_token. */
+  requireConfirmationToken?: boolean;
+}
+
+export const shops = pgTable('shops', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  country: text('country').notNull().default('ES'),
+  timezone: text('timezone').notNull().default('Europe/Madrid'),
+  locale: text('locale').notNull().default('es-ES'),
+  settings: jsonb('settings').$type<ShopSettings>().notNull().default({}),
+  /** Encrypted: the HMAC key that signs every CRM request (SPEC §4). */
+  requestSigningSecret: text('request_signing_secret').notNull(),
+  createdAt: createdAt(),
+});
+
+export const agents = pgTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    nickname: text('nickname').notNull(),
+    name: text('name').notNull(),
+    permissions: jsonb('permissions').$type<string[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('agents_shop_nickname').on(t.shopId, t.nickname)],
+);
+
+/** Shop and agent tokens, stored only as SHA-256 hashes (the tokens are 256-bit random). */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['shop', 'agent'] }).notNull(),
+    agentId: text('agent_id').references(() => agents.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    /** The first characters of the token, so an operator can tell tokens apart without the secret. */
+    tokenPrefix: text('token_prefix').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash), index('api_tokens_shop').on(t.shopId)],
+);
+
+export const webhookConfigs = pgTable('webhook_configs', {
+  shopId: text('shop_id')
+    .primaryKey()
+    .references(() => shops.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(false),
+  url: text('url'),
+  events: jsonb('events').$type<string[]>().notNull().default([]),
+  /** Encrypted. */
+  secret: text('secret'),
+  timeoutMs: integer('timeout_ms').notNull().default(180_000),
+  updatedAt: updatedAt(),
+});
+
+export const crmEndpoints = pgTable(
+  'crm_endpoints',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    url: text('url').notNull(),
+    method: text('method', { enum: ['GET', 'POST'] }).notNull(),
+    /** Encrypted JSON of {token, headers, auth}: everything that may carry a credential. */
+    credentials: text('credentials'),
+    timeoutMs: integer('timeout_ms').notNull().default(60_000),
+    enabled: boolean('enabled').notNull().default(true),
+    consecutiveErrors: integer('consecutive_errors').notNull().default(0),
+    lastError: text('last_error'),
+    lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('crm_endpoints_shop_type').on(t.shopId, t.type)],
+);
+
+export const customFunctions = pgTable(
+  'custom_functions',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    parameters: jsonb('parameters').$type<Record<string, unknown>>().notNull(),
+    url: text('url').notNull(),
+    method: text('method', { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }).notNull(),
+    format: text('format', { enum: ['json', 'form'] }).notNull().default('json'),
+    /** Encrypted JSON of {headers, auth}. */
+    credentials: text('credentials'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('custom_functions_shop_name').on(t.shopId, t.name)],
+);
+

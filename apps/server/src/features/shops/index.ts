@@ -1,0 +1,3 @@
+export { authenticateToken, getShop, createShop, presentShop, type Principal } from './service.ts';
+export { bootstrapFirstStart, renderFirstStartBanner, mcpClientSnippet, type FirstStartSecrets } from './bootstrap.ts';
+export { registerShopRoutes } from './routes.ts';

@@ -1,0 +1,37 @@
+/** The Fastify app factory: cross-cutting hooks here, each feature mounts its own routes. */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app-deps.ts';
+import { registerShopRoutes } from '../features/shops/index.ts';
+import { registerMcpRoutes } from '../mcp/index.ts';
+import { registerErrorHandling } from './errors.ts';
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps FastifyInstance at its default generics.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: deps.config.PARLEY_BODY_LIMIT_BYTES,
+    // Behind no proxy by default; an operator adding one sets HOST and terminates TLS there.
+    trustProxy: false,
+  });
+  registerErrorHandling(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/health', async () => ({ status: 'ok', database: deps.databaseKind, version: deps.version }));
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  registerShopRoutes(app, deps);
+  await registerMcpRoutes(app, deps);
+  await app.ready();
+  return app;
+}

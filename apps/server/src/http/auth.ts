@@ -1,0 +1,41 @@
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { authenticateToken, type Principal } from '../features/shops/index.ts';
+import { AppError, unauthorized } from '../lib/errors.ts';
+import { parseInput } from '../lib/validation.ts';
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+const whoMayCall: Record<Principal['kind'], string> = {
+  admin: 'the admin token',
+  shop: 'a shop token',
+  agent: 'an agent token',
+};
+
+/** Authenticates the request and checks the caller is one of `kinds`; 401 or 403 otherwise. */
+export async function requirePrincipal<K extends Principal['kind']>(
+  request: FastifyRequest,
+  deps: AppDeps,
+  kinds: readonly K[],
+): Promise<Extract<Principal, { kind: K }>> {
+  const token = bearerToken(request);
+  const principal = token === undefined ? null : await authenticateToken(deps, token);
+  if (principal === null) throw unauthorized();
+  if (!(kinds as readonly string[]).includes(principal.kind)) {
+    throw new AppError(
+      'FORBIDDEN',
+      `This endpoint needs ${kinds.map((k) => whoMayCall[k]).join(' or ')}; you sent ${whoMayCall[principal.kind]}.`,
+      403,
+    );
+  }
+  return principal as Extract<Principal, { kind: K }>;
+}
+
+export const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> =>
+  parseInput(schema, body ?? {}, 'request body');
