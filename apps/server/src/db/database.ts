@@ -28,9 +28,12 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
 /** Advisory lock key so that processes starting together on one PostgreSQL migrate one at a time. */
 const MIGRATION_LOCK_KEY = 7_201_511;
 
-/** `dataDir` undefined means in-memory (tests). */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const client = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+/** `dataDir` undefined means in-memory. */
+export const openPglite = (dataDir: string | undefined): Promise<Database> =>
+  attachPglite(dataDir === undefined ? new PGlite() : new PGlite(dataDir));
+
+/** Migrates and wraps a PGlite the caller created (tests start one from a pre-migrated template). */
+export async function attachPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });

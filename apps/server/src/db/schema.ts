@@ -77,6 +77,8 @@ export const webhookConfigs = pgTable('webhook_configs', {
   /** Encrypted. */
   secret: text('secret'),
   timeoutMs: integer('timeout_ms').notNull().default(180_000),
+  /** Set when the receiver answered 410 Gone; delivery stops until the webhook is configured again. */
+  pausedAt: timestamp('paused_at', { withTimezone: true }),
   updatedAt: updatedAt(),
 });
 

@@ -15,6 +15,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: false,
   });
   registerErrorHandling(app);
+  // Every API speaks JSON; a text body is a client mistake (415), not a string to validate.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -1,4 +1,84 @@
-import type { FastifyInstance } from 'fastify';
+/**
+ * Mounts the MCP endpoint (SPEC §3) in its own Fastify scope: it reads bodies as raw text and
+ * answers every refusal (body too large, bad content length, …) as a JSON-RPC error, whatever
+ * the rest of the app does.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
+import { createMcpEndpoint, sendRpcError } from './endpoint.ts';
+import { jsonRpcError, JsonRpcCode } from './json-rpc.ts';
+import { createRateLimiter } from './rate-limit.ts';
+import { createServerFactory } from './server-factory.ts';
+import type { Tool } from './tool.ts';
+import { createToolCatalog } from './tool-catalog.ts';
+import { mcpTools } from './tools.ts';
+import { createMcpTransport } from './transport.ts';
 
-export async function registerMcpRoutes(_app: FastifyInstance, _deps: AppDeps): Promise<void> {}
+export interface McpRouteOptions {
+  /** The tools to serve; every tool Parley has unless a test mounts its own. */
+  tools?: readonly Tool[];
+}
+
+const PATHS = ['/api/mcp', '/api/mcp/'];
+
+export async function registerMcpRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  options: McpRouteOptions = {},
+): Promise<void> {
+  const catalog = createToolCatalog(options.tools ?? mcpTools);
+  const transport = createMcpTransport(createServerFactory(deps, catalog), (error) =>
+    deps.logger.debug({ err: error }, 'MCP request refused by the SDK'),
+  );
+  const limiter = createRateLimiter({
+    limit: deps.config.PARLEY_MCP_RATE_LIMIT,
+    windowMs: 60_000,
+    clock: deps.clock,
+  });
+  const endpoint = createMcpEndpoint(deps, transport, limiter);
+  app.addHook('onClose', () => transport.close());
+
+  await app.register(async (scope) => {
+    // Raw text for every media type: the endpoint checks the type and parses the JSON itself, so
+    // that a bad body gets a JSON-RPC answer instead of Fastify's.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scope.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        const message = `Payload Too Large: the body is over ${deps.config.PARLEY_BODY_LIMIT_BYTES} bytes (PARLEY_BODY_LIMIT_BYTES).`;
+        return sendRpcError(reply, 413, jsonRpcError(null, JsonRpcCode.INVALID_REQUEST, message));
+      }
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        return sendRpcError(
+          reply,
+          error.statusCode,
+          jsonRpcError(null, JsonRpcCode.INVALID_REQUEST, `Invalid Request: ${error.message}`),
+        );
+      }
+      request.log.error({ err: error }, 'MCP endpoint failed');
+      return sendRpcError(
+        reply,
+        500,
+        jsonRpcError(null, JsonRpcCode.INTERNAL_ERROR, 'Internal error; the details are in the server log.'),
+      );
+    });
+    for (const url of PATHS) {
+      scope.post(url, endpoint.handlePost);
+      // Stateless: there is no session to resume (GET) or end (DELETE).
+      scope.route({
+        method: ['GET', 'DELETE', 'PUT', 'PATCH'],
+        url,
+        handler: (_request, reply) =>
+          sendRpcError(
+            reply.header('allow', 'POST'),
+            405,
+            jsonRpcError(
+              null,
+              JsonRpcCode.INVALID_REQUEST,
+              'Method Not Allowed: this MCP endpoint is stateless; send JSON-RPC messages with POST.',
+            ),
+          ),
+      });
+    }
+  });
+}

@@ -27,6 +27,11 @@ export interface ChangePreview {
   /** Normalized state before and after, secrets redacted; these are what the confirmation token binds. */
   before: unknown;
   after: unknown;
+  /**
+   * State the confirmation token must also bind but the caller must never see, e.g. the stored
+   * sealed secret: replacing a secret changes no visible field, yet the preview is then stale.
+   */
+  hidden?: unknown;
 }
 
 interface ToolBase<Schema extends z.ZodObject> {

@@ -74,6 +74,7 @@ CREATE TABLE "webhook_configs" (
 	"events" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"secret" text,
 	"timeout_ms" integer DEFAULT 180000 NOT NULL,
+	"paused_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

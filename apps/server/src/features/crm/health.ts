@@ -1,0 +1,77 @@
+/**
+ * Endpoint health over MCP (SPEC §3): what `get_crm_health_status` reports and what
+ * `reset_crm_errors` clears. The CRM connector writes the counters; this file only reads and resets.
+ */
+import { and, eq, gt, or } from 'drizzle-orm';
+import type { AppDeps } from '../../app-deps.ts';
+import { crmEndpoints } from '../../db/schema.ts';
+import type { ChangePreview } from '../../mcp/tool.ts';
+import { presentHealth, type CrmEndpointRow } from './present.ts';
+import { configuredTypes, endpointType, selectEndpoints, unconfiguredTypes } from './store.ts';
+
+type Deps = Pick<AppDeps, 'db' | 'clock'>;
+
+const healthStatus = (row: CrmEndpointRow) => {
+  if (!row.enabled) return 'disabled';
+  if (row.consecutiveErrors > 0) return 'failing';
+  return row.lastSuccessAt === null ? 'no calls yet' : 'ok';
+};
+
+/**
+ * Latency percentiles need per-call records, which the CRM connector will keep; until it does
+ * there is nothing to measure, and the shape is already the one it will fill.
+ */
+const noLatencyYet = { p50_ms: null, p95_ms: null, calls: 0, note: 'no calls yet' };
+
+export async function getCrmHealthStatus(deps: Pick<AppDeps, 'db'>, shopId: string) {
+  const rows = await selectEndpoints(deps.db, shopId);
+  return {
+    endpoints: rows.map((row) => ({
+      type: endpointType(row),
+      status: healthStatus(row),
+      ...presentHealth(row),
+      latency: noLatencyYet,
+    })),
+    not_configured: unconfiguredTypes(rows),
+  };
+}
+
+const needsReset = (row: CrmEndpointRow) => !row.enabled || row.consecutiveErrors > 0;
+
+export async function previewCrmErrorReset(
+  deps: Pick<AppDeps, 'db'>,
+  shopId: string,
+): Promise<ChangePreview> {
+  const affected = (await selectEndpoints(deps.db, shopId)).filter(needsReset);
+  const types = configuredTypes(affected);
+  const byType = (present: (row: CrmEndpointRow) => unknown) =>
+    Object.fromEntries(affected.map((row) => [endpointType(row), present(row)]));
+  return {
+    summary:
+      types.length === 0
+        ? 'nothing to reset: no endpoint is disabled or has errors'
+        : `re-enable and zero the error counters of: ${types.join(', ')}`,
+    consequence:
+      types.length === 0
+        ? 'Nothing changes.'
+        : 'Parley calls these endpoints again from the next call on; if they keep failing they are disabled again.',
+    before: byType((row) => ({ enabled: row.enabled, consecutive_errors: row.consecutiveErrors })),
+    after: byType(() => ({ enabled: true, consecutive_errors: 0 })),
+  };
+}
+
+/** Re-enables endpoints disabled after errors and zeroes their counters; the last error stays as history. */
+export async function resetCrmErrors(deps: Deps, shopId: string) {
+  const preview = await previewCrmErrorReset(deps, shopId);
+  const reset = await deps.db
+    .update(crmEndpoints)
+    .set({ enabled: true, consecutiveErrors: 0, disabledAt: null, updatedAt: deps.clock.now() })
+    .where(
+      and(
+        eq(crmEndpoints.shopId, shopId),
+        or(eq(crmEndpoints.enabled, false), gt(crmEndpoints.consecutiveErrors, 0)),
+      ),
+    )
+    .returning({ type: crmEndpoints.type });
+  return { status: 'applied', summary: preview.summary, reset: reset.map((row) => row.type).sort() };
+}

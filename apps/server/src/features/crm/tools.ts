@@ -1,0 +1,118 @@
+/** The MCP tools of the crm feature (SPEC §3): thin adapters over its services. */
+import { z } from 'zod';
+import { crmEndpointTypes, updateCrmEndpointsArguments } from '@parley/contract';
+import { defineTool, type Tool, type ToolAnnotations } from '../../mcp/tool.ts';
+import { parseInput } from '../../lib/validation.ts';
+import { applyCrmEndpointChange, listCrmEndpoints, previewCrmEndpointChange } from './endpoints.ts';
+import { getCrmHealthStatus, previewCrmErrorReset, resetCrmErrors } from './health.ts';
+import {
+  getRequestSigningSecret,
+  previewSigningSecretRotation,
+  rotateRequestSigningSecret,
+  signatureScheme,
+} from './signing-secret.ts';
+
+const readOnly: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+const validTypes = crmEndpointTypes.join(', ');
+
+/**
+ * Loose on purpose: the definition is validated by the service's contract schema whether it comes
+ * as an object or as JSON text, so both forms fail with the same path-naming message.
+ */
+const updateInput = z.strictObject({
+  add_crm_endpoint: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe(
+      'The endpoint to add or replace, as an object or its JSON text: {"type", "url", "method": "GET" (default) | "POST", ' +
+        '"token"?, "headers"?: {name: value}, "auth"?: {"type": "header"|"basic"|"body"|"query", "fields": {…}} ' +
+        `(basic needs "username" and "password"), "timeout_ms"?: 1000-60000 (default 60000)}. Types: ${validTypes}.`,
+    ),
+  remove_crm_endpoint: z
+    .string()
+    .optional()
+    .describe(`The type whose endpoint to remove: one of ${validTypes}.`),
+});
+
+const parseChange = (args: z.output<typeof updateInput>) => {
+  const parsed = parseInput(updateCrmEndpointsArguments, args, 'arguments');
+  return { add: parsed.add_crm_endpoint, remove: parsed.remove_crm_endpoint };
+};
+
+export const crmTools: Tool[] = [
+  defineTool({
+    kind: 'confirmed',
+    name: 'update_crm_endpoints',
+    title: 'Add, replace or remove a CRM endpoint',
+    description:
+      'Adds, replaces or removes the endpoint Parley calls for one CRM endpoint type (one endpoint per type; ' +
+      'adding an existing type replaces it and resets its error counters). Side effects: stores the settings, ' +
+      'with token, header values and auth fields encrypted; from the next call on Parley calls the new URL or stops ' +
+      'calling the removed one. The URL must pass the outbound policy (public https, or a target allowed by ' +
+      'PARLEY_ALLOW_PRIVATE_TARGETS). Without confirm: true it only previews the change.',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    input: updateInput,
+    preview: (args, ctx) => previewCrmEndpointChange(ctx.deps, ctx.shopId, parseChange(args)),
+    apply: (args, ctx) => applyCrmEndpointChange(ctx.deps, ctx.shopId, parseChange(args)),
+  }),
+  defineTool({
+    kind: 'plain',
+    name: 'get_crm_endpoints',
+    title: 'List CRM endpoints and the request signing secret',
+    description:
+      'Lists the configured CRM endpoints with secrets redacted ("[set]") and their health, the types not ' +
+      "configured, and the shop's request_signing_secret with how CRM calls are signed (the one secret Parley " +
+      'shows, so your CRM can verify X-Parley-Signature). Read-only.',
+    annotations: readOnly,
+    input: z.strictObject({}),
+    run: async (_args, ctx) => ({
+      ...(await listCrmEndpoints(ctx.deps, ctx.shopId)),
+      request_signing_secret: await getRequestSigningSecret(ctx.deps, ctx.shopId),
+      signature_scheme: signatureScheme,
+    }),
+  }),
+  defineTool({
+    kind: 'confirmed',
+    name: 'rotate_request_signing_secret',
+    title: 'Rotate the request signing secret',
+    description:
+      'Replaces the secret that signs every CRM call (X-Parley-Signature) with a new random one. Side effects: ' +
+      'calls are signed with the new secret at once, so a CRM that verifies signatures refuses them until it is ' +
+      'updated. The new secret is shown once in the result (and by get_crm_endpoints). Without confirm: true it ' +
+      'only previews the change.',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    input: z.strictObject({}),
+    preview: (_args, ctx) => previewSigningSecretRotation(ctx.deps, ctx.shopId),
+    apply: (_args, ctx) => rotateRequestSigningSecret(ctx.deps, ctx.shopId),
+  }),
+  defineTool({
+    kind: 'plain',
+    name: 'get_crm_health_status',
+    title: 'CRM endpoint health',
+    description:
+      'Reports, per configured CRM endpoint: status, enabled, consecutive errors, last error, last success and ' +
+      'latency p50/p95. Read-only.',
+    annotations: readOnly,
+    input: z.strictObject({}),
+    run: (_args, ctx) => getCrmHealthStatus(ctx.deps, ctx.shopId),
+  }),
+  defineTool({
+    kind: 'confirmed',
+    name: 'reset_crm_errors',
+    title: 'Re-enable CRM endpoints disabled after errors',
+    description:
+      'Re-enables the CRM endpoints disabled after consecutive errors and zeroes their error counters (the last ' +
+      'error is kept). Side effects: Parley calls those endpoints again from the next call on. Without ' +
+      'confirm: true it only previews which endpoints would be reset.',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    input: z.strictObject({}),
+    preview: (_args, ctx) => previewCrmErrorReset(ctx.deps, ctx.shopId),
+    apply: (_args, ctx) => resetCrmErrors(ctx.deps, ctx.shopId),
+  }),
+];

@@ -1,0 +1,11 @@
+export {
+  applyCustomFunctionChange,
+  getFunctionForCall,
+  listCustomFunctions,
+  listFunctionsForModel,
+  previewCustomFunctionChange,
+  type CustomFunctionChange,
+  type FunctionForCall,
+} from './service.ts';
+export { compileParametersSchema } from './parameters-schema.ts';
+export { functionTools } from './tools.ts';

@@ -1,0 +1,32 @@
+/**
+ * A custom function's `parameters` is a JSON Schema the model's arguments are checked against
+ * before any HTTP call (SPEC §7). Compiling it on save proves it is a schema ajv can enforce, so
+ * a broken one is refused when the integrator writes it, not when a customer is waiting.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { badRequest } from '../../lib/errors.ts';
+
+const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+
+/**
+ * A fresh instance per schema: ajv caches every schema it compiled, which would grow without bound
+ * in a long-running server. `strict: false` accepts annotations OpenAI schemas often carry
+ * (`example`); formats are not enforced because no format vocabulary is installed.
+ */
+const newAjv = (schema: Record<string, unknown>) => {
+  const options = { strict: false, allErrors: true, logger: false, validateFormats: false } as const;
+  // Draft-07 is what OpenAI function schemas follow; 2020-12 is what JSON Schema generators emit.
+  return schema.$schema === DRAFT_2020_12 ? new Ajv2020(options) : new Ajv(options);
+};
+
+export function compileParametersSchema(parameters: Record<string, unknown>): ValidateFunction {
+  try {
+    return newAjv(parameters).compile(parameters);
+  } catch (error) {
+    throw badRequest(
+      `Invalid add_function.parameters: not a usable JSON Schema (${(error as Error).message}). ` +
+        `Use draft-07 (no "$schema") or "$schema": "${DRAFT_2020_12}", with no remote "$ref".`,
+    );
+  }
+}

@@ -1,0 +1,209 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Client } from 'undici';
+import type { AllowRule } from './allow-list.ts';
+import { createGuardedConnector } from './connector.ts';
+import { errorCode, OutboundError } from './errors.ts';
+import { findRefusal } from './policy.ts';
+import { readCappedBody } from './read-body.ts';
+import { resolveHost, systemLookup, type LookupFn } from './resolve.ts';
+import { describeUrl, hostPort, parseTarget, type Target } from './target.ts';
+
+export interface OutboundRequest {
+  url: string;
+  method: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Whole call, connect to last body byte. Default 30 000. */
+  timeoutMs?: number;
+  /** DNS plus TCP (plus TLS) connect. Default 5 000. */
+  connectTimeoutMs?: number;
+  /** Larger responses are refused with TOO_LARGE. Default 2 MiB. */
+  maxResponseBytes?: number;
+}
+
+export interface OutboundResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: Buffer;
+  latencyMs: number;
+  /** The peer address the request went to, after the policy accepted it. */
+  remoteAddress: string;
+  url: string;
+}
+
+/** The one client for user-given URLs (webhooks, CRM endpoints, custom functions). */
+export interface OutboundHttp {
+  /** Never throws synchronously; rejects only with OutboundError. */
+  request(req: OutboundRequest): Promise<OutboundResponse>;
+  /** Save-time check: parses, resolves DNS and applies the policy, without connecting. */
+  checkUrl(url: string): Promise<void>;
+  /** Aborts calls in flight; later calls fail with CONNECTION_FAILED. */
+  close(): Promise<void>;
+}
+
+export interface OutboundHttpOptions {
+  /** Parsed PARLEY_ALLOW_PRIVATE_TARGETS. */
+  allow: readonly AllowRule[];
+  lookup?: LookupFn;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+
+export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHttpOptions): OutboundHttp {
+  const inFlight = new Set<Client>();
+  let closed = false;
+
+  async function request(req: OutboundRequest): Promise<OutboundResponse> {
+    if (closed) throw new OutboundError('CONNECTION_FAILED', 'The outbound HTTP client is closed.');
+    const target = parseTarget(req.url);
+    const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const connectTimeoutMs = req.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const started = performance.now();
+    let remoteAddress = '';
+
+    // One Client per call: the connector learns this call's target, connect timeout and peer address,
+    // which a shared pool cannot tell apart. The cost is no keep-alive between calls.
+    const client = new Client(target.url.origin, {
+      connect: createGuardedConnector({
+        rules: allow,
+        target,
+        lookup,
+        connectTimeoutMs,
+        onConnected: (address) => {
+          remoteAddress = address;
+        },
+      }),
+      // The total timer below is the only one; undici's own would fire with different errors.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    inFlight.add(client);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+
+    try {
+      const response = await client.request({
+        path: target.url.pathname + target.url.search,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: deadline.signal,
+      });
+      const headers = flattenHeaders(response.headers);
+      if (response.statusCode >= 300 && response.statusCode < 400) {
+        throw redirectRefusal(target, response.statusCode, headers.location);
+      }
+      const body = await readCappedBody(
+        response.body,
+        // A HEAD answer declares the length of a body it does not send.
+        req.method.toUpperCase() === 'HEAD' ? undefined : headers['content-length'],
+        req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        describeUrl(target.url),
+      );
+      return {
+        status: response.statusCode,
+        headers,
+        body,
+        latencyMs: Math.round(performance.now() - started),
+        remoteAddress,
+        url: target.url.href,
+      };
+    } catch (error) {
+      throw toOutboundError(error, {
+        target,
+        timedOut: deadline.signal.aborted,
+        timeoutMs,
+        connectTimeoutMs,
+      });
+    } finally {
+      clearTimeout(timer);
+      inFlight.delete(client);
+      // Also discards whatever body was left unread (redirects, refused sizes) with its socket.
+      await client.destroy();
+    }
+  }
+
+  return {
+    request,
+
+    async checkUrl(url) {
+      const target = parseTarget(url);
+      const addresses = target.isLiteral ? [target.hostname] : await resolveHost(lookup, target.hostname);
+      const refusal = findRefusal(allow, target, addresses);
+      if (refusal) throw refusal;
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all([...inFlight].map((client) => client.destroy()));
+    },
+  };
+}
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/** Redirects are never followed: the next hop would escape the policy check made for this URL. */
+function redirectRefusal(target: Target, status: number, location: string | undefined): OutboundError {
+  let next = 'no Location header';
+  if (location !== undefined) {
+    try {
+      next = describeUrl(new URL(location, target.url));
+    } catch {
+      next = 'an unparsable Location';
+    }
+  }
+  return new OutboundError(
+    'REDIRECT',
+    `${describeUrl(target.url)} answered ${status} redirecting to ${next}; redirects are not followed. ` +
+      'Configure the final URL instead.',
+    { status, location: next },
+  );
+}
+
+interface FailureContext {
+  target: Target;
+  timedOut: boolean;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+/** Whatever undici or Node threw, as the OutboundError a caller can act on. */
+function toOutboundError(error: unknown, { target, timedOut, timeoutMs, connectTimeoutMs }: FailureContext) {
+  if (error instanceof OutboundError) return error;
+  const where = hostPort(target.hostname, target.port);
+  if (timedOut) {
+    return new OutboundError(
+      'TIMEOUT',
+      `${describeUrl(target.url)} did not answer completely within ${timeoutMs} ms.`,
+    );
+  }
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new OutboundError(
+        'CONNECT_TIMEOUT',
+        `Could not connect to ${where} within ${connectTimeoutMs} ms.`,
+      );
+    // Raised by undici for a bad method or header: the request itself is at fault.
+    case 'UND_ERR_INVALID_ARG':
+    case 'UND_ERR_NOT_SUPPORTED':
+      return new OutboundError(
+        'INVALID_REQUEST',
+        `Invalid request to ${describeUrl(target.url)}: ${message}.`,
+      );
+    default:
+      return new OutboundError('CONNECTION_FAILED', `The connection to ${where} failed: ${message}.`, {
+        cause: code,
+      });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Runs one tools/call against a known tool and maps what happens to the two error families
+ * (ARCHITECTURE convention 6): an AppError is the caller's to fix and becomes an isError result;
+ * anything else is a fault, logged and answered as JSON-RPC -32603 without internals.
+ */
+import { ProtocolError, type CallToolResult } from '@modelcontextprotocol/server';
+import { isAppError } from '../lib/errors.ts';
+import { runConfirmedTool } from './confirmation-flow.ts';
+import { JsonRpcCode } from './json-rpc.ts';
+import type { Tool, ToolContext } from './tool.ts';
+import { parseToolArguments } from './tool-arguments.ts';
+import { toolError, toolResult } from './tool-result.ts';
+
+type Outcome = 'ok' | 'tool_error' | 'fault';
+
+export async function callTool(
+  tool: Tool,
+  rawArgs: Record<string, unknown>,
+  ctx: ToolContext,
+): Promise<CallToolResult> {
+  let outcome: Outcome = 'fault';
+  try {
+    const result = await runTool(tool, rawArgs, ctx);
+    outcome = result.isError === true ? 'tool_error' : 'ok';
+    return result;
+  } catch (error) {
+    if (isAppError(error)) {
+      outcome = 'tool_error';
+      return toolError(error.message);
+    }
+    ctx.deps.logger.error({ err: error, tool: tool.name, shopId: ctx.shopId }, 'MCP tool failed');
+    throw new ProtocolError(
+      JsonRpcCode.INTERNAL_ERROR,
+      `Internal error: ${tool.name} failed unexpectedly; the details are in the server log.`,
+    );
+  } finally {
+    ctx.deps.metrics.mcpToolCalls.inc({ tool: tool.name, outcome });
+  }
+}
+
+async function runTool(
+  tool: Tool,
+  rawArgs: Record<string, unknown>,
+  ctx: ToolContext,
+): Promise<CallToolResult> {
+  const parsed = parseToolArguments(tool, rawArgs);
+  if (!parsed.ok) return toolError(parsed.message);
+  if (tool.kind === 'plain') return toolResult(await tool.run(parsed.args, ctx));
+  return runConfirmedTool(tool, parsed.args, parsed.controls, ctx);
+}

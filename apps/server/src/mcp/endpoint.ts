@@ -1,0 +1,132 @@
+/**
+ * POST /api/mcp: the checks that need Parley's own answers, in order, then the SDK.
+ * media type → JSON → envelope → rate limit → notifications (202) → auth → SDK. Every refusal
+ * is a JSON-RPC error body echoing the request id when there is one.
+ */
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import { isJsonContentType } from '@modelcontextprotocol/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../app-deps.ts';
+import { bearerToken } from '../http/auth.ts';
+import { hashToken } from '../lib/tokens.ts';
+import { identifyCaller } from './caller.ts';
+import { inspectMessage, jsonRpcError, JsonRpcCode, type JsonRpcErrorBody } from './json-rpc.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { McpTransport } from './transport.ts';
+
+/** Methods that work without a token: a client must be able to learn what the server is first. */
+const OPEN_METHODS = new Set(['initialize', 'server/discover']);
+
+/** The headers the SDK reads; the rest (cookies, the token itself) stay out of it. */
+const FORWARDED_HEADERS = ['content-type', 'mcp-protocol-version', 'mcp-method', 'mcp-name'];
+
+export const sendRpcError = (reply: FastifyReply, status: number, body: JsonRpcErrorBody) =>
+  reply.code(status).type('application/json').send(body);
+
+export interface McpEndpoint {
+  handlePost(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+}
+
+export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limiter: RateLimiter): McpEndpoint {
+  return {
+    async handlePost(request, reply) {
+      if (!isJsonContentType(request.headers['content-type'] ?? null)) {
+        return sendRpcError(
+          reply,
+          415,
+          jsonRpcError(
+            null,
+            JsonRpcCode.INVALID_REQUEST,
+            'Unsupported Media Type: send one JSON-RPC message with Content-Type: application/json.',
+          ),
+        );
+      }
+      if (!acceptsJson(request.headers.accept)) {
+        return sendRpcError(
+          reply,
+          406,
+          jsonRpcError(
+            null,
+            JsonRpcCode.INVALID_REQUEST,
+            'Not Acceptable: this endpoint answers with application/json; include it in the Accept header.',
+          ),
+        );
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(String(request.body));
+      } catch {
+        return sendRpcError(
+          reply,
+          400,
+          jsonRpcError(null, JsonRpcCode.PARSE_ERROR, 'Parse error: the body is not valid JSON.'),
+        );
+      }
+      const message = inspectMessage(body);
+      const id = message.kind === 'notification' ? null : message.id;
+
+      const token = bearerToken(request);
+      // Keyed by the token's hash so the long-lived map never holds a usable credential.
+      const rate = limiter.take(token === undefined ? `ip:${request.ip}` : `token:${hashToken(token)}`);
+      if (!rate.allowed) {
+        reply.header('retry-after', String(rate.retryAfterSeconds));
+        return sendRpcError(
+          reply,
+          429,
+          jsonRpcError(
+            id,
+            JsonRpcCode.RATE_LIMITED,
+            `Too many requests: at most ${deps.config.PARLEY_MCP_RATE_LIMIT} MCP requests per minute per token. Retry after ${rate.retryAfterSeconds} s.`,
+          ),
+        );
+      }
+
+      if (message.kind === 'invalid')
+        return sendRpcError(reply, 400, jsonRpcError(id, message.code, message.message));
+      // A stateless server keeps nothing a notification could update (initialized, cancelled).
+      if (message.kind === 'notification') return reply.code(202).send();
+
+      let authInfo: AuthInfo | undefined;
+      if (!OPEN_METHODS.has(message.method)) {
+        const caller = await identifyCaller(deps, token);
+        if (!caller.ok) {
+          if (caller.status === 401) reply.header('www-authenticate', 'Bearer realm="parley"');
+          return sendRpcError(
+            reply,
+            caller.status,
+            jsonRpcError(id, JsonRpcCode.UNAUTHORIZED, caller.message),
+          );
+        }
+        authInfo = { token: token ?? '', clientId: caller.shopId, scopes: [] };
+      }
+
+      const response = await transport.serve(toSdkRequest(request), body, authInfo);
+      reply.code(response.status);
+      response.headers.forEach((value, name) => {
+        if (name !== 'content-length') reply.header(name, value);
+      });
+      return reply.send(response.body === null ? undefined : await response.text());
+    },
+  };
+}
+
+/** No Accept header means anything goes; otherwise JSON must be among the accepted types. */
+function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept
+    .split(',')
+    .map((range) => range.split(';')[0]?.trim().toLowerCase())
+    .some((type) => type === 'application/json' || type === 'application/*' || type === '*/*');
+}
+
+function toSdkRequest(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const name of FORWARDED_HEADERS) {
+    const value = request.headers[name];
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  // The SDK's 2025-era transport insists on both types even in JSON mode; the client's Accept was
+  // checked above, and this server never streams, so JSON is what it gets either way.
+  headers.set('accept', 'application/json, text/event-stream');
+  return new Request('http://parley.invalid/api/mcp', { method: 'POST', headers });
+}

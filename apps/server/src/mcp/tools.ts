@@ -1,0 +1,7 @@
+/** Every MCP tool Parley serves, in the order tools/list shows them. Features own their tools. */
+import { crmTools } from '../features/crm/index.ts';
+import { functionTools } from '../features/functions/index.ts';
+import { webhookTools } from '../features/webhooks/index.ts';
+import type { Tool } from './tool.ts';
+
+export const mcpTools: readonly Tool[] = [...webhookTools, ...crmTools, ...functionTools];
