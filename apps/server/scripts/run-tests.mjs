@@ -15,7 +15,10 @@ const findTests = (dir) =>
   });
 
 const requested = process.argv.slice(2);
-const files = requested.length > 0 ? requested : [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))].sort();
+const files =
+  requested.length > 0
+    ? requested
+    : [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))].sort();
 const databases = process.env.PARLEY_TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 if (!process.env.PARLEY_TEST_DATABASE_URL) {
   console.log('PARLEY_TEST_DATABASE_URL is not set: running on PGlite only.');
@@ -24,11 +27,15 @@ if (!process.env.PARLEY_TEST_DATABASE_URL) {
 let failed = false;
 for (const database of databases) {
   console.log(`\n# Server tests on ${database} (${files.length} files)`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, PARLEY_TEST_DB: database },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, PARLEY_TEST_DB: database },
+    },
+  );
   if (result.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -56,7 +56,8 @@ export const configVariables = {
   }),
   PARLEY_ADMIN_TOKEN: variable({
     schema: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
-    description: 'Bearer token for `/api/admin/*`. When unset, one is generated on first start and printed once.',
+    description:
+      'Bearer token for `/api/admin/*`. When unset, one is generated on first start and printed once.',
     shownDefault: 'generated on first start',
     sensitive: true,
   }),
@@ -64,7 +65,10 @@ export const configVariables = {
     schema: optionalString.pipe(
       z
         .string()
-        .regex(/^[A-Za-z0-9+/]{43}=$|^[0-9a-fA-F]{64}$/, 'must be 32 bytes as base64 (44 chars) or hex (64 chars)')
+        .regex(
+          /^[A-Za-z0-9+/]{43}=$|^[0-9a-fA-F]{64}$/,
+          'must be 32 bytes as base64 (44 chars) or hex (64 chars)',
+        )
         .optional(),
     ),
     description:

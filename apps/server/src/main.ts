@@ -29,9 +29,16 @@ async function main(): Promise<void> {
   }
   const { app, logger } = runtime;
   const address = await app.listen({ port: config.PORT, host: config.HOST });
-  const baseUrl = config.PARLEY_PUBLIC_URL ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
+  const baseUrl =
+    config.PARLEY_PUBLIC_URL ??
+    `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
   logger.info(
-    { address, database: runtime.deps.databaseKind, version: runtime.deps.version, startup_ms: Math.round(performance.now() - startedAt) },
+    {
+      address,
+      database: runtime.deps.databaseKind,
+      version: runtime.deps.version,
+      startup_ms: Math.round(performance.now() - startedAt),
+    },
     'Parley is listening',
   );
   if (runtime.firstStart !== null) process.stdout.write(renderFirstStartBanner(runtime.firstStart, baseUrl));
@@ -63,6 +70,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -36,7 +36,8 @@ export interface RuntimeOptions {
 }
 
 /** Derived so that one configured key serves both purposes without reusing it raw. */
-const deriveKey = (key: Buffer, purpose: string): Buffer => createHmac('sha256', key).update(purpose).digest();
+const deriveKey = (key: Buffer, purpose: string): Buffer =>
+  createHmac('sha256', key).update(purpose).digest();
 
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = createLogger(config.PARLEY_LOG_LEVEL, options.logDestination);

@@ -156,8 +156,9 @@ test('a token from a preview applies that change; the same token fails once the 
   const preview = await call('configure_webhooks', planned);
   const staleToken = preview.structuredContent?.confirmation_token;
 
-  // Someone else changes the URL between the preview and the confirmation.
-  const other = await configure({ webhook_enabled: true, webhook_url: 'http://127.0.0.1:9/other' });
+  // Someone else changes the events in between: the planned change would overwrite them, so the
+  // result would look the same, but the state it was previewed against is gone.
+  const other = await configure({ webhook_enabled: true, webhook_events: ['followup.replied'] });
   const refused = await call('configure_webhooks', {
     ...planned,
     confirm: true,
@@ -191,20 +192,18 @@ test('replacing only the secret between preview and confirmation also invalidate
   assert.equal((await readConfig()).webhook_enabled, true);
 });
 
-test('a token does not confirm different arguments', async () => {
-  const preview = await call('configure_webhooks', {
-    webhook_enabled: true,
-    webhook_url: hook,
-    webhook_events: ['test'],
-  });
+test('a token does not confirm different arguments, even ones the preview shows the same way', async () => {
+  const args = { webhook_enabled: true, webhook_url: hook, webhook_events: ['test'] };
+  const preview = await call('configure_webhooks', { ...args, webhook_secret: newSecret() });
+  // Another secret previews identically ("(changed)"), so only the token's binding of the arguments catches it.
   const refused = await call('configure_webhooks', {
-    webhook_enabled: true,
-    webhook_url: hook,
-    webhook_events: ['phone.detected'],
+    ...args,
+    webhook_secret: newSecret(),
     confirm: true,
     confirmation_token: preview.structuredContent?.confirmation_token,
   });
   assert.equal(refused.isError, true);
+  assert.match(textOf(refused), /the arguments differ from the previewed ones/);
   assert.equal((await readConfig()).webhook_enabled, false);
 });
 

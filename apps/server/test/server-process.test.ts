@@ -26,11 +26,16 @@ describe('the server process on a fresh data dir', { timeout: 120_000 }, () => {
       await server.waitForLine((l) => l.startsWith('====='));
       adminToken = extract(server.stdout, /^Admin token \(for \/api\/admin\/\*\): (pk_admin_\S+)$/);
       const shopToken = extract(server.stdout, /^Demo shop "Demo shop" \(shop_\S+\) token: (pk_shop_\S+)$/);
-      assert.ok(server.stdout.some((l) => l.includes(`"Authorization": "Bearer ${shopToken}"`)), 'MCP snippet with the token');
+      assert.ok(
+        server.stdout.some((l) => l.includes(`"Authorization": "Bearer ${shopToken}"`)),
+        'MCP snippet with the token',
+      );
 
       const health = await fetch(`${baseUrl}/health`);
       assert.deepEqual(await health.json(), { status: 'ok', database: 'pglite', version: '0.1.0' });
-      const shops = await fetch(`${baseUrl}/api/admin/shops`, { headers: { authorization: `Bearer ${adminToken}` } });
+      const shops = await fetch(`${baseUrl}/api/admin/shops`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
       assert.deepEqual(
         ((await shops.json()) as { shops: Array<{ name: string }> }).shops.map((s) => s.name),
         ['Demo shop'],
@@ -40,13 +45,20 @@ describe('the server process on a fresh data dir', { timeout: 120_000 }, () => {
       const second = spawnServer({ PARLEY_DATA_DIR: dataDir });
       const { code } = await second.exited;
       assert.equal(code, 75);
-      assert.match(second.stderr.join('\n'), new RegExp(`in use by another Parley process \\(PID ${server.child.pid}\\)`));
+      assert.match(
+        second.stderr.join('\n'),
+        new RegExp(`in use by another Parley process \\(PID ${server.child.pid}\\)`),
+      );
 
       server.child.kill('SIGTERM');
       assert.deepEqual(await server.exited, { code: 0, signal: null });
       assert.ok(server.stdout.some((l) => l.includes('"msg":"stopped"')));
       assert.equal(server.stdout.join('\n').includes(adminToken), true);
-      assert.equal(server.stdout.filter((l) => l.startsWith('{')).some((l) => l.includes(adminToken)), false, 'no token in JSON logs');
+      assert.equal(
+        server.stdout.filter((l) => l.startsWith('{')).some((l) => l.includes(adminToken)),
+        false,
+        'no token in JSON logs',
+      );
     } finally {
       server.child.kill('SIGKILL');
     }
@@ -57,9 +69,15 @@ describe('the server process on a fresh data dir', { timeout: 120_000 }, () => {
     const server = spawnServer({ PARLEY_DATA_DIR: dataDir });
     try {
       const baseUrl = await waitUntilListening(server);
-      const shops = await fetch(`${baseUrl}/api/admin/shops`, { headers: { authorization: `Bearer ${adminToken}` } });
+      const shops = await fetch(`${baseUrl}/api/admin/shops`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
       assert.equal(shops.status, 200);
-      assert.equal(server.stdout.some((l) => l.includes('pk_')), false, 'no token printed on a restart');
+      assert.equal(
+        server.stdout.some((l) => l.includes('pk_')),
+        false,
+        'no token printed on a restart',
+      );
     } finally {
       server.child.kill('SIGKILL');
       await server.exited;

@@ -23,25 +23,42 @@ describe('health and metrics', () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /^text\/plain/);
-    assert.match(res.body, /parley_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/);
+    assert.match(
+      res.body,
+      /parley_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/,
+    );
     assert.match(res.body, /parley_process_resident_memory_bytes \d+/);
   });
 });
 
 describe('POST /api/admin/shops', () => {
   it('creates a shop with defaults and returns its token once', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/admin/shops', headers: admin, payload: { name: 'Tienda Uno' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/shops',
+      headers: admin,
+      payload: { name: 'Tienda Uno' },
+    });
     assert.equal(res.statusCode, 201);
     const body = res.json();
     assert.match(body.shop.id, /^shop_/);
     assert.equal(body.shop.name, 'Tienda Uno');
     assert.equal(body.shop.country, 'ES');
     assert.match(body.token, /^pk_shop_[A-Za-z0-9_-]{43}$/);
-    assert.equal(JSON.stringify(body).includes('signing'), false, 'the signing secret is not part of the shop');
+    assert.equal(
+      JSON.stringify(body).includes('signing'),
+      false,
+      'the signing secret is not part of the shop',
+    );
   });
 
   it('stores tokens only as hashes', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/admin/shops', headers: admin, payload: { name: 'Hash check' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/shops',
+      headers: admin,
+      payload: { name: 'Hash check' },
+    });
     const token = res.json().token as string;
     const rows = await t.deps.db.select().from(apiTokens);
     assert.ok(rows.length > 0);
@@ -53,8 +70,17 @@ describe('POST /api/admin/shops', () => {
   });
 
   it('the new token works on shop endpoints', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/admin/shops', headers: admin, payload: { name: 'Works' } });
-    const list = await t.app.inject({ method: 'GET', url: '/api/agents', headers: { authorization: `Bearer ${res.json().token}` } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/shops',
+      headers: admin,
+      payload: { name: 'Works' },
+    });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/agents',
+      headers: { authorization: `Bearer ${res.json().token}` },
+    });
     assert.equal(list.statusCode, 200);
     assert.deepEqual(list.json(), { agents: [] });
   });
@@ -122,7 +148,8 @@ describe('bad input on any endpoint', () => {
   });
 
   it('an oversized body → 413 BODY_TOO_LARGE, and nothing is created', async () => {
-    const before = (await t.app.inject({ method: 'GET', url: '/api/admin/shops', headers: admin })).json().shops.length;
+    const before = (await t.app.inject({ method: 'GET', url: '/api/admin/shops', headers: admin })).json()
+      .shops.length;
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/admin/shops',
@@ -131,7 +158,8 @@ describe('bad input on any endpoint', () => {
     });
     assert.equal(res.statusCode, 413);
     assert.equal(res.json().error.code, 'BODY_TOO_LARGE');
-    const afterCount = (await t.app.inject({ method: 'GET', url: '/api/admin/shops', headers: admin })).json().shops.length;
+    const afterCount = (await t.app.inject({ method: 'GET', url: '/api/admin/shops', headers: admin })).json()
+      .shops.length;
     assert.equal(afterCount, before);
   });
 
@@ -146,7 +174,12 @@ describe('agents', () => {
   it('a shop creates agents; their tokens cannot create agents', async () => {
     const shop = await t.createShop('Agents shop');
     const headers = { authorization: `Bearer ${shop.token}` };
-    const res = await t.app.inject({ method: 'POST', url: '/api/agents', headers, payload: { nickname: 'ana', name: 'Ana' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/agents',
+      headers,
+      payload: { nickname: 'ana', name: 'Ana' },
+    });
     assert.equal(res.statusCode, 201);
     const body = res.json();
     assert.equal(body.agent.nickname, 'ana');
@@ -167,7 +200,12 @@ describe('agents', () => {
     const a = await t.createShop('A');
     const b = await t.createShop('B');
     const create = (token: string) =>
-      t.app.inject({ method: 'POST', url: '/api/agents', headers: { authorization: `Bearer ${token}` }, payload: { nickname: 'sam', name: 'Sam' } });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/agents',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { nickname: 'sam', name: 'Sam' },
+      });
     assert.equal((await create(a.token)).statusCode, 201);
     const again = await create(a.token);
     assert.equal(again.statusCode, 409);
@@ -178,8 +216,17 @@ describe('agents', () => {
   it('one shop never lists another shop’s agents', async () => {
     const a = await t.createShop('A2');
     const b = await t.createShop('B2');
-    await t.app.inject({ method: 'POST', url: '/api/agents', headers: { authorization: `Bearer ${a.token}` }, payload: { nickname: 'only-a', name: 'A' } });
-    const listB = await t.app.inject({ method: 'GET', url: '/api/agents', headers: { authorization: `Bearer ${b.token}` } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/agents',
+      headers: { authorization: `Bearer ${a.token}` },
+      payload: { nickname: 'only-a', name: 'A' },
+    });
+    const listB = await t.app.inject({
+      method: 'GET',
+      url: '/api/agents',
+      headers: { authorization: `Bearer ${b.token}` },
+    });
     assert.deepEqual(listB.json(), { agents: [] });
   });
 });

@@ -5,6 +5,12 @@
  */
 
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  crmEndpointMethods,
+  crmEndpointTypes,
+  customFunctionFormats,
+  customFunctionMethods,
+} from '@parley/contract';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -89,9 +95,10 @@ export const crmEndpoints = pgTable(
     shopId: text('shop_id')
       .notNull()
       .references(() => shops.id, { onDelete: 'cascade' }),
-    type: text('type').notNull(),
+    // Enums on text columns type the rows only; the contract validates on save, the SQL stays plain text.
+    type: text('type', { enum: crmEndpointTypes }).notNull(),
     url: text('url').notNull(),
-    method: text('method', { enum: ['GET', 'POST'] }).notNull(),
+    method: text('method', { enum: crmEndpointMethods }).notNull(),
     /** Encrypted JSON of {token, headers, auth}: everything that may carry a credential. */
     credentials: text('credentials'),
     timeoutMs: integer('timeout_ms').notNull().default(60_000),
@@ -118,8 +125,8 @@ export const customFunctions = pgTable(
     description: text('description').notNull().default(''),
     parameters: jsonb('parameters').$type<Record<string, unknown>>().notNull(),
     url: text('url').notNull(),
-    method: text('method', { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }).notNull(),
-    format: text('format', { enum: ['json', 'form'] }).notNull().default('json'),
+    method: text('method', { enum: customFunctionMethods }).notNull(),
+    format: text('format', { enum: customFunctionFormats }).notNull().default('json'),
     /** Encrypted JSON of {headers, auth}. */
     credentials: text('credentials'),
     createdAt: createdAt(),
@@ -127,4 +134,3 @@ export const customFunctions = pgTable(
   },
   (t) => [uniqueIndex('custom_functions_shop_name').on(t.shopId, t.name)],
 );
-

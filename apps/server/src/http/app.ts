@@ -1,5 +1,5 @@
 /** The Fastify app factory: cross-cutting hooks here, each feature mounts its own routes. */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { registerShopRoutes } from '../features/shops/index.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
@@ -9,7 +9,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps FastifyInstance at its default generics.
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines would double the log volume of a busy panel; metrics count requests instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.PARLEY_BODY_LIMIT_BYTES,
     // Behind no proxy by default; an operator adding one sets HOST and terminates TLS there.
     trustProxy: false,

@@ -13,12 +13,18 @@ const fastifyClientErrors: Record<string, { code: string; message: string }> = {
     code: 'INVALID_JSON',
     message: 'The body is empty; send a JSON object or drop the Content-Type: application/json header.',
   },
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'The body is larger than this server accepts.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'BODY_TOO_LARGE',
+    message: 'The body is larger than this server accepts.',
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'UNSUPPORTED_MEDIA_TYPE',
     message: 'Send the body as JSON with Content-Type: application/json.',
   },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_CONTENT_LENGTH', message: 'Content-Length does not match the body.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'INVALID_CONTENT_LENGTH',
+    message: 'Content-Length does not match the body.',
+  },
 };
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -37,12 +43,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(error.statusCode).send(body);
     }
     request.log.error({ err: error }, 'unhandled error');
-    const body: ApiErrorBody = { error: { code: 'INTERNAL', message: 'Internal server error; the details are in the server log.' } };
+    const body: ApiErrorBody = {
+      error: { code: 'INTERNAL', message: 'Internal server error; the details are in the server log.' },
+    };
     return reply.code(500).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const body: ApiErrorBody = { error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}.` } };
+    const body: ApiErrorBody = {
+      error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+    };
     return reply.code(404).send(body);
   });
 }

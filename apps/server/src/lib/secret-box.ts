@@ -19,7 +19,9 @@ export function createSecretBox(key: Buffer): SecretBox {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return ['v1', iv, cipher.getAuthTag(), ciphertext].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+      return ['v1', iv, cipher.getAuthTag(), ciphertext]
+        .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+        .join('.');
     },
     open(sealed) {
       const [version, iv, tag, ciphertext] = sealed.split('.');
@@ -29,9 +31,14 @@ export function createSecretBox(key: Buffer): SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       try {
-        return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(Buffer.from(ciphertext, 'base64url')),
+          decipher.final(),
+        ]).toString('utf8');
       } catch {
-        throw new Error('Stored secret could not be decrypted: PARLEY_SECRET_KEY differs from the key it was sealed with.');
+        throw new Error(
+          'Stored secret could not be decrypted: PARLEY_SECRET_KEY differs from the key it was sealed with.',
+        );
       }
     },
   };
@@ -45,7 +52,10 @@ export function decodeSecretKey(value: string): Buffer {
  * The configured key, or the one generated into `<dataDir>/secret.key` (mode 0600) on first start.
  * Several processes on one PostgreSQL must share PARLEY_SECRET_KEY instead.
  */
-export function loadOrCreateSecretKey(configured: string | undefined, dataDir: string): { key: Buffer; generated: boolean } {
+export function loadOrCreateSecretKey(
+  configured: string | undefined,
+  dataDir: string,
+): { key: Buffer; generated: boolean } {
   if (configured !== undefined) return { key: decodeSecretKey(configured), generated: false };
   const path = join(dataDir, 'secret.key');
   if (existsSync(path)) return { key: decodeSecretKey(readFileSync(path, 'utf8').trim()), generated: false };

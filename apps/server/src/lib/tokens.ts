@@ -7,7 +7,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type TokenKind = 'shop' | 'agent' | 'admin';
 
-export const generateToken = (kind: TokenKind): string => `pk_${kind}_${randomBytes(32).toString('base64url')}`;
+export const generateToken = (kind: TokenKind): string =>
+  `pk_${kind}_${randomBytes(32).toString('base64url')}`;
 
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 

@@ -15,7 +15,11 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /** Validates input at a boundary; on failure an AppError that lists every problem with its path. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'request body'): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what = 'request body',
+): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new AppError('VALIDATION_FAILED', `Invalid ${what}: ${describeIssues(result.error)}`, 400);

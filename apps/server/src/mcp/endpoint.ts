@@ -3,8 +3,7 @@
  * media type → JSON → envelope → rate limit → notifications (202) → auth → SDK. Every refusal
  * is a JSON-RPC error body echoing the request id when there is one.
  */
-import type { AuthInfo } from '@modelcontextprotocol/server';
-import { isJsonContentType } from '@modelcontextprotocol/server';
+import { isJsonContentType, type AuthInfo } from '@modelcontextprotocol/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { bearerToken } from '../http/auth.ts';
@@ -30,37 +29,18 @@ export interface McpEndpoint {
 export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limiter: RateLimiter): McpEndpoint {
   return {
     async handlePost(request, reply) {
-      if (!isJsonContentType(request.headers['content-type'] ?? null)) {
-        return sendRpcError(
-          reply,
-          415,
-          jsonRpcError(
-            null,
-            JsonRpcCode.INVALID_REQUEST,
-            'Unsupported Media Type: send one JSON-RPC message with Content-Type: application/json.',
-          ),
-        );
-      }
-      if (!acceptsJson(request.headers.accept)) {
-        return sendRpcError(
-          reply,
-          406,
-          jsonRpcError(
-            null,
-            JsonRpcCode.INVALID_REQUEST,
-            'Not Acceptable: this endpoint answers with application/json; include it in the Accept header.',
-          ),
-        );
-      }
+      const mediaRefusal = refuseMediaTypes(request);
+      if (mediaRefusal !== undefined) return sendRpcError(reply, mediaRefusal.status, mediaRefusal.body);
       let body: unknown;
       try {
         body = JSON.parse(String(request.body));
       } catch {
-        return sendRpcError(
-          reply,
-          400,
-          jsonRpcError(null, JsonRpcCode.PARSE_ERROR, 'Parse error: the body is not valid JSON.'),
+        const parseError = jsonRpcError(
+          null,
+          JsonRpcCode.PARSE_ERROR,
+          'Parse error: the body is not valid JSON.',
         );
+        return sendRpcError(reply, 400, parseError);
       }
       const message = inspectMessage(body);
       const id = message.kind === 'notification' ? null : message.id;
@@ -69,20 +49,15 @@ export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limite
       // Keyed by the token's hash so the long-lived map never holds a usable credential.
       const rate = limiter.take(token === undefined ? `ip:${request.ip}` : `token:${hashToken(token)}`);
       if (!rate.allowed) {
+        const limit = deps.config.PARLEY_MCP_RATE_LIMIT;
+        const tooMany = `Too many requests: at most ${limit} MCP requests per minute per token. Retry after ${rate.retryAfterSeconds} s.`;
         reply.header('retry-after', String(rate.retryAfterSeconds));
-        return sendRpcError(
-          reply,
-          429,
-          jsonRpcError(
-            id,
-            JsonRpcCode.RATE_LIMITED,
-            `Too many requests: at most ${deps.config.PARLEY_MCP_RATE_LIMIT} MCP requests per minute per token. Retry after ${rate.retryAfterSeconds} s.`,
-          ),
-        );
+        return sendRpcError(reply, 429, jsonRpcError(id, JsonRpcCode.RATE_LIMITED, tooMany));
       }
 
-      if (message.kind === 'invalid')
+      if (message.kind === 'invalid') {
         return sendRpcError(reply, 400, jsonRpcError(id, message.code, message.message));
+      }
       // A stateless server keeps nothing a notification could update (initialized, cancelled).
       if (message.kind === 'notification') return reply.code(202).send();
 
@@ -108,6 +83,19 @@ export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limite
       return reply.send(response.body === null ? undefined : await response.text());
     },
   };
+}
+
+function refuseMediaTypes(request: FastifyRequest): { status: number; body: JsonRpcErrorBody } | undefined {
+  if (!isJsonContentType(request.headers['content-type'] ?? null)) {
+    const message = 'Unsupported Media Type: send one JSON-RPC message with Content-Type: application/json.';
+    return { status: 415, body: jsonRpcError(null, JsonRpcCode.INVALID_REQUEST, message) };
+  }
+  if (!acceptsJson(request.headers.accept)) {
+    const message =
+      'Not Acceptable: this endpoint answers with application/json; include it in the Accept header.';
+    return { status: 406, body: jsonRpcError(null, JsonRpcCode.INVALID_REQUEST, message) };
+  }
+  return undefined;
 }
 
 /** No Accept header means anything goes; otherwise JSON must be among the accepted types. */

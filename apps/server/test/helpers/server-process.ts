@@ -53,7 +53,9 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
       return Promise.race([
         new Promise<string>((resolve) => waiters.push({ match, resolve })),
         exited.then(({ code }) => {
-          throw new Error(`server exited (code ${code}) before the expected line; stderr:\n${stderr.join('\n')}`);
+          throw new Error(
+            `server exited (code ${code}) before the expected line; stderr:\n${stderr.join('\n')}`,
+          );
         }),
       ]);
     },

@@ -57,7 +57,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     deps,
     clock,
     async createShop(name = 'Test shop') {
-      const created = await createShop(deps, { name, country: 'ES', timezone: 'Europe/Madrid', locale: 'es-ES' });
+      const created = await createShop(deps, {
+        name,
+        country: 'ES',
+        timezone: 'Europe/Madrid',
+        locale: 'es-ES',
+      });
       return { shopId: created.shop.id, token: created.token };
     },
     async close() {

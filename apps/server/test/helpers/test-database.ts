@@ -15,14 +15,17 @@ export type TestDatabaseKind = 'pglite' | 'postgres';
 
 export function testDatabaseKind(): TestDatabaseKind {
   const kind = process.env.PARLEY_TEST_DB ?? 'pglite';
-  if (kind !== 'pglite' && kind !== 'postgres') throw new Error(`PARLEY_TEST_DB must be pglite or postgres, got ${kind}`);
+  if (kind !== 'pglite' && kind !== 'postgres')
+    throw new Error(`PARLEY_TEST_DB must be pglite or postgres, got ${kind}`);
   return kind;
 }
 
 export function testDatabaseUrl(): string {
   const url = process.env.PARLEY_TEST_DATABASE_URL;
   if (url === undefined || url === '') {
-    throw new Error('PARLEY_TEST_DB=postgres needs PARLEY_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).');
+    throw new Error(
+      'PARLEY_TEST_DB=postgres needs PARLEY_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).',
+    );
   }
   return url;
 }
@@ -39,7 +42,9 @@ export async function openTestDatabase(kind: TestDatabaseKind = testDatabaseKind
     ...database,
     close: async () => {
       await database.close();
-      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withAdminClient(adminUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      );
     },
   };
 }

@@ -18,7 +18,7 @@ import {
   type CrmEndpointRow,
   type CrmEndpointSettings,
 } from './present.ts';
-import { endpointType, selectEndpoint, selectEndpoints, unconfiguredTypes } from './store.ts';
+import { selectEndpoint, selectEndpoints, unconfiguredTypes } from './store.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock'>;
 
@@ -39,10 +39,7 @@ const calledWhen: Record<CrmEndpointType, string> = {
 
 /** A stored endpoint's settings as a preview or listing shows them. */
 const presentStored = (deps: Pick<AppDeps, 'secrets'>, row: CrmEndpointRow) =>
-  presentEndpointSettings(
-    { ...row, type: endpointType(row) },
-    openCredentials(deps.secrets, row.credentials),
-  );
+  presentEndpointSettings(row, openCredentials(deps.secrets, row.credentials));
 
 const definitionSettings = (definition: CrmEndpointDefinition): CrmEndpointSettings => ({
   type: definition.type,
@@ -80,7 +77,7 @@ export async function previewCrmEndpointChange(
   if (add !== undefined) await deps.outbound.checkUrl(add.url);
   const plan = planKeyedChange({
     rows: await selectEndpoints(deps.db, shopId),
-    keyOf: endpointType,
+    keyOf: (row) => row.type,
     present: (row) => presentStored(deps, row),
     add: add && {
       key: add.type,
@@ -104,7 +101,7 @@ export async function previewCrmEndpointChange(
     consequence.push(`Parley calls ${describeTarget(add)} ${calledWhen[add.type]}, from the next call on.`);
   }
   if (plan.removed !== undefined) {
-    const type = endpointType(plan.removed);
+    const { type } = plan.removed;
     summary.push(`remove the ${type} endpoint (${describeTarget(plan.removed)})`);
     consequence.push(
       `Parley stops calling the CRM ${calledWhen[type]}; that feature reports "not_configured".`,
@@ -156,6 +153,6 @@ export async function getCrmEndpointForCall(
   const row = await selectEndpoint(deps.db, shopId, type);
   if (row === undefined) return undefined;
   const { credentials, ...endpoint } = row;
-  return { ...endpoint, type, credentials: openCredentials(deps.secrets, credentials) };
+  return { ...endpoint, credentials: openCredentials(deps.secrets, credentials) };
 }
 export type CrmEndpointForCall = NonNullable<Awaited<ReturnType<typeof getCrmEndpointForCall>>>;

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
+import type { CrmEndpointType } from '@parley/contract';
 import { crmEndpoints } from '../../db/schema.ts';
 import { assertNoSecrets, directTools, type DirectTools } from '../../../test/helpers/direct-tools.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
@@ -19,13 +20,14 @@ async function newShop(): Promise<{ shopId: string; tools: DirectTools }> {
   return { shopId, tools: directTools(crmTools, testApp.deps, shopId) };
 }
 
-async function addEndpoints(tools: DirectTools, ...types: string[]) {
-  for (const type of types)
+async function addEndpoints(tools: DirectTools, ...types: CrmEndpointType[]) {
+  for (const type of types) {
     await tools.apply('update_crm_endpoints', { add_crm_endpoint: { type, url: CRM_URL } });
+  }
 }
 
 /** What the CRM connector records after failed calls. */
-async function recordFailures(shopId: string, type: string, count: number, disabled: boolean) {
+async function recordFailures(shopId: string, type: CrmEndpointType, count: number, disabled: boolean) {
   const at = testApp.clock.now();
   await testApp.deps.db
     .update(crmEndpoints)

@@ -7,7 +7,7 @@ import type { AppDeps } from '../../app-deps.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import type { ChangePreview } from '../../mcp/tool.ts';
 import { presentHealth, type CrmEndpointRow } from './present.ts';
-import { configuredTypes, endpointType, selectEndpoints, unconfiguredTypes } from './store.ts';
+import { configuredTypes, selectEndpoints, unconfiguredTypes } from './store.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
 
@@ -27,7 +27,7 @@ export async function getCrmHealthStatus(deps: Pick<AppDeps, 'db'>, shopId: stri
   const rows = await selectEndpoints(deps.db, shopId);
   return {
     endpoints: rows.map((row) => ({
-      type: endpointType(row),
+      type: row.type,
       status: healthStatus(row),
       ...presentHealth(row),
       latency: noLatencyYet,
@@ -45,7 +45,7 @@ export async function previewCrmErrorReset(
   const affected = (await selectEndpoints(deps.db, shopId)).filter(needsReset);
   const types = configuredTypes(affected);
   const byType = (present: (row: CrmEndpointRow) => unknown) =>
-    Object.fromEntries(affected.map((row) => [endpointType(row), present(row)]));
+    Object.fromEntries(affected.map((row) => [row.type, present(row)]));
   return {
     summary:
       types.length === 0

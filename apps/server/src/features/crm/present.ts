@@ -1,14 +1,11 @@
 /** How CRM endpoints are shown over MCP: settings with secrets redacted, and their health. */
-import type { CrmEndpointType } from '@parley/contract';
 import type { crmEndpoints } from '../../db/schema.ts';
 import { redactCredentials, type TargetCredentials } from '../../lib/credentials.ts';
 
 export type CrmEndpointRow = typeof crmEndpoints.$inferSelect;
 
 /** The settings a change compares; a stored row and a definition about to be saved both have them. */
-export type CrmEndpointSettings = Pick<CrmEndpointRow, 'url' | 'method' | 'timeoutMs'> & {
-  type: CrmEndpointType;
-};
+export type CrmEndpointSettings = Pick<CrmEndpointRow, 'type' | 'url' | 'method' | 'timeoutMs'>;
 
 export const presentEndpointSettings = (endpoint: CrmEndpointSettings, credentials: TargetCredentials) => ({
   type: endpoint.type,

@@ -5,15 +5,10 @@ import type { Db } from '../../db/database.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import type { CrmEndpointRow } from './present.ts';
 
-/** Stored types are validated on save; the cast narrows the text column to the union. */
-export const endpointType = (row: CrmEndpointRow) => row.type as CrmEndpointType;
-
 /** The shop's endpoints in the order of SPEC §4, so listings read the same every time. */
 export async function selectEndpoints(db: Db, shopId: string): Promise<CrmEndpointRow[]> {
   const rows = await db.select().from(crmEndpoints).where(eq(crmEndpoints.shopId, shopId));
-  return rows.sort(
-    (a, b) => crmEndpointTypes.indexOf(endpointType(a)) - crmEndpointTypes.indexOf(endpointType(b)),
-  );
+  return rows.sort((a, b) => crmEndpointTypes.indexOf(a.type) - crmEndpointTypes.indexOf(b.type));
 }
 
 export async function selectEndpoint(
@@ -28,7 +23,7 @@ export async function selectEndpoint(
   return row;
 }
 
-export const configuredTypes = (rows: CrmEndpointRow[]) => rows.map(endpointType);
+export const configuredTypes = (rows: CrmEndpointRow[]) => rows.map((row) => row.type);
 
 export const unconfiguredTypes = (rows: CrmEndpointRow[]) => {
   const configured = new Set(configuredTypes(rows));

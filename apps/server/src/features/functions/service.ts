@@ -57,33 +57,29 @@ export async function previewCustomFunctionChange(
     compileParametersSchema(add.parameters);
     await deps.outbound.checkUrl(add.endpoint.url);
   }
-  const added = add === undefined ? undefined : definitionSettings(add);
+  const added = add && { settings: definitionSettings(add), credentials: definitionCredentials(add) };
   const plan = planKeyedChange({
     rows: await selectFunctions(deps.db, shopId),
     keyOf: (row) => row.name,
     present: (row) => presentStored(deps, row),
-    add:
-      add === undefined
-        ? undefined
-        : { key: add.name, presented: presentFunction(definitionSettings(add), definitionCredentials(add)) },
+    add: added && { key: added.settings.name, presented: presentFunction(added.settings, added.credentials) },
     remove,
     wording: { add: 'add_function', remove: 'remove_function', record: 'custom function' },
   });
   const summary: string[] = [];
   const consequence: string[] = [];
   if (added !== undefined) {
-    const { replaced } = plan;
-    if (replaced === undefined) {
-      summary.push(`add custom function "${added.name}" (${describeTarget(added)})`);
-      consequence.push(
-        `The AI can call "${added.name}" from its next reply on; each call sends ${describeTarget(added)}.`,
-      );
+    const { name } = added.settings;
+    const target = describeTarget(added.settings);
+    if (plan.replaced === undefined) {
+      summary.push(`add custom function "${name}" (${target})`);
+      consequence.push(`The AI can call "${name}" from its next reply on; each call sends ${target}.`);
     } else {
       summary.push(
-        `replace the existing custom function "${added.name}" (${describeTarget(replaced)} → ${describeTarget(added)})`,
+        `replace the existing custom function "${name}" (${describeTarget(plan.replaced)} → ${target})`,
       );
       consequence.push(
-        `The AI uses the new definition of "${added.name}" from its next reply on; the old one is discarded.`,
+        `The AI uses the new definition of "${name}" from its next reply on; the old one is discarded.`,
       );
     }
   }

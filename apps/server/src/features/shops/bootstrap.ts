@@ -31,7 +31,12 @@ export async function bootstrapFirstStart(
   }
   let demoShop: FirstStartSecrets['demoShop'];
   if (!deps.config.PARLEY_DISABLE_DEMO) {
-    const created = await createShop(deps, { name: 'Demo shop', country: 'ES', timezone: 'Europe/Madrid', locale: 'es-ES' });
+    const created = await createShop(deps, {
+      name: 'Demo shop',
+      country: 'ES',
+      timezone: 'Europe/Madrid',
+      locale: 'es-ES',
+    });
     demoShop = { id: created.shop.id, name: created.shop.name, token: created.token };
   }
   return { adminToken, demoShop };
@@ -50,10 +55,15 @@ export function renderFirstStartBanner(secrets: FirstStartSecrets, baseUrl: stri
   const lines = ['', '=== Parley first start: save these now, they are shown only once ==='];
   if (secrets.adminToken !== undefined) lines.push(`Admin token (for /api/admin/*): ${secrets.adminToken}`);
   if (secrets.demoShop !== undefined) {
-    lines.push(`Demo shop "${secrets.demoShop.name}" (${secrets.demoShop.id}) token: ${secrets.demoShop.token}`);
+    lines.push(
+      `Demo shop "${secrets.demoShop.name}" (${secrets.demoShop.id}) token: ${secrets.demoShop.token}`,
+    );
     lines.push('', 'MCP client configuration (Claude Code .mcp.json, Cursor mcp.json, ...):');
     lines.push(mcpClientSnippet(`${baseUrl}/api/mcp`, secrets.demoShop.token));
-    lines.push('', `Try it: npx -y @modelcontextprotocol/inspector@0.15.0 --cli ${baseUrl}/api/mcp --transport http --header "Authorization: Bearer ${secrets.demoShop.token}" --method tools/list`);
+    lines.push(
+      '',
+      `Try it: npx -y @modelcontextprotocol/inspector@0.15.0 --cli ${baseUrl}/api/mcp --transport http --header "Authorization: Bearer ${secrets.demoShop.token}" --method tools/list`,
+    );
   }
   lines.push('=====================================================================', '');
   return lines.join('\n');

@@ -1,3 +1,8 @@
 export { authenticateToken, getShop, createShop, presentShop, type Principal } from './service.ts';
-export { bootstrapFirstStart, renderFirstStartBanner, mcpClientSnippet, type FirstStartSecrets } from './bootstrap.ts';
+export {
+  bootstrapFirstStart,
+  renderFirstStartBanner,
+  mcpClientSnippet,
+  type FirstStartSecrets,
+} from './bootstrap.ts';
 export { registerShopRoutes } from './routes.ts';

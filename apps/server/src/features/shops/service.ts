@@ -9,9 +9,7 @@ import { newId } from '../../lib/ids.ts';
 import { generateToken, hashToken, safeEqual, tokenPrefix } from '../../lib/tokens.ts';
 
 export type Principal =
-  | { kind: 'admin' }
-  | { kind: 'shop'; shopId: string }
-  | { kind: 'agent'; shopId: string; agentId: string };
+  { kind: 'admin' } | { kind: 'shop'; shopId: string } | { kind: 'agent'; shopId: string; agentId: string };
 
 type ShopRow = typeof shops.$inferSelect;
 
@@ -73,11 +71,21 @@ export async function createAgent(db: Db, shopId: string, input: CreateAgentRequ
       .from(agents)
       .where(and(eq(agents.shopId, shopId), eq(agents.nickname, input.nickname)));
     if (existing !== undefined) {
-      throw new AppError('CONFLICT', `An agent with nickname "${input.nickname}" already exists in this shop.`, 409);
+      throw new AppError(
+        'CONFLICT',
+        `An agent with nickname "${input.nickname}" already exists in this shop.`,
+        409,
+      );
     }
     const [agent] = await tx
       .insert(agents)
-      .values({ id: newId('agt'), shopId, nickname: input.nickname, name: input.name, permissions: input.permissions })
+      .values({
+        id: newId('agt'),
+        shopId,
+        nickname: input.nickname,
+        name: input.name,
+        permissions: input.permissions,
+      })
       .returning();
     if (agent === undefined) throw new Error('insert into agents returned no row');
     await tx.insert(apiTokens).values({
@@ -120,11 +128,17 @@ export async function authenticateToken(
     if (adminHash !== undefined && safeEqual(hash, adminHash)) return { kind: 'admin' };
   }
   const [row] = await deps.db
-    .select({ shopId: apiTokens.shopId, kind: apiTokens.kind, agentId: apiTokens.agentId, tokenHash: apiTokens.tokenHash })
+    .select({
+      shopId: apiTokens.shopId,
+      kind: apiTokens.kind,
+      agentId: apiTokens.agentId,
+      tokenHash: apiTokens.tokenHash,
+    })
     .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
   if (row === undefined || !safeEqual(row.tokenHash, hash)) return null;
-  if (row.kind === 'agent' && row.agentId !== null) return { kind: 'agent', shopId: row.shopId, agentId: row.agentId };
+  if (row.kind === 'agent' && row.agentId !== null)
+    return { kind: 'agent', shopId: row.shopId, agentId: row.agentId };
   return { kind: 'shop', shopId: row.shopId };
 }
 
