@@ -5,3 +5,5 @@ export * from './endpoint-settings.ts';
 export * from './json-argument.ts';
 export * from './crm-endpoints.ts';
 export * from './custom-functions.ts';
+export * from './crm/index.ts';
+export * from './conversations.ts';

@@ -4,12 +4,25 @@
  * compatible: PGlite is PostgreSQL 18, production servers may be older.
  */
 
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import {
   crmEndpointMethods,
   crmEndpointTypes,
   customFunctionFormats,
   customFunctionMethods,
+  messageDirections,
+  phoneDetectionSources,
 } from '@parley/contract';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -133,4 +146,61 @@ export const customFunctions = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('custom_functions_shop_name').on(t.shopId, t.name)],
+);
+
+/** A conversation as one shop sees it (SPEC §8); its row also serializes concurrent intakes of one chat. */
+export const conversationChats = pgTable(
+  'conversation_chats',
+  {
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    chatPhone: text('chat_phone').notNull(),
+    /** The name the channel shows for the chat (WhatsApp contact name); context for the AI. */
+    chatName: text('chat_name'),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ name: 'conversation_chats_pk', columns: [t.shopId, t.chatPhone] })],
+);
+
+/** Messages as the channel sent them; the key is the channel's message id, so intake is idempotent. */
+export const conversationMessages = pgTable(
+  'conversation_messages',
+  {
+    shopId: text('shop_id').notNull(),
+    chatPhone: text('chat_phone').notNull(),
+    messageId: text('message_id').notNull(),
+    direction: text('direction', { enum: messageDirections }).notNull(),
+    text: text('text').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'conversation_messages_pk', columns: [t.shopId, t.chatPhone, t.messageId] }),
+    foreignKey({
+      name: 'conversation_messages_chat_fk',
+      columns: [t.shopId, t.chatPhone],
+      foreignColumns: [conversationChats.shopId, conversationChats.chatPhone],
+    }).onDelete('cascade'),
+    // "The latest N messages of a chat", what the AI assistant reads as context.
+    index('conversation_messages_latest').on(t.shopId, t.chatPhone, t.sentAt.desc()),
+  ],
+);
+
+/** Every phone a shop has detected, once (SPEC §8): the primary key is what makes it once. */
+export const detectedPhones = pgTable(
+  'detected_phones',
+  {
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    phone: text('phone').notNull(),
+    source: text('source', { enum: phoneDetectionSources }).notNull(),
+    /** The chat it was seen in, and for `message` the message that contained it. */
+    chatPhone: text('chat_phone').notNull(),
+    messageId: text('message_id'),
+    detectedAt: timestamp('detected_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'detected_phones_pk', columns: [t.shopId, t.phone] })],
 );

@@ -6,7 +6,10 @@ const MAX_SHOWN = 60;
  */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return 'an empty list';
+    return `a list of ${value.length} ${value.length === 1 ? 'entry' : 'entries'}`;
+  }
   if (typeof value === 'object' && value !== null) return 'an object';
   if (typeof value !== 'string') return String(value);
   const quoted = JSON.stringify(value);

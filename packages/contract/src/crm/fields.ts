@@ -65,16 +65,12 @@ export const currencyCode = z.preprocess(
     .nullish(),
 );
 
-export const isoDate = textOf('an ISO 8601 date such as "2026-02-27T09:14:00Z"').transform((value, ctx) => {
+const dateExpectation = 'an ISO 8601 date such as "2026-02-27T09:14:00Z"';
+export const isoDate = textOf(dateExpectation).transform((value, ctx) => {
   if (value === null || value === undefined) return value;
   const iso = normalizeIsoDate(value);
-  if (iso !== null) return iso;
-  ctx.addIssue({
-    code: 'custom',
-    input: value,
-    message: expected('an ISO 8601 date such as "2026-02-27T09:14:00Z"')({ input: value }),
-  });
-  return z.NEVER;
+  if (iso === null) ctx.addIssue({ code: 'custom', message: expected(dateExpectation)({ input: value }) });
+  return iso ?? z.NEVER;
 });
 
 /**

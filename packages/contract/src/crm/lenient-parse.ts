@@ -7,15 +7,20 @@ interface Finding {
   message: string;
 }
 
+/** More would only bury the first ones (and a 2 MB answer can hold 100,000 wrong entries). */
+const MAX_WARNINGS = 100;
+
 /**
- * Parses `input` with `schema` the lenient way SPEC §4 asks for: a wrong value becomes a warning with
- * its path, is left out, and the parse runs again on what remains, until it succeeds. Issues with the
- * value itself, or at paths `isFatal` accepts (the top-level shape), end the parse as errors instead.
+ * Parses `input` (a JSON value) with `schema` the lenient way SPEC §4 asks for: a wrong value becomes
+ * a warning with its path, is left out, and the parse runs again on what remains, until it succeeds.
+ * Issues with the value itself, or at paths `isFatal` accepts (the top-level shape), end the parse as
+ * errors instead.
  *
  * Leaving values out and re-parsing, rather than making every schema swallow its own failures, keeps
  * the schemas plain zod and lets zod compute every path. A wrong list entry is replaced by `undefined`,
  * not removed, so later warnings keep the indexes the CRM sent. Each round removes at least one value
- * the CRM sent, so the loop ends; zod reports sibling problems together, so one extra round is typical.
+ * the CRM sent, so the loop ends; zod reports sibling problems together, so one extra round is typical
+ * (two when a required field was cut).
  */
 export function parseLeniently<S extends z.ZodType>(
   schema: S,
@@ -23,25 +28,39 @@ export function parseLeniently<S extends z.ZodType>(
   isFatal: (path: JsonPath) => boolean,
 ): CrmAnswerResult<z.output<S>> {
   const warnings: CrmAnswerIssue[] = [];
+  let unlisted = 0;
+  const warn = (warning: CrmAnswerIssue) => {
+    if (warnings.length < MAX_WARNINGS) warnings.push(warning);
+    else unlisted++;
+  };
+  const listed = () =>
+    unlisted === 0
+      ? warnings
+      : [
+          ...warnings,
+          { path: '$', message: `${unlisted} more warnings like the ones above were not listed` },
+        ];
+
+  // A private copy, cut in place: one copy per parse instead of one per cut keeps large answers linear.
+  const candidate: unknown = JSON.parse(JSON.stringify(input));
   const leftOut = new Set<string>();
-  let candidate = input;
   for (;;) {
     const result = schema.safeParse(candidate);
-    if (result.success) return { ok: true, value: result.data, warnings };
+    if (result.success) return { ok: true, value: result.data, warnings: listed() };
     const findings = result.error.issues.flatMap((issue) => pinpoint(issue, []));
     const fatal = findings.filter(({ path }) => path.length === 0 || isFatal(path));
-    if (fatal.length > 0) return { ok: false, errors: fatal.map(toIssue), warnings };
+    if (fatal.length > 0) return { ok: false, errors: fatal.map(toIssue), warnings: listed() };
 
-    const before = candidate;
+    let cutAny = false;
     for (const finding of findings) {
       const cut = planCut(candidate, finding, leftOut);
       if (cut === null) continue;
-      if (cut.warning !== null) warnings.push(cut.warning);
+      warn(cut.warning);
       leftOut.add(formatJsonPath(cut.path));
-      candidate = without(candidate, cut.path);
+      cutAny = cutAt(candidate, cut.path) || cutAny;
     }
     // Only reachable if a schema required a top-level key: nothing could be left out, so stop.
-    if (candidate === before) return { ok: false, errors: findings.map(toIssue), warnings };
+    if (!cutAny) return { ok: false, errors: findings.map(toIssue), warnings: listed() };
   }
 }
 
@@ -58,12 +77,12 @@ function planCut(
   candidate: unknown,
   finding: Finding,
   leftOut: ReadonlySet<string>,
-): { path: JsonPath; warning: CrmAnswerIssue | null } | null {
+): { path: JsonPath; warning: CrmAnswerIssue } | null {
   const { path } = finding;
   for (let depth = 1; depth < path.length; depth++) {
     if (leftOut.has(formatJsonPath(path.slice(0, depth)))) return null;
   }
-  if (isPresent(candidate, path)) {
+  if (valueAt(candidate, path) !== undefined) {
     return {
       path,
       warning: { path: formatJsonPath(path), message: `${finding.message}; ${describeCut(path)}` },
@@ -76,7 +95,10 @@ function planCut(
   const reason = leftOut.has(formatJsonPath(path))
     ? `its required ${key} was left out`
     : `${key} is required (${finding.message})`;
-  return { path: parent, warning: { path: formatJsonPath(parent), message: `${describeCut(parent)}: ${reason}` } };
+  return {
+    path: parent,
+    warning: { path: formatJsonPath(parent), message: `${describeCut(parent)}: ${reason}` },
+  };
 }
 
 /**
@@ -97,33 +119,28 @@ function pinpoint(issue: z.core.$ZodIssue, prefix: JsonPath): Finding[] {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function isPresent(value: unknown, path: JsonPath): boolean {
-  let current = value;
+function valueAt(root: unknown, path: JsonPath): unknown {
+  let current = root;
   for (const key of path) {
     if (Array.isArray(current) && typeof key === 'number') current = current[key];
-    else if (isRecord(current) && typeof key === 'string' && Object.hasOwn(current, key)) current = current[key];
-    else return false;
+    else if (isRecord(current) && typeof key === 'string' && Object.hasOwn(current, key))
+      current = current[key];
+    else return undefined;
   }
-  return current !== undefined;
+  return current;
 }
 
-/** A copy of `value` without what is at `path` (a list entry becomes undefined); unchanged if absent. */
-function without(value: unknown, path: JsonPath): unknown {
-  const [key, ...rest] = path;
-  if (Array.isArray(value) && typeof key === 'number' && key < value.length) {
-    const entry: unknown = rest.length === 0 ? undefined : without(value[key], rest);
-    if (entry === value[key]) return value;
-    const copy: unknown[] = [...value];
-    copy[key] = entry;
-    return copy;
+/** Leaves out what is at `path` (a list entry becomes undefined); false if nothing was there. */
+function cutAt(root: unknown, path: JsonPath): boolean {
+  const container = valueAt(root, path.slice(0, -1));
+  const key = path.at(-1);
+  if (Array.isArray(container) && typeof key === 'number' && container[key] !== undefined) {
+    container[key] = undefined;
+    return true;
   }
-  if (isRecord(value) && typeof key === 'string' && Object.hasOwn(value, key)) {
-    if (rest.length > 0) {
-      const field = without(value[key], rest);
-      return field === value[key] ? value : { ...value, [key]: field };
-    }
-    const { [key]: _removed, ...others } = value;
-    return others;
+  if (isRecord(container) && typeof key === 'string' && Object.hasOwn(container, key)) {
+    delete container[key];
+    return true;
   }
-  return value;
+  return false;
 }

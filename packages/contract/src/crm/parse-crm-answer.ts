@@ -9,8 +9,8 @@ import {
   toPanelProduct,
   toPanelSearchResult,
 } from './normalize-entities.ts';
-import type { PanelCrmAnswers, PanelCustomer } from './panel-model.ts';
-import { parseAnswer, type AnswerLayout } from './top-level.ts';
+import type { PanelCrmAnswers, PanelCustomersAnswer } from './panel-model.ts';
+import { parseAnswer, type AnswerLayout, type Assemble } from './top-level.ts';
 
 const customersLayout: AnswerLayout = {
   dataKeys: ['customers', 'customer'],
@@ -20,20 +20,22 @@ const customersLayout: AnswerLayout = {
 type CustomersAnswer = z.output<typeof crmAnswerSchemas.sidePanel_CustomerInfo>;
 
 /** SPEC §4 allows `customer` or `customers`; a CRM that sends both most likely repeats itself. */
-function customersOf(answer: CustomersAnswer, warn: (warning: { path: string; message: string }) => void) {
+const customersOf: Assemble<CustomersAnswer, PanelCustomersAnswer> = (answer, warn) => {
   const hasList = answer.customers !== null && answer.customers !== undefined;
   if (hasList && answer.customer) {
-    warn({ path: '$.customer', message: 'ignored because "customers" is also present; send only one of them' });
+    warn({
+      path: '$.customer',
+      message: 'ignored because "customers" is also present; send only one of them',
+    });
   }
-  const customers: PanelCustomer[] = (hasList ? listFrom(answer.customers) : listFrom(answer.customer)).map(
-    toPanelCustomer,
-  );
+  const customers = (hasList ? listFrom(answer.customers) : listFrom(answer.customer)).map(toPanelCustomer);
   return { found: customers.length > 0, customers };
-}
+};
 
 /** One parser per endpoint type; each answers with that type's panel model. */
 const parsers: { [T in CrmEndpointType]: (json: unknown) => CrmAnswerResult<PanelCrmAnswers[T]> } = {
-  sidePanel_CustomerInfo: (json) => parseAnswer(crmAnswerSchemas.sidePanel_CustomerInfo, customersLayout, json, customersOf),
+  sidePanel_CustomerInfo: (json) =>
+    parseAnswer(crmAnswerSchemas.sidePanel_CustomerInfo, customersLayout, json, customersOf),
 
   ai_CustomerInitialInfo: (json) =>
     parseAnswer(crmAnswerSchemas.ai_CustomerInitialInfo, customersLayout, json, (answer, warn) => ({

@@ -20,7 +20,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** Whether a value ignored under `found: false` was meant as data (an empty list or `{}` was not). */
 const carriesData = (value: unknown) =>
-  value === true || (Array.isArray(value) ? value.length > 0 : isRecord(value) && Object.keys(value).length > 0);
+  value === true ||
+  (Array.isArray(value) ? value.length > 0 : isRecord(value) && Object.keys(value).length > 0);
 
 const quoted = (keys: readonly string[]) => keys.map((key) => `"${key}"`).join(' or ');
 
@@ -50,12 +51,19 @@ export function parseAnswer<S extends AnswerSchema, V>(
   if (flag.safeParse(json.found).data === false) {
     // The CRM said nothing matched: whatever it sent with that (often `customer: []` from PHP) is not data.
     for (const key of dataKeys.filter((key) => carriesData(json[key]))) {
-      warnings.push({ path: formatJsonPath([key]), message: 'ignored because "found" is false; send "found": true with data' });
+      warnings.push({
+        path: formatJsonPath([key]),
+        message: 'ignored because "found" is false; send "found": true when there is a match',
+      });
     }
     input = Object.fromEntries(Object.entries(json).filter(([key]) => !dataKeys.includes(key)));
   }
 
-  const parsed = parseLeniently(schema, input, (path) => path.length === 1 && dataKeys.includes(String(path[0])));
+  const parsed = parseLeniently(
+    schema,
+    input,
+    (path) => path.length === 1 && dataKeys.includes(String(path[0])),
+  );
   const allWarnings = [...warnings, ...parsed.warnings];
   if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings: allWarnings };
 
@@ -64,7 +72,7 @@ export function parseAnswer<S extends AnswerSchema, V>(
     const message =
       answer.found === true
         ? `"found" is true but there is no ${quoted(dataKeys)}; send ${example}, or {"found": false} when nothing matches`
-        : `the answer has neither "found" nor ${quoted(dataKeys)}; send ${example}, or {"found": false} when nothing matches`;
+        : `the answer has no "found" and no ${quoted(dataKeys)}; send ${example}, or {"found": false} when nothing matches`;
     return { ok: false, errors: [{ path: '$', message }], warnings: allWarnings };
   }
   const unusable = dataKeys.flatMap((key) => unusableList(answer[key], key));
