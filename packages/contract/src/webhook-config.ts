@@ -13,6 +13,10 @@ export const webhookEventTypes = [
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
+/** SPEC §6: a delivery succeeds with a 2xx within the timeout, 180 s unless the webhook sets a lower one. */
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 180_000;
+export const MIN_WEBHOOK_TIMEOUT_MS = 1_000;
+
 const validEventsHint = `valid events: ${webhookEventTypes.join(', ')}`;
 
 export const webhookEventType = z.enum(webhookEventTypes, {
@@ -45,23 +49,42 @@ export const configureWebhooksInput = z.strictObject({
     .max(webhookEventTypes.length * 2, 'webhook_events lists each event at most once')
     .optional()
     .describe(`Replaces the subscribed events. Omit to keep them; ${validEventsHint}.`),
+  webhook_timeout_ms: z
+    .number({ error: 'webhook_timeout_ms must be a number of milliseconds' })
+    .int('webhook_timeout_ms must be a whole number of milliseconds')
+    .min(MIN_WEBHOOK_TIMEOUT_MS, `webhook_timeout_ms must be at least ${MIN_WEBHOOK_TIMEOUT_MS}`)
+    .max(DEFAULT_WEBHOOK_TIMEOUT_MS, `webhook_timeout_ms must be at most ${DEFAULT_WEBHOOK_TIMEOUT_MS} (180 s)`)
+    .optional()
+    .describe(
+      'How long one delivery may take before it counts as failed, in ms (1000 to 180000, default 180000). Omit to keep it.',
+    ),
 });
 export type ConfigureWebhooksInput = z.output<typeof configureWebhooksInput>;
 
 export const webhookDeliveryStates = ['active', 'paused', 'disabled'] as const;
 export type WebhookDeliveryState = (typeof webhookDeliveryStates)[number];
 
+/** Why a webhook is paused: the receiver answered 410 Gone, or every attempt failed for 5 days. */
+export const webhookPauseReasons = ['gone', 'failing'] as const;
+export type WebhookPauseReason = (typeof webhookPauseReasons)[number];
+
 export const webhookConfigView = z.strictObject({
   webhook_enabled: z.boolean(),
   webhook_url: z.string().nullable(),
   webhook_events: z.array(webhookEventType),
   has_secret: z.boolean(),
+  webhook_timeout_ms: z.number().int().positive(),
   delivery: z.strictObject({
-    /** `paused` after the receiver answered 410; `disabled` when webhook_enabled is false. */
+    /** `paused` after a 410 or 5 days of failures (events are still stored); `disabled` when webhook_enabled is false. */
     state: z.enum(webhookDeliveryStates),
+    pause_reason: z.enum(webhookPauseReasons).nullable(),
+    /** When a paused webhook is next probed with a signed `test` event; the first success resumes it. */
+    next_probe_at: z.iso.datetime().nullable(),
     last_success_at: z.iso.datetime().nullable(),
     last_failure_at: z.iso.datetime().nullable(),
-    /** Events written but not yet delivered. */
+    /** The first failure since the last success; 5 days of failures pause the webhook. */
+    failing_since: z.iso.datetime().nullable(),
+    /** Events written but not yet delivered (waiting, retrying or in flight). */
     pending: z.number().int().nonnegative(),
   }),
 });

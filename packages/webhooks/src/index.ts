@@ -17,3 +17,10 @@ export {
   type WebhookScheme,
   type WebhookVerifyResult,
 } from './verify-webhook.ts';
+export {
+  crmSignatureHeaders,
+  signCrmRequest,
+  verifyCrmRequest,
+  type CrmRequestToSign,
+  type VerifyCrmRequestInput,
+} from './crm-request.ts';
