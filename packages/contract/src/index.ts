@@ -7,3 +7,4 @@ export * from './crm-endpoints.ts';
 export * from './custom-functions.ts';
 export * from './crm/index.ts';
 export * from './conversations.ts';
+export * from './webhook-deliveries.ts';

@@ -23,22 +23,25 @@ export const webhookEventType = z.enum(webhookEventTypes, {
   error: (issue) => `unknown event ${JSON.stringify(issue.input)}; ${validEventsHint}`,
 });
 
+/** The receiver URL; the outbound policy (SPEC §6) is checked by the server, which can resolve it. */
+export const webhookUrl = z
+  .url({
+    protocol: /^https?$/,
+    error: 'webhook_url must be an absolute http(s) URL such as https://example.com/hooks/parley',
+  })
+  .max(2048, 'webhook_url must be at most 2048 characters');
+
+export const webhookSecret = z
+  .string()
+  .min(1, 'webhook_secret must not be empty; pass null to remove the secret')
+  .max(512, 'webhook_secret must be at most 512 characters');
+
 export const configureWebhooksInput = z.strictObject({
   webhook_enabled: z
     .boolean({ error: 'required, and must be true (send events) or false (stop sending them)' })
     .describe('Required: true sends the subscribed events, false stops sending them.'),
-  webhook_url: z
-    .url({
-      protocol: /^https?$/,
-      error: 'webhook_url must be an absolute http(s) URL such as https://example.com/hooks/parley',
-    })
-    .max(2048, 'webhook_url must be at most 2048 characters')
-    .optional()
-    .describe('Where Parley POSTs events. Omit to keep the stored URL.'),
-  webhook_secret: z
-    .string()
-    .min(1, 'webhook_secret must not be empty; pass null to remove the secret')
-    .max(512, 'webhook_secret must be at most 512 characters')
+  webhook_url: webhookUrl.optional().describe('Where Parley POSTs events. Omit to keep the stored URL.'),
+  webhook_secret: webhookSecret
     .nullable()
     .optional()
     .describe(

@@ -16,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import {
   crmEndpointMethods,
   crmEndpointTypes,
@@ -23,6 +24,8 @@ import {
   customFunctionMethods,
   messageDirections,
   phoneDetectionSources,
+  webhookEventTypes,
+  webhookPauseReasons,
 } from '@parley/contract';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -96,10 +99,92 @@ export const webhookConfigs = pgTable('webhook_configs', {
   /** Encrypted. */
   secret: text('secret'),
   timeoutMs: integer('timeout_ms').notNull().default(180_000),
-  /** Set when the receiver answered 410 Gone; delivery stops until the webhook is configured again. */
+  /**
+   * Set when delivery pauses: the receiver answered 410 Gone, or every attempt failed for 5 days.
+   * Events are still stored; the first success (a 6-hourly probe, a redelivery) or configuring
+   * the webhook again resumes it.
+   */
   pausedAt: timestamp('paused_at', { withTimezone: true }),
+  pauseReason: text('pause_reason', { enum: webhookPauseReasons }),
+  nextProbeAt: timestamp('next_probe_at', { withTimezone: true }),
+  /** The first failure since the last success: 5 days after it, failures pause the webhook. */
+  failingSince: timestamp('failing_since', { withTimezone: true }),
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
   updatedAt: updatedAt(),
 });
+
+/** One row per webhook event, immutable: what happened, and the exact bytes every attempt sends. */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    event: text('event', { enum: webhookEventTypes }).notNull(),
+    /** The serialized `{"id","event","timestamp","data"}`, written once (SPEC §6). */
+    body: text('body').notNull(),
+    /** From the app clock, not the database's, so schedules and listings agree with each other. */
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('webhook_events_shop_created').on(t.shopId, t.createdAt, t.id)],
+);
+
+export const webhookDeliveryRowStatuses = ['queued', 'delivering', 'delivered', 'exhausted'] as const;
+
+/** The delivery job of an event: the queue is this table (docs/decisions/webhook-delivery.md). */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    eventId: text('event_id')
+      .primaryKey()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: webhookDeliveryRowStatuses }).notNull(),
+    /** Attempts started so far; the next one sends X-Webhook-Attempt: attempts + 1. */
+    attempts: integer('attempts').notNull().default(0),
+    /** `attempts` when the current retry schedule began: recovering a delivery gives it a fresh one. */
+    scheduleStart: integer('schedule_start').notNull().default(0),
+    /**
+     * queued: when the next attempt may start. delivering: when the claim's lease ends; a claim still
+     * held then was lost with its process, and the delivery is due again.
+     */
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('webhook_deliveries_due')
+      .on(t.shopId, t.dueAt)
+      .where(sql`${t.status} in ('queued', 'delivering')`),
+  ],
+);
+
+export const webhookAttemptOutcomes = ['delivered', 'failed', 'interrupted'] as const;
+
+/** Every attempt: what was answered, how fast, and why it failed. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    eventId: text('event_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    outcome: text('outcome', { enum: webhookAttemptOutcomes }).notNull(),
+    httpStatus: integer('http_status'),
+    latencyMs: integer('latency_ms'),
+    errorClass: text('error_class'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** The first 4 KB of the response body, decoded as UTF-8. */
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.attempt] })],
+);
 
 export const crmEndpoints = pgTable(
   'crm_endpoints',

@@ -1,6 +1,7 @@
 /** The Fastify app factory: cross-cutting hooks here, each feature mounts its own routes. */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
+import { registerConversationRoutes } from '../features/conversations/index.ts';
 import { registerShopRoutes } from '../features/shops/index.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -34,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerShopRoutes(app, deps);
+  registerConversationRoutes(app, deps);
   await registerMcpRoutes(app, deps);
   await app.ready();
   return app;

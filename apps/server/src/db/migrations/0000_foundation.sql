@@ -18,6 +18,26 @@ CREATE TABLE "api_tokens" (
 	"revoked_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "conversation_chats" (
+	"shop_id" text NOT NULL,
+	"chat_phone" text NOT NULL,
+	"chat_name" text,
+	"first_seen_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "conversation_chats_pk" PRIMARY KEY("shop_id","chat_phone")
+);
+--> statement-breakpoint
+CREATE TABLE "conversation_messages" (
+	"shop_id" text NOT NULL,
+	"chat_phone" text NOT NULL,
+	"message_id" text NOT NULL,
+	"direction" text NOT NULL,
+	"text" text NOT NULL,
+	"sent_at" timestamp with time zone NOT NULL,
+	"received_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "conversation_messages_pk" PRIMARY KEY("shop_id","chat_phone","message_id")
+);
+--> statement-breakpoint
 CREATE TABLE "crm_endpoints" (
 	"id" text PRIMARY KEY NOT NULL,
 	"shop_id" text NOT NULL,
@@ -50,6 +70,16 @@ CREATE TABLE "custom_functions" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "detected_phones" (
+	"shop_id" text NOT NULL,
+	"phone" text NOT NULL,
+	"source" text NOT NULL,
+	"chat_phone" text NOT NULL,
+	"message_id" text,
+	"detected_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "detected_phones_pk" PRIMARY KEY("shop_id","phone")
+);
+--> statement-breakpoint
 CREATE TABLE "server_meta" (
 	"key" text PRIMARY KEY NOT NULL,
 	"value" text NOT NULL,
@@ -67,6 +97,20 @@ CREATE TABLE "shops" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "webhook_attempts" (
+	"event_id" text NOT NULL,
+	"attempt" integer NOT NULL,
+	"started_at" timestamp with time zone NOT NULL,
+	"outcome" text NOT NULL,
+	"http_status" integer,
+	"latency_ms" integer,
+	"error_class" text,
+	"error_code" text,
+	"error_message" text,
+	"response_excerpt" text,
+	CONSTRAINT "webhook_attempts_event_id_attempt_pk" PRIMARY KEY("event_id","attempt")
+);
+--> statement-breakpoint
 CREATE TABLE "webhook_configs" (
 	"shop_id" text PRIMARY KEY NOT NULL,
 	"enabled" boolean DEFAULT false NOT NULL,
@@ -75,17 +119,51 @@ CREATE TABLE "webhook_configs" (
 	"secret" text,
 	"timeout_ms" integer DEFAULT 180000 NOT NULL,
 	"paused_at" timestamp with time zone,
+	"pause_reason" text,
+	"next_probe_at" timestamp with time zone,
+	"failing_since" timestamp with time zone,
+	"last_success_at" timestamp with time zone,
+	"last_failure_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_deliveries" (
+	"event_id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"status" text NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"schedule_start" integer DEFAULT 0 NOT NULL,
+	"due_at" timestamp with time zone NOT NULL,
+	"last_attempt_at" timestamp with time zone,
+	"delivered_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"event" text NOT NULL,
+	"body" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "agents" ADD CONSTRAINT "agents_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "conversation_chats" ADD CONSTRAINT "conversation_chats_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "conversation_messages" ADD CONSTRAINT "conversation_messages_chat_fk" FOREIGN KEY ("shop_id","chat_phone") REFERENCES "public"."conversation_chats"("shop_id","chat_phone") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "crm_endpoints" ADD CONSTRAINT "crm_endpoints_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "custom_functions" ADD CONSTRAINT "custom_functions_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "detected_phones" ADD CONSTRAINT "detected_phones_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_attempts" ADD CONSTRAINT "webhook_attempts_event_id_webhook_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."webhook_events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_configs" ADD CONSTRAINT "webhook_configs_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_event_id_webhook_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."webhook_events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_events" ADD CONSTRAINT "webhook_events_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "agents_shop_nickname" ON "agents" USING btree ("shop_id","nickname");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_tokens_hash" ON "api_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "api_tokens_shop" ON "api_tokens" USING btree ("shop_id");--> statement-breakpoint
+CREATE INDEX "conversation_messages_latest" ON "conversation_messages" USING btree ("shop_id","chat_phone","sent_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "crm_endpoints_shop_type" ON "crm_endpoints" USING btree ("shop_id","type");--> statement-breakpoint
-CREATE UNIQUE INDEX "custom_functions_shop_name" ON "custom_functions" USING btree ("shop_id","name");
+CREATE UNIQUE INDEX "custom_functions_shop_name" ON "custom_functions" USING btree ("shop_id","name");--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_due" ON "webhook_deliveries" USING btree ("shop_id","due_at") WHERE "webhook_deliveries"."status" in ('queued', 'delivering');--> statement-breakpoint
+CREATE INDEX "webhook_events_shop_created" ON "webhook_events" USING btree ("shop_id","created_at","id");

@@ -1,0 +1,2 @@
+export { registerConversationRoutes } from './routes.ts';
+export { createPhoneFinder, type PhoneFinder } from './find-phones.ts';

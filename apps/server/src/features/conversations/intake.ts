@@ -1,0 +1,65 @@
+/**
+ * Conversation intake (SPEC §8): stores a batch of a chat's messages and detects the phones the
+ * shop has not seen before, all in one transaction, so a message is never stored without its
+ * detections nor a detection recorded twice.
+ */
+import type {
+  ConversationMessage,
+  PostConversationMessagesRequest,
+  PostConversationMessagesResponse,
+} from '@parley/contract';
+import type { AppDeps } from '../../app-deps.ts';
+import { getShop } from '../shops/index.ts';
+import { checkChatPhone } from './chat-phone.ts';
+import { createPhoneFinder } from './find-phones.ts';
+import { planPhoneCandidates } from './plan-detections.ts';
+import { insertNewDetections, insertNewMessages, upsertChat, type IncomingMessage } from './store.ts';
+
+type Deps = Pick<AppDeps, 'db' | 'clock'>;
+
+/** A batch may repeat an id (a client retrying inside one request); the first copy counts. */
+function firstOfEachId(messages: readonly ConversationMessage[]): IncomingMessage[] {
+  const byId = new Map<string, IncomingMessage>();
+  for (const message of messages) {
+    if (byId.has(message.id)) continue;
+    byId.set(message.id, {
+      id: message.id,
+      direction: message.direction,
+      text: message.text,
+      sentAt: new Date(message.sent_at),
+    });
+  }
+  return [...byId.values()];
+}
+
+export async function ingestConversationMessages(
+  deps: Deps,
+  shopId: string,
+  input: PostConversationMessagesRequest,
+): Promise<PostConversationMessagesResponse> {
+  const chat = { shopId, chatPhone: checkChatPhone(input.chat_phone) };
+  const shop = await getShop(deps.db, shopId);
+  const messages = firstOfEachId(input.messages);
+  // Parsing texts is the CPU-heavy part; it runs before the transaction because on PGlite an open
+  // transaction holds the process's only connection.
+  const findPhones = createPhoneFinder(shop.country);
+  const found = messages.map((message) => ({ id: message.id, phones: findPhones(message.text) }));
+  const chatName = input.chat_name === undefined || input.chat_name === '' ? null : input.chat_name;
+  const now = deps.clock.now();
+
+  return deps.db.transaction(async (tx) => {
+    await upsertChat(tx, chat, chatName, now);
+    const accepted = await insertNewMessages(tx, chat, messages, now);
+    // Only new messages detect: a message already stored had its chance when it arrived.
+    const candidates = planPhoneCandidates(
+      chat.chatPhone,
+      found.filter((message) => accepted.has(message.id)),
+    );
+    const fresh = await insertNewDetections(tx, chat, candidates, now);
+    const detected = candidates.filter((candidate) => fresh.has(candidate.phone));
+    return {
+      accepted: accepted.size,
+      detected_phones: detected.map(({ phone, source }) => ({ phone, source })),
+    };
+  });
+}
