@@ -32,20 +32,30 @@ export function testDatabaseUrl(): string {
 
 export async function openTestDatabase(kind: TestDatabaseKind = testDatabaseKind()): Promise<Database> {
   if (kind === 'pglite') return attachPglite(new PGlite({ loadDataDir: await pgliteTemplate() }));
+  const scratch = await createScratchPostgresDatabase();
+  const database = await openPostgres(scratch.url, { poolSize: 5 });
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** An empty database on the test server, for a test that hands its URL to a server process. */
+export async function createScratchPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = testDatabaseUrl();
   const name = `parley_test_${randomBytes(6).toString('hex')}`;
   await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), { poolSize: 5 });
   return {
-    ...database,
-    close: async () => {
-      await database.close();
-      await withAdminClient(adminUrl, (client) =>
+    url: url.toString(),
+    drop: () =>
+      withAdminClient(adminUrl, (client) =>
         client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      );
-    },
+      ).then(() => {}),
   };
 }
 
