@@ -8,22 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { startRuntime } from '../apps/server/src/runtime.ts';
+import { measureSequential, ms } from './lib/stats.ts';
 
 const ITERATIONS = 1_000;
-const WARMUP = 100;
-
-async function measure(send: () => Promise<void>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < WARMUP; i++) await send();
-  const samples: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const started = performance.now();
-    await send();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? NaN;
-  return { p50: at(0.5), p99: at(0.99) };
-}
+const measure = (send: () => Promise<void>) =>
+  measureSequential(send, { iterations: ITERATIONS, warmup: 100 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 const runtime = await startRuntime(
@@ -62,7 +51,6 @@ try {
     }
   });
 
-  const ms = (value: number) => `${value.toFixed(2)} ms`;
   const lines = [
     `MCP latency, ${ITERATIONS} sequential requests each over loopback HTTP (${runtime.deps.databaseKind})`,
     `GET /health (baseline)            p50 ${ms(health.p50)}  p99 ${ms(health.p99)}`,

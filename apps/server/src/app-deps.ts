@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db, DatabaseKind } from './db/database.ts';
 import type { Clock } from './lib/clock.ts';
+import type { LlmProvider } from './lib/llm/index.ts';
 import type { Metrics } from './lib/metrics.ts';
 import type { OutboundHttp } from './lib/outbound/index.ts';
 import type { SecretBox } from './lib/secret-box.ts';
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** HMAC key for things Parley signs for itself (confirmation tokens); derived from the secret key. */
   signingKey: Buffer;
   outbound: OutboundHttp;
+  /** Chat Completions calls for the AI assistant (PARLEY_LLM_* or a shop's own model). */
+  llm: LlmProvider;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;

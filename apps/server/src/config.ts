@@ -114,8 +114,15 @@ export const configVariables = {
   }),
   PARLEY_DISABLE_DEMO: variable({
     schema: booleanFlag,
-    description: 'Set to `true` to skip creating the demo shop on first start.',
+    description:
+      'Set to `true` to run without the demo: no demo shop on first start, no demo CRM and its loopback allowance.',
     shownDefault: 'false',
+  }),
+  PARLEY_DEMO_CRM_PORT: variable({
+    schema: port.default(8788),
+    description:
+      'Port of the demo CRM (fake data) that Parley runs on 127.0.0.1 for the demo shop; `0` picks a free one. While the demo is on, outbound calls may reach exactly `127.0.0.1:<this port>`.',
+    shownDefault: '8788',
   }),
   PARLEY_LLM_BASE_URL: variable({
     schema: optionalString.pipe(z.url().optional()),

@@ -10,13 +10,17 @@ import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config.ts';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.ts';
 import { openPglite, openPostgres, type Database } from './db/database.ts';
+import { pointDemoShopAtDemoCrm, startDemoShopCrm } from './features/demo/index.ts';
 import { bootstrapFirstStart, type FirstStartSecrets } from './features/shops/index.ts';
 import { buildApp } from './http/app.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
+import { createLlmProvider } from './lib/llm/index.ts';
 import { createLogger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { createOutboundHttp } from './lib/outbound/index.ts';
 import { createSecretBox, loadOrCreateSecretKey } from './lib/secret-box.ts';
+import { createJobSources, type JobOptions } from './worker/catalog.ts';
+import { createWorker, WAKE_CHANNEL, type Worker, type WorkerOptions } from './worker/index.ts';
 
 export const version: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -26,13 +30,20 @@ export interface Runtime {
   app: FastifyInstance;
   deps: AppDeps;
   firstStart: FirstStartSecrets | null;
+  /** The in-process demo CRM's base URL, when the demo runs. */
+  demoCrmUrl: string | undefined;
   logger: Logger;
+  /** The background worker (webhook deliveries and probes), started with the runtime. */
+  worker: Worker;
   close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
   clock?: Clock;
   logDestination?: DestinationStream;
+  /** Limits and timings of the worker, and the jitter source of its jobs (tests fix both). */
+  worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'perKeyConcurrency' | 'pollIntervalMs' | 'shutdownGraceMs'>> &
+    JobOptions;
 }
 
 /** Derived so that one configured key serves both purposes without reusing it raw. */
@@ -63,25 +74,51 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         'Generated a secret key into the data dir. Every process sharing this PostgreSQL needs the same key: set PARLEY_SECRET_KEY to the content of secret.key.',
       );
     }
-    const outbound = createOutboundHttp({ allow: config.PARLEY_ALLOW_PRIVATE_TARGETS });
-    cleanup.push(() => outbound.close());
-
-    const deps: AppDeps = {
+    const base = {
       config,
       db: database.db,
-      databaseKind: database.kind,
       secrets: createSecretBox(deriveKey(key, 'parley secrets v1')),
-      signingKey: deriveKey(key, 'parley signing v1'),
-      outbound,
       clock: options.clock ?? systemClock,
       logger,
+    };
+    const firstStart = await bootstrapFirstStart(base);
+    // Before the outbound client, which must allow the demo CRM's address, known once it listens.
+    const demoCrm = await startDemoShopCrm(base);
+    if (demoCrm !== undefined) cleanup.push(() => demoCrm.close());
+    const outbound = createOutboundHttp({
+      allow: [...config.PARLEY_ALLOW_PRIVATE_TARGETS, ...(demoCrm?.allowRules ?? [])],
+    });
+    cleanup.push(() => outbound.close());
+    const llm = createLlmProvider({ outbound });
+    cleanup.push(() => llm.close());
+
+    const deps: AppDeps = {
+      ...base,
+      databaseKind: database.kind,
+      signingKey: deriveKey(key, 'parley signing v1'),
+      outbound,
+      llm,
       metrics: createMetrics(),
       version,
     };
-    const firstStart = await bootstrapFirstStart(deps);
+    if (demoCrm !== undefined) await pointDemoShopAtDemoCrm(deps, demoCrm);
     const app = await buildApp(deps);
     cleanup.push(() => app.close());
-    return { app, deps, firstStart, logger, close: closeAll };
+
+    const { random, ...workerLimits } = options.worker ?? {};
+    const worker = createWorker({
+      ...workerLimits,
+      sources: createJobSources(deps, { random }),
+      clock: deps.clock,
+      logger: logger.child({ role: 'worker' }),
+      // The data-dir lock makes this process the only owner of an embedded store.
+      ownsStore: database.kind === 'pglite',
+      listen: (onWake) => database.listen(WAKE_CHANNEL, onWake),
+    });
+    await worker.start();
+    // Stopped first (cleanup runs in reverse): runs in flight still need the database and the client.
+    cleanup.push(() => worker.stop());
+    return { app, deps, firstStart, demoCrmUrl: demoCrm?.url, logger, worker, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { postConversationMessagesResponse, type PostConversationMessagesResponse } from '@parley/contract';
 import { and, asc, eq } from 'drizzle-orm';
 import { conversationChats, conversationMessages, detectedPhones } from '../src/db/schema.ts';
+import { listRecentMessages } from '../src/features/conversations/index.ts';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
@@ -45,7 +46,11 @@ async function ingest(token: string, body: unknown): Promise<PostConversationMes
 
 const phonesOf = (shopId: string) =>
   t.deps.db
-    .select({ phone: detectedPhones.phone, source: detectedPhones.source, messageId: detectedPhones.messageId })
+    .select({
+      phone: detectedPhones.phone,
+      source: detectedPhones.source,
+      messageId: detectedPhones.messageId,
+    })
     .from(detectedPhones)
     .where(eq(detectedPhones.shopId, shopId))
     .orderBy(asc(detectedPhones.phone));
@@ -65,7 +70,12 @@ describe('intake and detection', () => {
       token,
       batch(chat, [
         { id: 'm1', text: 'Hola, mi pedido 612345678 no ha llegado' },
-        { id: 'm2', direction: 'out', text: 'Lo miramos. ¿A qué número te llamamos?', sent_at: '2026-03-02T10:05:00+01:00' },
+        {
+          id: 'm2',
+          direction: 'out',
+          text: 'Lo miramos. ¿A qué número te llamamos?',
+          sent_at: '2026-03-02T10:05:00+01:00',
+        },
         { id: 'm3', text: 'Llámame al 655 12 39 87 o a mi marido, +1 (415) 555-2671' },
         { id: 'm4', text: `el mío es ${chat.slice(3)}, por si acaso` },
       ]),
@@ -133,6 +143,33 @@ describe('intake and detection', () => {
   });
 });
 
+describe('reading a conversation back', () => {
+  it('lists the latest messages of one chat, oldest first, and nothing of other chats or shops', async () => {
+    const { shopId, token } = await t.createShop();
+    const chat = newChatPhone();
+    const at = (minute: number) => `2026-03-02T09:${String(minute).padStart(2, '0')}:00Z`;
+    await ingest(
+      token,
+      batch(chat, [
+        { id: 'm3', text: 'third', sent_at: at(3) },
+        { id: 'm1', text: 'first', sent_at: at(1) },
+        { id: 'm2', text: 'second', direction: 'out', sent_at: at(2) },
+      ]),
+    );
+    await ingest(token, batch(newChatPhone(), [{ id: 'other', text: 'another chat', sent_at: at(4) }]));
+    const latestTwo = await listRecentMessages(t.deps.db, shopId, chat, 2);
+    assert.deepEqual(
+      latestTwo.map((m) => [m.id, m.direction, m.text]),
+      [
+        ['m2', 'out', 'second'],
+        ['m3', 'in', 'third'],
+      ],
+    );
+    const otherShop = await t.createShop();
+    assert.deepEqual(await listRecentMessages(t.deps.db, otherShop.shopId, chat), []);
+  });
+});
+
 describe('idempotency', () => {
   it('posting the same batch again accepts nothing and detects nothing', async () => {
     const { shopId, token } = await t.createShop();
@@ -158,7 +195,10 @@ describe('idempotency', () => {
         { id: 'y2', text: 'o al 699 88 77 66' },
       ]),
     );
-    assert.deepEqual(result, { accepted: 1, detected_phones: [{ phone: '+34699887766', source: 'message' }] });
+    assert.deepEqual(result, {
+      accepted: 1,
+      detected_phones: [{ phone: '+34699887766', source: 'message' }],
+    });
     const stored = await messagesOf(shopId, chat);
     assert.deepEqual(
       stored.map((m) => m.text),
@@ -188,7 +228,10 @@ describe('idempotency', () => {
     const chat = newChatPhone();
     const body = batch(
       chat,
-      Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, text: `mi otro número es 6${String(55_000_000 + i)}` })),
+      Array.from({ length: 20 }, (_, i) => ({
+        id: `c${i}`,
+        text: `mi otro número es 6${String(55_000_000 + i)}`,
+      })),
     );
     const results = await Promise.all(Array.from({ length: 6 }, () => ingest(token, body)));
     assert.equal(
@@ -200,6 +243,28 @@ describe('idempotency', () => {
     assert.equal(new Set(detected).size, 21);
     assert.equal((await messagesOf(shopId, chat)).length, 20);
     assert.equal((await phonesOf(shopId)).length, 21);
+  });
+
+  it('concurrent overlapping batches, in different orders and chats, share the work without deadlock', async () => {
+    const { shopId, token } = await t.createShop();
+    const chats = [newChatPhone(), newChatPhone()];
+    const messages = Array.from({ length: 30 }, (_, i) => ({
+      id: `o${String(i).padStart(2, '0')}`,
+      text: `apunta el 6${String(56_000_000 + (i % 10))}`,
+    }));
+    const bodies = chats.flatMap((chat) => [
+      batch(chat, messages.slice(0, 20)),
+      batch(chat, messages.slice(10).reverse()),
+    ]);
+    const results = await Promise.all(bodies.map((body) => ingest(token, body)));
+    assert.equal(
+      results.reduce((sum, r) => sum + r.accepted, 0),
+      60,
+    );
+    const detected = results.flatMap((r) => r.detected_phones.map((d) => d.phone));
+    assert.equal(detected.length, 12, 'two chat numbers and ten written numbers, each once in the shop');
+    assert.equal(new Set(detected).size, 12);
+    assert.equal((await phonesOf(shopId)).length, 12);
   });
 });
 
@@ -244,8 +309,18 @@ describe('who may post', () => {
     const agentToken = agent.json().token as string;
     const chat = newChatPhone();
     await ingest(token, batch(chat, [{ id: 'g1', text: 'hola' }]));
-    const result = await ingest(agentToken, batch(chat, [{ id: 'g1', text: 'hola' }, { id: 'g2', text: 'adiós' }]));
-    assert.deepEqual(result, { accepted: 1, detected_phones: [] }, 'the same shop: g1 and the chat are known');
+    const result = await ingest(
+      agentToken,
+      batch(chat, [
+        { id: 'g1', text: 'hola' },
+        { id: 'g2', text: 'adiós' },
+      ]),
+    );
+    assert.deepEqual(
+      result,
+      { accepted: 1, detected_phones: [] },
+      'the same shop: g1 and the chat are known',
+    );
     assert.equal((await messagesOf(shopId, chat)).length, 2);
   });
 
@@ -264,17 +339,28 @@ describe('invalid requests are 400s that name the field', () => {
   const valid = { id: 'v1', direction: 'in', text: 'hola', sent_at: '2026-03-02T09:00:00Z' };
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     ['chat_phone missing', { messages: [valid] }, /chat_phone: is required/],
-    ['chat_phone not E.164', { chat_phone: '612 345 678', messages: [valid] }, /chat_phone: must be an E\.164/],
+    [
+      'chat_phone not E.164',
+      { chat_phone: '612 345 678', messages: [valid] },
+      /chat_phone: must be an E\.164/,
+    ],
     [
       'chat_phone not a valid number',
       { chat_phone: '+34123456789', messages: [valid] },
       /chat_phone: \+34123456789 is not a valid phone number/,
     ],
     ['messages missing', { chat_phone: '+34612345678' }, /messages: is required/],
-    ['messages empty', { chat_phone: '+34612345678', messages: [] }, /messages: must list at least one message/],
+    [
+      'messages empty',
+      { chat_phone: '+34612345678', messages: [] },
+      /messages: must list at least one message/,
+    ],
     [
       'too many messages',
-      { chat_phone: '+34612345678', messages: Array.from({ length: 501 }, (_, i) => ({ ...valid, id: `${i}` })) },
+      {
+        chat_phone: '+34612345678',
+        messages: Array.from({ length: 501 }, (_, i) => ({ ...valid, id: `${i}` })),
+      },
       /messages: must list at most 500 messages per request/,
     ],
     [
@@ -307,7 +393,11 @@ describe('invalid requests are 400s that name the field', () => {
       { chat_phone: '+34612345678', messages: [{ ...valid, text: 'a\u0000b' }] },
       /messages\.0\.text: must not contain NUL/,
     ],
-    ['unknown field', { chat_phone: '+34612345678', messages: [valid], chat: 'x' }, /unknown field\(s\) "chat"/],
+    [
+      'unknown field',
+      { chat_phone: '+34612345678', messages: [valid], chat: 'x' },
+      /unknown field\(s\) "chat"/,
+    ],
   ];
   for (const [name, body, message] of cases) {
     it(name, async () => {

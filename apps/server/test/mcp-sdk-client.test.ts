@@ -47,7 +47,16 @@ for (const [label, options, era] of eras) {
         webhook_url: null,
         webhook_events: [],
         has_secret: false,
-        delivery: { state: 'disabled', last_success_at: null, last_failure_at: null, pending: 0 },
+        webhook_timeout_ms: 180_000,
+        delivery: {
+          state: 'disabled',
+          pause_reason: null,
+          next_probe_at: null,
+          last_success_at: null,
+          last_failure_at: null,
+          failing_since: null,
+          pending: 0,
+        },
       });
     } finally {
       await client.close();

@@ -161,6 +161,7 @@ test('tools/list shows name, title, description, inputSchema and annotations; co
     'webhook_url',
     'webhook_secret',
     'webhook_events',
+    'webhook_timeout_ms',
     'confirm',
     'confirmation_token',
   ]);

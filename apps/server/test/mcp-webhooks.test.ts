@@ -66,7 +66,16 @@ test('a new shop reads the defaults, and the text item is the same JSON as struc
     webhook_url: null,
     webhook_events: [],
     has_secret: false,
-    delivery: { state: 'disabled', last_success_at: null, last_failure_at: null, pending: 0 },
+    webhook_timeout_ms: 180_000,
+    delivery: {
+      state: 'disabled',
+      pause_reason: null,
+      next_probe_at: null,
+      last_success_at: null,
+      last_failure_at: null,
+      failing_since: null,
+      pending: 0,
+    },
   });
   assert.deepEqual(JSON.parse(textOf(result)), result.structuredContent);
 });
@@ -120,7 +129,16 @@ test('confirm: true without a token applies the change; the secret is stored sea
     webhook_url: hook,
     webhook_events: ['phone.detected'],
     has_secret: true,
-    delivery: { state: 'active', last_success_at: null, last_failure_at: null, pending: 0 },
+    webhook_timeout_ms: 180_000,
+    delivery: {
+      state: 'active',
+      pause_reason: null,
+      next_probe_at: null,
+      last_success_at: null,
+      last_failure_at: null,
+      failing_since: null,
+      pending: 0,
+    },
   });
   const [row] = await t.deps.db.select().from(webhookConfigs).where(eq(webhookConfigs.shopId, shopId));
   const sealed = row?.secret ?? '';
@@ -315,7 +333,7 @@ test('unknown fields and wrong types → isError listing every problem with its 
   assert.match(text, /confirm: must be true/);
   assert.match(
     text,
-    /Accepted arguments: webhook_enabled, webhook_url, webhook_secret, webhook_events, confirm, confirmation_token/,
+    /Accepted arguments: webhook_enabled, webhook_url, webhook_secret, webhook_events, webhook_timeout_ms, confirm, confirmation_token/,
   );
   // confirm was not a valid `true`, so even a valid rest would only have previewed: nothing changed.
   assert.deepEqual(await readConfig(), before);

@@ -19,7 +19,7 @@ const withoutNul = (schema: z.ZodString) =>
   schema.refine((value) => !value.includes('\u0000'), 'must not contain NUL (\\u0000) characters');
 
 /** Shape only: the server also checks the number is valid for its country (libphonenumber). */
-export const e164Phone = z
+const e164Phone = z
   .string({ error: required('a string') })
   .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +34612345678');
 

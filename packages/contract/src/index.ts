@@ -8,3 +8,6 @@ export * from './custom-functions.ts';
 export * from './crm/index.ts';
 export * from './conversations.ts';
 export * from './webhook-deliveries.ts';
+export * from './panel-api.ts';
+export * from './assistant.ts';
+export * from './credits.ts';

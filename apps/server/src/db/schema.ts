@@ -5,6 +5,7 @@
  */
 
 import {
+  bigint,
   boolean,
   foreignKey,
   index,
@@ -23,7 +24,9 @@ import {
   customFunctionFormats,
   customFunctionMethods,
   messageDirections,
+  panelCallStatuses,
   phoneDetectionSources,
+  toolCallStatuses,
   webhookEventTypes,
   webhookPauseReasons,
 } from '@parley/contract';
@@ -206,10 +209,19 @@ export const crmEndpoints = pgTable(
     lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** The last self-healing probe of a disabled endpoint; with disabled_at it decides the next one. */
+    lastProbeAt: timestamp('last_probe_at', { withTimezone: true }),
     createdAt: createdAt(),
+    /** When the settings last changed (saved or reset); health counters do not touch it. */
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('crm_endpoints_shop_type').on(t.shopId, t.type)],
+  (t) => [
+    uniqueIndex('crm_endpoints_shop_type').on(t.shopId, t.type),
+    // The probe looks for disabled endpoints of every shop; they are few, the table is not.
+    index('crm_endpoints_disabled')
+      .on(t.disabledAt)
+      .where(sql`${t.enabled} = false`),
+  ],
 );
 
 export const customFunctions = pgTable(
@@ -288,4 +300,155 @@ export const detectedPhones = pgTable(
     detectedAt: timestamp('detected_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ name: 'detected_phones_pk', columns: [t.shopId, t.phone] })],
+);
+
+/**
+ * A chat linked by an agent to a CRM customer (SPEC §5). Only Parley stores it; the CRM is never written.
+ * The linked customers' phones are sent as `relatedphones` when that chat is looked up.
+ */
+export const panelLinks = pgTable(
+  'panel_links',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    chatPhone: text('chat_phone').notNull(),
+    /** `id:<crm id>`, else `phone:<E.164>`, else `email:<lowercase>`: linking the same customer again updates the row. */
+    customerKey: text('customer_key').notNull(),
+    customerId: text('customer_id'),
+    customerPhone: text('customer_phone'),
+    customerName: text('customer_name'),
+    customerEmail: text('customer_email'),
+    /** Null when the shop token linked it. No foreign key: a link outlives the agent who made it. */
+    createdByAgentId: text('created_by_agent_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('panel_links_chat_customer').on(t.shopId, t.chatPhone, t.customerKey)],
+);
+
+/** Who looked up which phone and when (SPEC §2). Written in batches, off the lookup's hot path. */
+export const panelLookupAudit = pgTable(
+  'panel_lookup_audit',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    /** Null when the shop token looked it up. */
+    agentId: text('agent_id'),
+    phone: text('phone').notNull(),
+    status: text('status', { enum: panelCallStatuses }).notNull(),
+    cached: boolean('cached').notNull(),
+    lookedUpAt: timestamp('looked_up_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('panel_lookup_audit_shop_time').on(t.shopId, t.lookedUpAt.desc()),
+    index('panel_lookup_audit_shop_phone_time').on(t.shopId, t.phone, t.lookedUpAt.desc()),
+  ],
+);
+
+/** A shop's own model for the AI assistant, overriding PARLEY_LLM_* (issue 6). Null columns fall back. */
+export const aiSettings = pgTable('ai_settings', {
+  shopId: text('shop_id')
+    .primaryKey()
+    .references(() => shops.id, { onDelete: 'cascade' }),
+  baseUrl: text('base_url'),
+  model: text('model'),
+  /** Encrypted. */
+  apiKey: text('api_key'),
+  updatedAt: updatedAt(),
+});
+
+export const creditLedgerKinds = ['monthly_grant', 'purchase', 'charge'] as const;
+
+/**
+ * Append-only: every credit movement of a shop, never updated or deleted. A pool's balance is the
+ * sum of its deltas (free credits per `period`, purchased credits over all time); `credit_balances`
+ * caches those sums. docs/decisions/credits-ledger.md.
+ */
+export const creditLedger = pgTable(
+  'credit_ledger',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: creditLedgerKinds }).notNull(),
+    /** The shop's month (`YYYY-MM` in its time zone) the movement happened in. */
+    period: text('period').notNull(),
+    freeDelta: bigint('free_delta', { mode: 'number' }).notNull().default(0),
+    purchasedDelta: bigint('purchased_delta', { mode: 'number' }).notNull().default(0),
+    /** Charges: what spent the credits (`ai_reply`). */
+    feature: text('feature'),
+    /** Purchases: the operator's reference (unique per shop). Charges: the reply id. */
+    reference: text('reference'),
+    promptTokens: integer('prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
+    /** Tokens used beyond what was left when the balance ran out mid-reply: recorded, not charged. */
+    unbilled: bigint('unbilled', { mode: 'number' }).notNull().default(0),
+    /** From the app clock, so month boundaries agree with the periods computed from it. */
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('credit_ledger_purchase_reference')
+      .on(t.shopId, t.reference)
+      .where(sql`${t.kind} = 'purchase'`),
+    uniqueIndex('credit_ledger_monthly_grant')
+      .on(t.shopId, t.period)
+      .where(sql`${t.kind} = 'monthly_grant'`),
+    index('credit_ledger_shop_created').on(t.shopId, t.createdAt),
+  ],
+);
+
+/** One row per shop: the ledger's sums, and the row whose lock serializes the shop's credit movements. */
+export const creditBalances = pgTable('credit_balances', {
+  shopId: text('shop_id')
+    .primaryKey()
+    .references(() => shops.id, { onDelete: 'cascade' }),
+  /** The month `freeLeft` belongs to; '' before the first grant. */
+  period: text('period').notNull(),
+  freeLeft: bigint('free_left', { mode: 'number' }).notNull(),
+  purchasedLeft: bigint('purchased_left', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/** Credits held by AI replies in progress: deleted when the reply settles, ignored once expired (a crash). */
+export const creditReservations = pgTable(
+  'credit_reservations',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('credit_reservations_shop').on(t.shopId, t.expiresAt)],
+);
+
+/** One row per custom function call the model asked for (`get_function_logs`); never the credentials. */
+export const functionCallLogs = pgTable(
+  'function_call_logs',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    replyId: text('reply_id').notNull(),
+    functionName: text('function_name').notNull(),
+    /** The model's arguments, values of secret-looking keys redacted. */
+    arguments: jsonb('arguments').notNull(),
+    status: text('status', { enum: toolCallStatuses }).notNull(),
+    httpStatus: integer('http_status'),
+    latencyMs: integer('latency_ms'),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('function_call_logs_shop_time').on(t.shopId, t.createdAt.desc()),
+    index('function_call_logs_shop_name_time').on(t.shopId, t.functionName, t.createdAt.desc()),
+  ],
 );

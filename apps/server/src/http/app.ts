@@ -1,7 +1,10 @@
 /** The Fastify app factory: cross-cutting hooks here, each feature mounts its own routes. */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
+import { registerAssistantRoutes } from '../features/assistant/index.ts';
 import { registerConversationRoutes } from '../features/conversations/index.ts';
+import { registerCreditRoutes } from '../features/credits/index.ts';
+import { registerPanelRoutes } from '../features/panel/index.ts';
 import { registerShopRoutes } from '../features/shops/index.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -36,6 +39,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerShopRoutes(app, deps);
   registerConversationRoutes(app, deps);
+  registerPanelRoutes(app, deps);
+  registerAssistantRoutes(app, deps);
+  registerCreditRoutes(app, deps);
   await registerMcpRoutes(app, deps);
   await app.ready();
   return app;

@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['tool', 'outcome'] as const,
       registers: [registry],
     }),
+    webhookAttempts: new Counter({
+      name: 'parley_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome (delivered, failed) and error class.',
+      labelNames: ['outcome', 'error_class'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -22,7 +22,8 @@ export interface ServerProcess {
 export function spawnServer(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serverRoot,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    // Ephemeral ports, the demo CRM's too, so test processes never compete for a fixed one.
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', PARLEY_DEMO_CRM_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

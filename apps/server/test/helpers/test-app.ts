@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createShop } from '../../src/features/shops/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createManualClock } from '../../src/lib/clock.ts';
+import { createLlmProvider } from '../../src/lib/llm/index.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createMetrics } from '../../src/lib/metrics.ts';
 import { createOutboundHttp } from '../../src/lib/outbound/index.ts';
@@ -38,6 +39,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const database = await openTestDatabase();
   const clock = createManualClock(new Date('2026-03-02T10:00:00Z'));
   const outbound = createOutboundHttp({ allow: config.PARLEY_ALLOW_PRIVATE_TARGETS });
+  const llm = createLlmProvider({ outbound });
   const deps: AppDeps = {
     config,
     db: database.db,
@@ -45,6 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     secrets: createSecretBox(randomBytes(32)),
     signingKey: randomBytes(32),
     outbound,
+    llm,
     clock,
     logger: createLogger('silent'),
     metrics: createMetrics(),
@@ -67,6 +70,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await app.close();
+      await llm.close();
       await outbound.close();
       await database.close();
     },

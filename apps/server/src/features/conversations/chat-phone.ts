@@ -17,7 +17,8 @@ const lengthProblems: Record<string, string> = {
 export function checkChatPhone(chatPhone: string): string {
   const parsed = parsePhoneNumberFromString(chatPhone);
   if (parsed?.isValid() === true) return parsed.number;
-  const problem = lengthProblems[validatePhoneNumberLength(chatPhone) ?? ''] ?? 'no number is assigned in that range';
+  const problem =
+    lengthProblems[validatePhoneNumberLength(chatPhone) ?? ''] ?? 'no number is assigned in that range';
   throw badRequest(
     `Invalid request body: chat_phone: ${chatPhone} is not a valid phone number (${problem}); ` +
       "send the chat's own number in E.164, such as +34612345678.",

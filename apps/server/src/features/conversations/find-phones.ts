@@ -106,7 +106,7 @@ const lookBehindChars = 48;
 const lookAheadChars = 12;
 
 /**
- * A text with fewer digits than any valid number has in the metadata (4, e.g. Austria or Niue)
+ * A text with fewer digits than any valid number has in the metadata (4, e.g. Tokelau)
  * cannot hold a phone; this test lets most chat messages skip the matcher entirely. Digits of any
  * script count, as the matcher reads them too.
  */
@@ -125,9 +125,7 @@ const enoughDigits = (() => {
  * their country code are found). Create it once per batch, not per message.
  */
 export function createPhoneFinder(defaultCountry: string): PhoneFinder {
-  const options = isSupportedCountry(defaultCountry)
-    ? { defaultCountry: defaultCountry as CountryCode }
-    : {};
+  const options = isSupportedCountry(defaultCountry) ? { defaultCountry: defaultCountry as CountryCode } : {};
   return (text) => {
     if (!enoughDigits.test(text)) return [];
     const phones: string[] = [];

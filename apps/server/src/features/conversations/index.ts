@@ -1,2 +1,3 @@
 export { registerConversationRoutes } from './routes.ts';
 export { createPhoneFinder, type PhoneFinder } from './find-phones.ts';
+export { listRecentMessages, type StoredMessage } from './recent-messages.ts';

@@ -1,21 +1,24 @@
 /**
- * Conversation intake (SPEC §8): stores a batch of a chat's messages and detects the phones the
- * shop has not seen before, all in one transaction, so a message is never stored without its
- * detections nor a detection recorded twice.
+ * Conversation intake (SPEC §8): stores a batch of a chat's messages, detects the phones the shop
+ * has not seen before and records their `phone.detected` events, all in one transaction: a message
+ * is never stored without its detections, a detection never without its event, and none twice.
  */
 import type {
   ConversationMessage,
+  PhoneDetectedEventData,
   PostConversationMessagesRequest,
   PostConversationMessagesResponse,
 } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { getShop } from '../shops/index.ts';
+import { recordWebhookEvent } from '../webhooks/index.ts';
 import { checkChatPhone } from './chat-phone.ts';
+import { conversationHash, conversationHashKey } from './conversation-hash.ts';
 import { createPhoneFinder } from './find-phones.ts';
 import { planPhoneCandidates } from './plan-detections.ts';
 import { insertNewDetections, insertNewMessages, upsertChat, type IncomingMessage } from './store.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'clock'>;
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'signingKey'>;
 
 /** A batch may repeat an id (a client retrying inside one request); the first copy counts. */
 function firstOfEachId(messages: readonly ConversationMessage[]): IncomingMessage[] {
@@ -57,6 +60,18 @@ export async function ingestConversationMessages(
     );
     const fresh = await insertNewDetections(tx, chat, candidates, now);
     const detected = candidates.filter((candidate) => fresh.has(candidate.phone));
+    const hash = conversationHash(conversationHashKey(deps.signingKey), shopId, chat.chatPhone);
+    for (const { phone, source } of detected) {
+      const data: PhoneDetectedEventData = {
+        phone,
+        detected_at: now.toISOString(),
+        shop_id: shopId,
+        conversation_hash: hash,
+        source,
+        chat_phone: chat.chatPhone,
+      };
+      await recordWebhookEvent(tx, deps, { shopId, event: 'phone.detected', data });
+    }
     return {
       accepted: accepted.size,
       detected_phones: detected.map(({ phone, source }) => ({ phone, source })),

@@ -55,6 +55,7 @@ test('every CRM tool has a title, a description of its side effects and truthful
     crmTools.map((tool) => tool.name),
     [
       'update_crm_endpoints',
+      'test_crm_endpoint',
       'get_crm_endpoints',
       'rotate_request_signing_secret',
       'get_crm_health_status',
@@ -100,6 +101,7 @@ describe('update_crm_endpoints', () => {
       last_error_at: null,
       last_success_at: null,
       disabled_at: null,
+      last_probe_at: null,
     });
     assert.ok(!listed.not_configured.includes('sidePanel_CustomerInfo'));
     assert.equal(listed.not_configured.length, crmEndpointTypes.length - 1);

@@ -11,6 +11,7 @@ import { openCredentials, sealCredentials, type TargetCredentials } from '../../
 import { newId } from '../../lib/ids.ts';
 import { planKeyedChange } from '../../lib/keyed-change.ts';
 import type { ChangePreview } from '../../mcp/tool.ts';
+import { forgetCrmLatency } from './latency.ts';
 import {
   describeTarget,
   presentEndpointSettings,
@@ -134,6 +135,7 @@ export async function applyCrmEndpointChange(deps: Deps, shopId: string, change:
       lastErrorAt: null,
       lastSuccessAt: null,
       disabledAt: null,
+      lastProbeAt: null,
       updatedAt: now,
     };
     await tx
@@ -141,10 +143,11 @@ export async function applyCrmEndpointChange(deps: Deps, shopId: string, change:
       .values({ id: newId('crm'), shopId, type: add.type, createdAt: now, ...settings })
       .onConflictDoUpdate({ target: [crmEndpoints.shopId, crmEndpoints.type], set: settings });
   });
+  for (const type of [add?.type, remove]) if (type !== undefined) forgetCrmLatency(shopId, type);
   return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };
 }
 
-/** What the CRM connector needs for one call, credentials opened; undefined when not configured. */
+/** A stored endpoint with its credentials opened (what an operator or a test inspects); undefined when not configured. */
 export async function getCrmEndpointForCall(
   deps: Pick<AppDeps, 'db' | 'secrets'>,
   shopId: string,

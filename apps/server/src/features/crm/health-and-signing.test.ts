@@ -84,7 +84,7 @@ describe('request signing secret', () => {
 });
 
 describe('health', () => {
-  test('get_crm_health_status reports each endpoint, with latency still empty', async () => {
+  test('get_crm_health_status reports each endpoint, with no latency before any call', async () => {
     const { shopId, tools } = await newShop();
     await addEndpoints(tools, 'sidePanel_CustomerInfo', 'globalSearch', 'search_Products');
     await recordFailures(shopId, 'globalSearch', 2, false);
@@ -113,7 +113,13 @@ describe('health', () => {
     assert.equal(disabled?.last_error_at, at);
     assert.equal(disabled?.disabled_at, at);
     assert.equal(disabled?.last_success_at, null);
-    assert.deepEqual(disabled?.latency, { p50_ms: null, p95_ms: null, calls: 0, note: 'no calls yet' });
+    assert.equal(disabled?.next_probe_at, new Date(testApp.clock.now().getTime() + 60_000).toISOString());
+    assert.deepEqual(disabled?.latency, {
+      p50_ms: null,
+      p95_ms: null,
+      calls: 0,
+      scope: 'the last 200 calls made by this server process',
+    });
     assert.deepEqual(health.not_configured, [
       'ai_CustomerInitialInfo',
       'sidePanel_CustomerFindToJoin',

@@ -1,12 +1,15 @@
 /**
  * Endpoint health over MCP (SPEC §3): what `get_crm_health_status` reports and what
- * `reset_crm_errors` clears. The CRM connector writes the counters; this file only reads and resets.
+ * `reset_crm_errors` clears. The CRM connector writes the counters (health-record.ts) and keeps
+ * latency in memory (latency.ts); this file only reads and resets.
  */
 import { and, eq, gt, or } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import type { ChangePreview } from '../../mcp/tool.ts';
+import { crmLatencySummary } from './latency.ts';
 import { presentHealth, type CrmEndpointRow } from './present.ts';
+import { nextProbeAt } from './probe-schedule.ts';
 import { configuredTypes, selectEndpoints, unconfiguredTypes } from './store.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
@@ -17,11 +20,9 @@ const healthStatus = (row: CrmEndpointRow) => {
   return row.lastSuccessAt === null ? 'no calls yet' : 'ok';
 };
 
-/**
- * Latency percentiles need per-call records, which the CRM connector will keep; until it does
- * there is nothing to measure, and the shape is already the one it will fill.
- */
-const noLatencyYet = { p50_ms: null, p95_ms: null, calls: 0, note: 'no calls yet' };
+/** When the probe calls a disabled endpoint next; it may run a little later (worker poll interval). */
+const nextProbe = (row: CrmEndpointRow) =>
+  row.enabled || row.disabledAt === null ? null : nextProbeAt(row.disabledAt, row.lastProbeAt).toISOString();
 
 export async function getCrmHealthStatus(deps: Pick<AppDeps, 'db'>, shopId: string) {
   const rows = await selectEndpoints(deps.db, shopId);
@@ -30,7 +31,8 @@ export async function getCrmHealthStatus(deps: Pick<AppDeps, 'db'>, shopId: stri
       type: row.type,
       status: healthStatus(row),
       ...presentHealth(row),
-      latency: noLatencyYet,
+      next_probe_at: nextProbe(row),
+      latency: crmLatencySummary(shopId, row.type),
     })),
     not_configured: unconfiguredTypes(rows),
   };

@@ -1,3 +1,6 @@
+export { callCrmEndpoint, type CrmCallOutcome } from './connector.ts';
+export type { CrmCallParams } from './build-request.ts';
+export type { CrmErrorCode } from './call-errors.ts';
 export {
   applyCrmEndpointChange,
   getCrmEndpointForCall,
@@ -7,6 +10,8 @@ export {
   type CrmEndpointForCall,
 } from './endpoints.ts';
 export { getCrmHealthStatus, previewCrmErrorReset, resetCrmErrors } from './health.ts';
+export { createCrmProbeJobSource, probeDisabledCrmEndpoints, type ProbeResult } from './probe.ts';
+export { CRM_TEST_PHONE } from './sample-params.ts';
 export {
   getRequestSigningSecret,
   previewSigningSecretRotation,

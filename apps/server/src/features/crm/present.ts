@@ -24,6 +24,7 @@ export const presentHealth = (row: CrmEndpointRow) => ({
   last_error_at: iso(row.lastErrorAt),
   last_success_at: iso(row.lastSuccessAt),
   disabled_at: iso(row.disabledAt),
+  last_probe_at: iso(row.lastProbeAt),
 });
 
 /** One line for summaries: `GET https://crm.example.com/customer`. */

@@ -5,6 +5,7 @@ import { defineTool, type Tool, type ToolAnnotations } from '../../mcp/tool.ts';
 import { parseInput } from '../../lib/validation.ts';
 import { applyCrmEndpointChange, listCrmEndpoints, previewCrmEndpointChange } from './endpoints.ts';
 import { getCrmHealthStatus, previewCrmErrorReset, resetCrmErrors } from './health.ts';
+import { testCrmEndpoint } from './test-endpoint.ts';
 import {
   getRequestSigningSecret,
   previewSigningSecretRotation,
@@ -40,6 +41,38 @@ const updateInput = z.strictObject({
     .describe(`The type whose endpoint to remove: one of ${validTypes}.`),
 });
 
+/** Loose for the same reason: the contract schema checks the settings and names the paths. */
+const testInput = z.strictObject({
+  type: z.string().describe(`The endpoint type to test: one of ${validTypes}.`),
+  url: z
+    .string()
+    .optional()
+    .describe(
+      'The URL to test, with the settings below, before saving them. Omit it (and the settings) to test the ' +
+        'stored endpoint of this type.',
+    ),
+  method: z.string().optional().describe('"GET" (default) or "POST".'),
+  token: z.string().optional().describe('Sent as the parameter "token".'),
+  headers: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Extra headers sent as given: {name: value}.'),
+  auth: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      '{"type": "header"|"basic"|"body"|"query", "fields": {…}} (basic needs "username" and "password").',
+    ),
+  timeout_ms: z.number().optional().describe('1000-60000 (default 60000).'),
+  test_phone: z
+    .string()
+    .optional()
+    .describe(
+      'The phone (E.164) sent to the phone types; default +34600000000, which should match no customer.',
+    ),
+  query: z.string().optional().describe('The text sent to the search types; default "test".'),
+});
+
 const parseChange = (args: z.output<typeof updateInput>) => {
   const parsed = parseInput(updateCrmEndpointsArguments, args, 'arguments');
   return { add: parsed.add_crm_endpoint, remove: parsed.remove_crm_endpoint };
@@ -60,6 +93,24 @@ export const crmTools: Tool[] = [
     input: updateInput,
     preview: (args, ctx) => previewCrmEndpointChange(ctx.deps, ctx.shopId, parseChange(args)),
     apply: (args, ctx) => applyCrmEndpointChange(ctx.deps, ctx.shopId, parseChange(args)),
+  }),
+  defineTool({
+    kind: 'plain',
+    name: 'test_crm_endpoint',
+    title: 'Test a CRM endpoint',
+    description:
+      'Calls a CRM endpoint once, exactly as production would (same request, token, headers, auth, ' +
+      'X-Parley-Signature, outbound policy and limits), with a harmless lookup: the test phone for the phone ' +
+      'types, the query for the search types. Reports the request as sent (credentials shown as "[set]"), HTTP ' +
+      'status, latency, the start of the answer, its validation (errors and warnings, each with a JSON path) and ' +
+      'the normalized result the side panel would show. Pass url and settings to try an endpoint before saving ' +
+      'it, or only type to test the stored one. Side effects: one request to your CRM; none in Parley (nothing is ' +
+      "stored and the endpoint's health is not touched). Read-only.",
+    // It reaches the CRM (open world) with a lookup the contract defines as side-effect free; nothing in
+    // Parley changes, and calling it twice tests twice.
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    input: testInput,
+    run: (args, ctx) => testCrmEndpoint(ctx.deps, ctx.shopId, args),
   }),
   defineTool({
     kind: 'plain',

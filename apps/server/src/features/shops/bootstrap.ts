@@ -4,10 +4,15 @@
  * ON CONFLICT DO NOTHING, so when several processes start together on one PostgreSQL only one
  * of them bootstraps.
  */
+import { eq } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
+import type { Db } from '../../db/database.ts';
 import { serverMeta } from '../../db/schema.ts';
 import { generateToken, hashToken } from '../../lib/tokens.ts';
 import { ADMIN_TOKEN_HASH_KEY, createShop } from './service.ts';
+
+/** Remembers which shop is the demo one, so later starts can run the demo CRM for it. */
+const DEMO_SHOP_ID_KEY = 'demo_shop_id';
 
 export interface FirstStartSecrets {
   adminToken: string | undefined;
@@ -38,8 +43,15 @@ export async function bootstrapFirstStart(
       locale: 'es-ES',
     });
     demoShop = { id: created.shop.id, name: created.shop.name, token: created.token };
+    await deps.db.insert(serverMeta).values({ key: DEMO_SHOP_ID_KEY, value: demoShop.id });
   }
   return { adminToken, demoShop };
+}
+
+/** The shop the first start created for the demo, if it did. */
+export async function findDemoShopId(db: Db): Promise<string | undefined> {
+  const [row] = await db.select().from(serverMeta).where(eq(serverMeta.key, DEMO_SHOP_ID_KEY));
+  return row?.value;
 }
 
 export function mcpClientSnippet(mcpUrl: string, token: string): string {
@@ -60,6 +72,11 @@ export function renderFirstStartBanner(secrets: FirstStartSecrets, baseUrl: stri
     );
     lines.push('', 'MCP client configuration (Claude Code .mcp.json, Cursor mcp.json, ...):');
     lines.push(mcpClientSnippet(`${baseUrl}/api/mcp`, secrets.demoShop.token));
+    lines.push(
+      '',
+      "The demo shop's CRM endpoints point to the demo CRM (fake data). See a customer as the side panel does:",
+      `curl -H "Authorization: Bearer ${secrets.demoShop.token}" '${baseUrl}/api/panel/customer?phone=%2B34655123987'`,
+    );
     lines.push(
       '',
       `Try it: npx -y @modelcontextprotocol/inspector@0.15.0 --cli ${baseUrl}/api/mcp --transport http --header "Authorization: Bearer ${secrets.demoShop.token}" --method tools/list`,

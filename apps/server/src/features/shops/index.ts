@@ -1,6 +1,7 @@
 export { authenticateToken, getShop, createShop, presentShop, type Principal } from './service.ts';
 export {
   bootstrapFirstStart,
+  findDemoShopId,
   renderFirstStartBanner,
   mcpClientSnippet,
   type FirstStartSecrets,

@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { generateToken, hashToken, safeEqual, tokenPrefix } from '../../lib/tokens.ts';
+import { recallPrincipal, rememberPrincipal } from './principal-cache.ts';
 
 export type Principal =
   { kind: 'admin' } | { kind: 'shop'; shopId: string } | { kind: 'agent'; shopId: string; agentId: string };
@@ -116,9 +117,10 @@ export async function listAgents(db: Db, shopId: string) {
 /**
  * Resolves a bearer token to who holds it, or null. Tokens are found by their hash (indexed);
  * the admin token is compared in constant time against the configured or stored hash.
+ * Shop and agent tokens are remembered for a few seconds (principal-cache.ts).
  */
 export async function authenticateToken(
-  deps: Pick<AppDeps, 'db' | 'config'>,
+  deps: Pick<AppDeps, 'db' | 'config' | 'clock'>,
   token: string,
 ): Promise<Principal | null> {
   if (token.length < 16 || token.length > 200) return null;
@@ -127,6 +129,8 @@ export async function authenticateToken(
     const adminHash = await readAdminTokenHash(deps);
     if (adminHash !== undefined && safeEqual(hash, adminHash)) return { kind: 'admin' };
   }
+  const recalled = recallPrincipal(deps, hash);
+  if (recalled !== undefined) return recalled;
   const [row] = await deps.db
     .select({
       shopId: apiTokens.shopId,
@@ -137,9 +141,12 @@ export async function authenticateToken(
     .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
   if (row === undefined || !safeEqual(row.tokenHash, hash)) return null;
-  if (row.kind === 'agent' && row.agentId !== null)
-    return { kind: 'agent', shopId: row.shopId, agentId: row.agentId };
-  return { kind: 'shop', shopId: row.shopId };
+  const principal: Principal =
+    row.kind === 'agent' && row.agentId !== null
+      ? { kind: 'agent', shopId: row.shopId, agentId: row.agentId }
+      : { kind: 'shop', shopId: row.shopId };
+  rememberPrincipal(deps, hash, principal);
+  return principal;
 }
 
 async function readAdminTokenHash(deps: Pick<AppDeps, 'db' | 'config'>): Promise<string | undefined> {

@@ -2,14 +2,14 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { isAppError } from '../../lib/errors.ts';
 import { planWebhookChange } from './config-change.ts';
-import type { StoredWebhookConfig } from './config-store.ts';
+import { defaultWebhookConfig, type StoredWebhookConfig } from './config-store.ts';
 
 const stored: StoredWebhookConfig = {
+  ...defaultWebhookConfig,
   enabled: true,
   url: 'https://example.com/hooks',
   events: ['phone.detected'],
   sealedSecret: 'v1.sealed',
-  pausedAt: null,
 };
 
 test('omitted fields keep their value; events replace the list, without duplicates', () => {
@@ -44,22 +44,39 @@ test('the secret shows only as has_secret and (changed)/(removed)', () => {
   assert.equal(nothingToRemove.summary, 'nothing changes (the webhook is already configured like this)');
 });
 
-test('configuring a paused webhook resumes it', () => {
-  const paused = { ...stored, pausedAt: new Date('2026-03-01T00:00:00Z') };
+test('configuring a paused webhook resumes it, and says why it was paused', () => {
+  const paused: StoredWebhookConfig = {
+    ...stored,
+    pausedAt: new Date('2026-03-01T00:00:00Z'),
+    pauseReason: 'failing',
+  };
   const change = planWebhookChange(paused, { webhook_enabled: true });
   assert.equal(change.before.state, 'paused');
   assert.equal(change.after.state, 'active');
-  assert.match(change.summary, /resume delivery/);
+  assert.equal(
+    change.summary,
+    'resume delivery (paused after deliveries failed for 5 days); the events stored meanwhile are sent',
+  );
+});
+
+test('the timeout keeps its value unless given; a whsec_ secret must carry base64', () => {
+  assert.equal(planWebhookChange(stored, { webhook_enabled: true }).timeoutMs, 180_000);
+  const lower = planWebhookChange(stored, { webhook_enabled: true, webhook_timeout_ms: 5_000 });
+  assert.equal(lower.timeoutMs, 5_000);
+  assert.equal(lower.summary, 'webhook_timeout_ms 180000 → 5000');
+  assert.throws(
+    () => planWebhookChange(stored, { webhook_enabled: true, webhook_secret: 'whsec_not base64!' }),
+    (error: unknown) => isAppError(error) && /webhook_secret starts with whsec_/.test(error.message),
+  );
+  assert.equal(
+    planWebhookChange(stored, { webhook_enabled: true, webhook_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+      .secret.kind,
+    'set',
+  );
 });
 
 test('enabling needs a URL and at least one event', () => {
-  const empty: StoredWebhookConfig = {
-    enabled: false,
-    url: null,
-    events: [],
-    sealedSecret: null,
-    pausedAt: null,
-  };
+  const empty = defaultWebhookConfig;
   assert.throws(
     () => planWebhookChange(empty, { webhook_enabled: true, webhook_events: ['test'] }),
     (error: unknown) => isAppError(error) && /webhook_url is required/.test(error.message),

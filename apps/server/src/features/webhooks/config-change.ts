@@ -8,7 +8,9 @@ import {
   type ConfigureWebhooksInput,
   type WebhookDeliveryState,
   type WebhookEventType,
+  type WebhookPauseReason,
 } from '@parley/contract';
+import { isValidSecret } from '@parley/webhooks';
 import { badRequest } from '../../lib/errors.ts';
 import type { StoredWebhookConfig } from './config-store.ts';
 
@@ -18,6 +20,7 @@ export interface WebhookSettings {
   webhook_url: string | null;
   webhook_events: WebhookEventType[];
   has_secret: boolean;
+  webhook_timeout_ms: number;
   state: WebhookDeliveryState;
 }
 
@@ -30,6 +33,7 @@ export interface WebhookChange {
   url: string | null;
   events: WebhookEventType[];
   secret: SecretChange;
+  timeoutMs: number;
   summary: string;
   consequence: string;
 }
@@ -43,8 +47,18 @@ const settingsOf = (config: StoredWebhookConfig): WebhookSettings => ({
   webhook_url: config.url,
   webhook_events: config.events,
   has_secret: config.sealedSecret !== null,
+  webhook_timeout_ms: config.timeoutMs,
   state: deliveryState(config),
 });
+
+/** Both signature schemes must be able to sign with the secret (a `whsec_` prefix means base64). */
+export function requireSigningSecret(secret: string): void {
+  if (!isValidSecret(secret)) {
+    throw badRequest(
+      'webhook_secret starts with whsec_ but what follows is not padded base64 (Standard Webhooks secrets are whsec_ plus the base64 of the key); pass such a secret, or one without the whsec_ prefix.',
+    );
+  }
+}
 
 const secretChangeOf = (input: ConfigureWebhooksInput, hasSecret: boolean): SecretChange => {
   if (typeof input.webhook_secret === 'string') return { kind: 'set', secret: input.webhook_secret };
@@ -61,6 +75,7 @@ export function planWebhookChange(
   const url = input.webhook_url ?? current.url;
   const events = input.webhook_events === undefined ? current.events : [...new Set(input.webhook_events)];
   const secret = secretChangeOf(input, before.has_secret);
+  const timeoutMs = input.webhook_timeout_ms ?? current.timeoutMs;
 
   if (enabled && url === null) {
     throw badRequest(
@@ -72,14 +87,17 @@ export function planWebhookChange(
       `webhook_events is empty: an enabled webhook needs at least one event (valid events: ${webhookEventTypes.join(', ')}).`,
     );
   }
+  // Refused now rather than at the first delivery, which could not be signed.
+  if (secret.kind === 'set') requireSigningSecret(secret.secret);
 
   const hasSecret = secret.kind === 'set' || (secret.kind === 'keep' && before.has_secret);
-  // Configuring the webhook again is how a user resumes one paused by a 410 answer.
+  // Configuring the webhook again is how a user resumes one that was paused.
   const after: WebhookChange['after'] = {
     webhook_enabled: enabled,
     webhook_url: url,
     webhook_events: events,
     has_secret: hasSecret,
+    webhook_timeout_ms: timeoutMs,
     state: enabled ? 'active' : 'disabled',
   };
   if (secret.kind === 'set') after.webhook_secret = '(changed)';
@@ -92,12 +110,23 @@ export function planWebhookChange(
     url,
     events,
     secret,
-    summary: describe(before, after, secret),
+    timeoutMs,
+    summary: describe(before, after, secret, current.pauseReason),
     consequence: consequenceOf(after),
   };
 }
 
-function describe(before: WebhookSettings, after: WebhookSettings, secret: SecretChange): string {
+const pauseCauses: Record<WebhookPauseReason, string> = {
+  gone: 'the receiver answered 410 Gone',
+  failing: 'deliveries failed for 5 days',
+};
+
+function describe(
+  before: WebhookSettings,
+  after: WebhookSettings,
+  secret: SecretChange,
+  pauseReason: WebhookPauseReason | null,
+): string {
   const parts: string[] = [];
   if (before.webhook_enabled !== after.webhook_enabled) {
     parts.push(after.webhook_enabled ? 'enable the webhook' : 'disable the webhook');
@@ -110,8 +139,12 @@ function describe(before: WebhookSettings, after: WebhookSettings, secret: Secre
   }
   if (secret.kind === 'set') parts.push(before.has_secret ? 'replace the secret' : 'set a secret');
   if (secret.kind === 'remove') parts.push('remove the secret (events will be sent unsigned)');
+  if (before.webhook_timeout_ms !== after.webhook_timeout_ms) {
+    parts.push(`webhook_timeout_ms ${before.webhook_timeout_ms} → ${after.webhook_timeout_ms}`);
+  }
   if (before.state === 'paused' && after.state === 'active') {
-    parts.push('resume delivery (paused after the receiver answered 410 Gone)');
+    const cause = pauseReason === null ? '' : ` (paused after ${pauseCauses[pauseReason]})`;
+    parts.push(`resume delivery${cause}; the events stored meanwhile are sent`);
   }
   return parts.length > 0
     ? parts.join('; ')

@@ -4,22 +4,37 @@ import type { AppDeps } from '../../app-deps.ts';
 import { AppError, isAppError } from '../../lib/errors.ts';
 import { planWebhookChange, deliveryState, type WebhookChange } from './config-change.ts';
 import { readWebhookConfig, writeWebhookConfig, type StoredWebhookConfig } from './config-store.ts';
+import { countPending } from './delivery-store.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock'>;
 
-export function presentWebhookConfig(config: StoredWebhookConfig): WebhookConfigView {
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export function presentWebhookConfig(config: StoredWebhookConfig, pending: number): WebhookConfigView {
   return {
     webhook_enabled: config.enabled,
     webhook_url: config.url,
     webhook_events: config.events,
     has_secret: config.sealedSecret !== null,
-    // Delivery history arrives with the delivery engine; until then nothing has been sent.
-    delivery: { state: deliveryState(config), last_success_at: null, last_failure_at: null, pending: 0 },
+    webhook_timeout_ms: config.timeoutMs,
+    delivery: {
+      state: deliveryState(config),
+      pause_reason: config.pauseReason,
+      next_probe_at: iso(config.nextProbeAt),
+      last_success_at: iso(config.lastSuccessAt),
+      last_failure_at: iso(config.lastFailureAt),
+      failing_since: iso(config.failingSince),
+      pending,
+    },
   };
 }
 
 export async function getWebhookConfig(deps: Pick<Deps, 'db'>, shopId: string): Promise<WebhookConfigView> {
-  return presentWebhookConfig(await readWebhookConfig(deps.db, shopId));
+  const [config, pending] = await Promise.all([
+    readWebhookConfig(deps.db, shopId),
+    countPending(deps.db, shopId),
+  ]);
+  return presentWebhookConfig(config, pending);
 }
 
 /** The change `input` would make, validated (URL policy included) but not applied. */
@@ -43,23 +58,28 @@ export async function updateWebhookConfig(
   input: ConfigureWebhooksInput,
 ): Promise<WebhookConfigView> {
   const { current, change } = await planWebhookUpdate(deps, shopId, input);
-  const next: StoredWebhookConfig = {
-    enabled: change.enabled,
-    url: change.url,
-    events: change.events,
-    sealedSecret:
-      change.secret.kind === 'set'
-        ? deps.secrets.seal(change.secret.secret)
-        : change.secret.kind === 'remove'
-          ? null
-          : current.sealedSecret,
-    pausedAt: null,
-  };
-  await writeWebhookConfig(deps.db, shopId, next, deps.clock.now());
-  return presentWebhookConfig(next);
+  await writeWebhookConfig(
+    deps.db,
+    shopId,
+    {
+      enabled: change.enabled,
+      url: change.url,
+      events: change.events,
+      sealedSecret:
+        change.secret.kind === 'set'
+          ? deps.secrets.seal(change.secret.secret)
+          : change.secret.kind === 'remove'
+            ? null
+            : current.sealedSecret,
+      timeoutMs: change.timeoutMs,
+    },
+    deps.clock.now(),
+  );
+  return getWebhookConfig(deps, shopId);
 }
 
-async function checkWebhookUrl(deps: Pick<Deps, 'outbound'>, url: string): Promise<void> {
+/** The outbound policy's verdict on a webhook URL, worded for the argument it came from. */
+export async function checkWebhookUrl(deps: Pick<Deps, 'outbound'>, url: string): Promise<void> {
   try {
     await deps.outbound.checkUrl(url);
   } catch (error) {

@@ -1,50 +1,93 @@
 /** SQL for the one webhook a shop has; a shop that never configured one reads as the defaults. */
-import { webhookEventTypes, type WebhookEventType } from '@parley/contract';
+import { DEFAULT_WEBHOOK_TIMEOUT_MS, webhookEventTypes, type WebhookEventType } from '@parley/contract';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
+import { notifyWorkers } from '../../worker/index.ts';
+import { resumeDeliveries } from './delivery-store.ts';
+import { resumedHealth, type WebhookHealth } from './health.ts';
 
-export interface StoredWebhookConfig {
+/** What configure_webhooks sets. */
+export interface StoredWebhookSettings {
   enabled: boolean;
   url: string | null;
   events: WebhookEventType[];
   /** Sealed with deps.secrets; null when no secret is set. */
   sealedSecret: string | null;
-  pausedAt: Date | null;
+  timeoutMs: number;
 }
+
+export type StoredWebhookConfig = StoredWebhookSettings & WebhookHealth;
 
 const isKnownEvent = (event: string): event is WebhookEventType =>
   (webhookEventTypes as readonly string[]).includes(event);
 
+export const defaultWebhookConfig: StoredWebhookConfig = {
+  enabled: false,
+  url: null,
+  events: [],
+  sealedSecret: null,
+  timeoutMs: DEFAULT_WEBHOOK_TIMEOUT_MS,
+  pausedAt: null,
+  pauseReason: null,
+  nextProbeAt: null,
+  failingSince: null,
+  lastSuccessAt: null,
+  lastFailureAt: null,
+};
+
 export async function readWebhookConfig(db: Db, shopId: string): Promise<StoredWebhookConfig> {
   const [row] = await db.select().from(webhookConfigs).where(eq(webhookConfigs.shopId, shopId));
-  if (row === undefined) return { enabled: false, url: null, events: [], sealedSecret: null, pausedAt: null };
+  if (row === undefined) return defaultWebhookConfig;
   return {
     enabled: row.enabled,
     url: row.url,
     // An event a later version stopped supporting is dropped rather than shown as subscribed.
     events: row.events.filter(isKnownEvent),
     sealedSecret: row.secret,
+    timeoutMs: row.timeoutMs,
     pausedAt: row.pausedAt,
+    pauseReason: row.pauseReason,
+    nextProbeAt: row.nextProbeAt,
+    failingSince: row.failingSince,
+    lastSuccessAt: row.lastSuccessAt,
+    lastFailureAt: row.lastFailureAt,
   };
 }
 
+/**
+ * Stores the settings. Configuring the webhook also resumes it and starts a fresh 5-day failure
+ * window (the user changed something, or says it works again): what a paused webhook missed is
+ * due at once.
+ */
 export async function writeWebhookConfig(
   db: Db,
   shopId: string,
-  config: StoredWebhookConfig,
+  settings: StoredWebhookSettings,
   now: Date,
 ): Promise<void> {
   const values = {
-    enabled: config.enabled,
-    url: config.url,
-    events: config.events,
-    secret: config.sealedSecret,
-    pausedAt: config.pausedAt,
+    enabled: settings.enabled,
+    url: settings.url,
+    events: settings.events,
+    secret: settings.sealedSecret,
+    timeoutMs: settings.timeoutMs,
+    ...resumedHealth,
     updatedAt: now,
   };
-  await db
-    .insert(webhookConfigs)
-    .values({ shopId, ...values })
-    .onConflictDoUpdate({ target: webhookConfigs.shopId, set: values });
+  await db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ pausedAt: webhookConfigs.pausedAt, failingSince: webhookConfigs.failingSince })
+      .from(webhookConfigs)
+      .where(eq(webhookConfigs.shopId, shopId))
+      .for('update');
+    await tx
+      .insert(webhookConfigs)
+      .values({ shopId, ...values })
+      .onConflictDoUpdate({ target: webhookConfigs.shopId, set: values });
+    if (before !== undefined && before.pausedAt !== null) {
+      await resumeDeliveries(tx, shopId, before.failingSince, now);
+    }
+    if (settings.enabled) await notifyWorkers(tx);
+  });
 }

@@ -276,6 +276,19 @@ describe('response size cap', { timeout: 15_000 }, () => {
       code: 'TOO_LARGE',
     });
   });
+
+  test('keepResponseBytes keeps the start of a large body instead of refusing the response', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(201, { 'content-length': String(3_000_000) });
+      res.end('x'.repeat(3_000_000));
+    });
+    const response = await outbound('127.0.0.1').request({
+      url: server.url(),
+      method: 'POST',
+      keepResponseBytes: 4096,
+    });
+    assert.deepEqual([response.status, response.body.length], [201, 4096]);
+  });
 });
 
 describe('failures', () => {

@@ -4,7 +4,7 @@ import type { AllowRule } from './allow-list.ts';
 import { createGuardedConnector } from './connector.ts';
 import { errorCode, OutboundError } from './errors.ts';
 import { findRefusal } from './policy.ts';
-import { readCappedBody } from './read-body.ts';
+import { readBodyPrefix, readCappedBody } from './read-body.ts';
 import { resolveHost, systemLookup, type LookupFn } from './resolve.ts';
 import { describeUrl, hostPort, parseTarget, type Target } from './target.ts';
 
@@ -19,6 +19,11 @@ export interface OutboundRequest {
   connectTimeoutMs?: number;
   /** Larger responses are refused with TOO_LARGE. Default 2 MiB. */
   maxResponseBytes?: number;
+  /**
+   * Keep only the first this many bytes of the body and stop reading there, instead of refusing
+   * a large response (webhook deliveries record an excerpt of the answer, nothing more).
+   */
+  keepResponseBytes?: number;
 }
 
 export interface OutboundResponse {
@@ -96,13 +101,16 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
       if (response.statusCode >= 300 && response.statusCode < 400) {
         throw redirectRefusal(target, response.statusCode, headers.location);
       }
-      const body = await readCappedBody(
-        response.body,
-        // A HEAD answer declares the length of a body it does not send.
-        req.method.toUpperCase() === 'HEAD' ? undefined : headers['content-length'],
-        req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-        describeUrl(target.url),
-      );
+      const body =
+        req.keepResponseBytes === undefined
+          ? await readCappedBody(
+              response.body,
+              // A HEAD answer declares the length of a body it does not send.
+              req.method.toUpperCase() === 'HEAD' ? undefined : headers['content-length'],
+              req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+              describeUrl(target.url),
+            )
+          : await readBodyPrefix(response.body, req.keepResponseBytes);
       return {
         status: response.statusCode,
         headers,

@@ -31,3 +31,19 @@ export async function readCappedBody(
   }
   return Buffer.concat(chunks, size);
 }
+
+/**
+ * Reads the first `keep` bytes of a response body and stops there: the rest is never downloaded
+ * (leaving the loop destroys the stream). For callers that only keep an excerpt, where a long
+ * answer is no reason to refuse the response.
+ */
+export async function readBodyPrefix(body: Readable, keep: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= keep) break;
+  }
+  return Buffer.concat(chunks, size).subarray(0, keep);
+}

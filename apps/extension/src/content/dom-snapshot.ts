@@ -1,0 +1,26 @@
+/** Reads the conversation pane into a `DomChatSnapshot` (the decision itself is in `detect-chat.ts`). */
+import type { DomChatSnapshot } from './detect-chat.ts';
+import { selectors } from './whatsapp-selectors.ts';
+
+/** Rows read per snapshot: the latest ones name the chat as well as all of them would. */
+const ROWS_READ = 40;
+
+export function readDomSnapshot(root: ParentNode): DomChatSnapshot {
+  const conversation = root.querySelector(selectors.conversation);
+  if (conversation === null) return { open: false, headerTitle: null, messageDataIds: [] };
+  const rows = [...conversation.querySelectorAll(selectors.messageRow)].slice(-ROWS_READ);
+  return {
+    open: true,
+    headerTitle: readHeaderTitle(conversation),
+    messageDataIds: rows.map((row) => row.getAttribute('data-id') ?? ''),
+  };
+}
+
+function readHeaderTitle(conversation: Element): string | null {
+  for (const span of conversation.querySelectorAll(selectors.headerTitle)) {
+    // The title attribute holds the full name when the visible text is truncated with an ellipsis.
+    const text = (span.getAttribute('title') ?? span.textContent ?? '').trim();
+    if (text !== '') return text;
+  }
+  return null;
+}

@@ -1,0 +1,181 @@
+/**
+ * The panel's state and what changes it: the chat of its WhatsApp tab (from chrome.storage.session),
+ * lookups and searches (through the background), and the agent's clicks. Views are rebuilt from the
+ * state; only the search inputs persist, so typing is never interrupted.
+ */
+import type { PanelCustomer } from '@parley/contract';
+import { chatKey } from '../shared/chat.ts';
+import { readTabChat, watchTabChat } from '../shared/chat-registry.ts';
+import { askBackground } from '../shared/messages.ts';
+import { phoneFromDisplayedNumber } from '../shared/phone.ts';
+import type { Formatters } from './format.ts';
+import type { Translate } from './i18n.ts';
+import { screenOf, type PanelState } from './screen.ts';
+import type { PanelActions, PanelTab, ViewContext } from './view-context.ts';
+import { createLayout, renderChatHeader, showTab } from './views/layout.ts';
+import { screenView } from './views/screen-view.ts';
+import { createSearchPanel, type SearchPanel } from './views/search.ts';
+
+const FLASH_MS = 5_000;
+const FOOTER_TICK_MS = 5_000;
+
+export interface PanelOptions {
+  /** The WhatsApp tab this panel belongs to; null follows the tab used last. */
+  tabId: number | null;
+  t: Translate;
+  fmt: Formatters;
+}
+
+export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptions): void {
+  const state: PanelState = { configured: null, chat: null, lookup: null, selected: null, chosenFromSearch: null };
+  let tab: PanelTab = 'customer';
+  let lookupSequence = 0;
+  let flashTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const chatPhone = () => (state.chat?.kind === 'phone' ? state.chat.phone : null);
+
+  const flash = (text: string, tone: 'ok' | 'error') => {
+    layout.flash.textContent = text;
+    layout.flash.className = `flash flash-${tone}`;
+    layout.flash.hidden = false;
+    if (flashTimer !== null) clearTimeout(flashTimer);
+    flashTimer = setTimeout(() => (layout.flash.hidden = true), FLASH_MS);
+  };
+
+  const lookup = async (phone: string, refresh: boolean) => {
+    const mine = ++lookupSequence;
+    const previous = state.lookup?.phone === phone ? state.lookup.outcome : null;
+    // A refresh keeps showing the customer it refreshes; anything else (first load, Retry) shows the skeleton.
+    const keep = refresh && previous?.ok === true && previous.value.status === 'found' ? previous : null;
+    state.lookup = { phone, outcome: keep, pending: true };
+    render();
+    const outcome = await askBackground('customer/lookup', { phone, refresh });
+    if (mine !== lookupSequence) return;
+    state.lookup = { phone, outcome, pending: false };
+    render();
+  };
+
+  const loadChat = async () => {
+    const chat = (await readTabChat(tabId))?.chat ?? null;
+    const changed = (chat === null ? null : chatKey(chat)) !== (state.chat === null ? null : chatKey(state.chat));
+    state.chat = chat;
+    if (changed) {
+      lookupSequence++;
+      Object.assign(state, { lookup: null, selected: null, chosenFromSearch: null });
+      tab = 'customer';
+      if (chat?.kind === 'phone' && state.configured !== false) void lookup(chat.phone, false);
+    }
+    for (const panel of Object.values(searches)) panel.rerender();
+    render();
+  };
+
+  const loadSettings = async () => {
+    const settings = await askBackground('settings/read', null);
+    const configured = settings.serverUrl !== null && settings.hasToken;
+    const becameConfigured = configured && state.configured !== true;
+    state.configured = configured;
+    const phone = chatPhone();
+    if (becameConfigured && phone !== null) void lookup(phone, false);
+    render();
+  };
+
+  const actions: PanelActions = {
+    insert(text) {
+      void askBackground('composer/insert', { tabId, text }).then((outcome) =>
+        outcome.ok ? flash(t('flash.inserted'), 'ok') : flash(t(`failure.${outcome.failure.kind}`), 'error'),
+      );
+    },
+    refresh() {
+      if (state.lookup !== null) void lookup(state.lookup.phone, true);
+      else void loadChat();
+    },
+    openOptions: () => void chrome.runtime.openOptionsPage(),
+    select(index) {
+      state.selected = index;
+      render();
+    },
+    showTab(next) {
+      tab = next;
+      render();
+      const name = state.chat?.kind === 'none' ? null : (state.chat?.name ?? null);
+      // The contact's name is the best first query, unless it is just the number WhatsApp shows.
+      if (next !== 'customer') searches[next].focus(next === 'customers' && name !== null && phoneFromDisplayedNumber(name) === null ? name : undefined);
+    },
+    link(customer) {
+      const phone = chatPhone();
+      if (phone === null) return;
+      void askBackground('link/create', { phone, customer: linkTarget(customer) }).then((outcome) => {
+        if (!outcome.ok) {
+          flash(t(`failure.${outcome.failure.kind}`), 'error');
+          return;
+        }
+        flash(t('flash.linked', { name: customer.name ?? customer.email ?? customer.phone ?? '' }), 'ok');
+        state.selected = null;
+        tab = 'customer';
+        void lookup(phone, true);
+      });
+    },
+    view(customer) {
+      if (customer.phone === null) return;
+      state.selected = null;
+      state.chosenFromSearch = customer.name ?? customer.phone;
+      tab = 'customer';
+      void lookup(customer.phone, false);
+    },
+  };
+
+  const ctx: ViewContext = { t, fmt, actions };
+  const layout = createLayout(t, (next) => actions.showTab(next), () => actions.refresh());
+  const searchDeps = {
+    search: (kind: 'customers' | 'products' | 'global', query: string) =>
+      askBackground('crm/search', { kind, query, phone: chatPhone() }),
+    chatPhone,
+  };
+  const searches: Record<Exclude<PanelTab, 'customer'>, SearchPanel> = {
+    customers: createSearchPanel('customers', ctx, searchDeps),
+    products: createSearchPanel('products', ctx, searchDeps),
+    global: createSearchPanel('global', ctx, searchDeps),
+  };
+  for (const [kind, panel] of Object.entries(searches)) layout.bodies[kind as PanelTab].append(panel.element);
+
+  const renderFooter = () => {
+    const outcome = state.lookup?.outcome;
+    if (outcome?.ok !== true || tab !== 'customer') {
+      layout.footer.textContent = '';
+      return;
+    }
+    const time = fmt.ago(new Date(outcome.value.fetched_at), new Date());
+    layout.footer.textContent = t(outcome.value.cached ? 'updated.cached' : 'updated', { time });
+  };
+
+  function render() {
+    const note = state.chosenFromSearch === null ? null : t('chat.viewing', { name: state.chosenFromSearch });
+    renderChatHeader(layout, state.chat, t, note);
+    layout.refresh.classList.toggle('busy', state.lookup?.pending === true);
+    showTab(layout, tab);
+    const screen = screenOf(state);
+    layout.bodies.customer.replaceChildren(screenView(screen, ctx));
+    layout.bodies.customer.dataset.screen = screen.kind;
+    renderFooter();
+  }
+
+  container.replaceChildren(layout.root);
+  render();
+  watchTabChat(tabId, () => void loadChat());
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && 'settings' in changes) void loadSettings();
+  });
+  setInterval(renderFooter, FOOTER_TICK_MS);
+  void loadSettings().then(loadChat);
+}
+
+/** What identifies a CRM customer for a link: every identifier the search result had. */
+function linkTarget(customer: PanelCustomer) {
+  const { id, phone, name, email } = customer;
+  return {
+    ...(id === null ? {} : { id }),
+    ...(phone === null ? {} : { phone }),
+    ...(name === null ? {} : { name }),
+    ...(email === null ? {} : { email }),
+  };
+}

@@ -1,0 +1,36 @@
+/** The customer tab's states other than a customer: loading skeleton, and a titled message with actions. */
+import { h } from '../dom.ts';
+
+export function skeleton(label: string): HTMLElement {
+  const bar = (width: string) => h('div', { class: 'skeleton-bar', attrs: { style: `width:${width}` } });
+  return h(
+    'div',
+    { class: 'skeleton', attrs: { 'aria-busy': 'true', 'aria-label': label, 'data-state': 'loading' } },
+    h('div', { class: 'card' }, bar('60%'), bar('40%'), bar('80%')),
+    h('div', { class: 'skeleton-grid' }, bar('100%'), bar('100%'), bar('100%')),
+    h('div', { class: 'card' }, bar('50%'), bar('90%'), bar('70%')),
+    h('div', { class: 'card' }, bar('45%'), bar('85%')),
+  );
+}
+
+export interface MessageStateOptions {
+  /** A stable name for tests and styles: `data-state` of the element. */
+  state: string;
+  tone: 'info' | 'warning' | 'error';
+  title: string;
+  body: string;
+  /** Technical detail (an error code and the server's message), shown smaller. */
+  detail?: string | null;
+  actions?: ReadonlyArray<HTMLElement | null>;
+}
+
+export function messageState(options: MessageStateOptions): HTMLElement {
+  return h(
+    'div',
+    { class: `state state-${options.tone}`, attrs: { 'data-state': options.state, role: options.tone === 'error' ? 'alert' : 'status' } },
+    h('h2', { class: 'state-title' }, options.title),
+    h('p', {}, options.body),
+    options.detail ? h('p', { class: 'state-detail' }, options.detail) : null,
+    options.actions === undefined ? null : h('div', { class: 'row-actions' }, ...options.actions),
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The typed messages between the extension's parts. Pages (side panel, options) and the content
+ * script ask the background, which owns the network and the token; the background asks a WhatsApp
+ * tab's content script to put text into its composer. Each request type has exactly one response type.
+ */
+import type {
+  CreatePanelLinkRequest,
+  CreatePanelLinkResponse,
+  CustomerLookupResponse,
+  PanelSearchKind,
+  PanelSearchResponse,
+  PostConversationMessagesRequest,
+  PostConversationMessagesResponse,
+} from '@parley/contract';
+import type { ChatIdentity } from './chat.ts';
+import type { Outcome } from './outcome.ts';
+import type { SettingsView } from './settings.ts';
+
+/** What a successful connection check learned about the server. */
+export interface ConnectionReport {
+  version: string;
+  database: string;
+}
+
+export interface SettingsInput {
+  serverUrl: string;
+  /** Null keeps the saved token (the options page never receives it back). */
+  token: string | null;
+  reportMessages: boolean;
+}
+
+export interface BackgroundRequests {
+  /** Content script: the chat open in this tab changed. Answers whether to report its messages. */
+  'chat/changed': { payload: { chat: ChatIdentity }; response: { reportMessages: boolean } };
+  /** Content script: visible messages of the open chat (only sent when reporting is on). */
+  'conversation/report': {
+    payload: PostConversationMessagesRequest;
+    response: Outcome<PostConversationMessagesResponse>;
+  };
+  'customer/lookup': { payload: { phone: string; refresh: boolean }; response: Outcome<CustomerLookupResponse> };
+  'crm/search': {
+    payload: { kind: PanelSearchKind; query: string; phone: string | null };
+    response: Outcome<PanelSearchResponse>;
+  };
+  'link/create': { payload: CreatePanelLinkRequest; response: Outcome<CreatePanelLinkResponse> };
+  /** Puts text into the composer of a WhatsApp tab (null: the tab whose chat the panel shows). Never sends. */
+  'composer/insert': { payload: { tabId: number | null; text: string }; response: Outcome<null> };
+  'settings/read': { payload: null; response: SettingsView };
+  'settings/check': { payload: SettingsInput; response: Outcome<ConnectionReport> };
+  /** Checks the connection first and saves only when it works. */
+  'settings/save': { payload: SettingsInput; response: Outcome<ConnectionReport> };
+}
+
+export interface TabRequests {
+  'composer/insert': { payload: { text: string }; response: Outcome<null> };
+}
+
+export type RequestType = keyof BackgroundRequests;
+
+export type Envelope<Map, K extends keyof Map> = { type: K; payload: Map[K] extends { payload: infer P } ? P : never };
+
+export type Response<Map, K extends keyof Map> = Map[K] extends { response: infer R } ? R : never;
+
+export function askBackground<K extends RequestType>(
+  type: K,
+  payload: Envelope<BackgroundRequests, K>['payload'],
+): Promise<Response<BackgroundRequests, K>> {
+  const envelope: Envelope<BackgroundRequests, K> = { type, payload };
+  return chrome.runtime.sendMessage(envelope);
+}
+
+export function askTab<K extends keyof TabRequests>(
+  tabId: number,
+  type: K,
+  payload: Envelope<TabRequests, K>['payload'],
+): Promise<Response<TabRequests, K>> {
+  const envelope: Envelope<TabRequests, K> = { type, payload };
+  return chrome.tabs.sendMessage(tabId, envelope);
+}
+
+/** Messages arrive as `unknown`; this checks the envelope's shape and that its type is one of `types`. */
+export function isEnvelope<K extends string>(
+  message: unknown,
+  types: readonly K[],
+): message is { type: K; payload: unknown } {
+  if (typeof message !== 'object' || message === null || !('payload' in message)) return false;
+  const type = (message as { type?: unknown }).type;
+  return typeof type === 'string' && (types as readonly string[]).includes(type);
+}

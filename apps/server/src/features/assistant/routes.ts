@@ -1,0 +1,19 @@
+import { suggestReplyRequest } from '@parley/contract';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app-deps.ts';
+import { parseBody, requirePrincipal } from '../../http/auth.ts';
+import { suggestReply } from './suggest-reply.ts';
+
+export function registerAssistantRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post('/api/ai/suggest-reply', async (request, reply) => {
+    const principal = await requirePrincipal(request, deps, ['shop', 'agent']);
+    const input = parseBody(suggestReplyRequest, request.body);
+    const { response, timing } = await suggestReply(deps, principal.shopId, input);
+    // Where the time went, for browser dev tools and the overhead benchmark.
+    reply.header(
+      'server-timing',
+      `total;dur=${timing.total}, model;dur=${timing.model}, functions;dur=${timing.functions}, crm;dur=${timing.crm}`,
+    );
+    return response;
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The per-shop balance row: the sums of the ledger, and the lock that serializes every credit
+ * movement of a shop. Everything that reads a balance to change it runs `lockBalance` first, in
+ * the same transaction, on PGlite and on PostgreSQL with any number of processes alike.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { FREE_CREDITS_PER_MONTH } from '@parley/contract';
+import type { Tx } from '../../db/database.ts';
+import { creditBalances, creditLedger } from '../../db/schema.ts';
+import { newId } from '../../lib/ids.ts';
+import { monthOf } from './period.ts';
+
+export type BalanceRow = typeof creditBalances.$inferSelect;
+
+/** What the credits feature needs to know of a shop. */
+export interface CreditShop {
+  id: string;
+  timezone: string;
+}
+
+/**
+ * Creates the row on first use and locks it: `ON CONFLICT DO UPDATE` takes the row lock (a plain
+ * SELECT … FOR UPDATE could not lock a row that does not exist yet) and RETURNING gives its latest
+ * committed values. Then, on the first movement of a month, grants that month's free credits; what
+ * was left of the previous month's is not carried over.
+ */
+export async function lockBalance(tx: Tx, shop: CreditShop, now: Date): Promise<BalanceRow> {
+  const [locked] = await tx
+    .insert(creditBalances)
+    .values({ shopId: shop.id, period: '', freeLeft: 0, purchasedLeft: 0, updatedAt: now })
+    .onConflictDoUpdate({ target: creditBalances.shopId, set: { shopId: sql`excluded.shop_id` } })
+    .returning();
+  if (locked === undefined) throw new Error('credit balance upsert returned no row');
+  const period = monthOf(now, shop.timezone);
+  // `YYYY-MM` sorts by time. A process whose clock is behind another's must not move the month back.
+  if (locked.period >= period) return locked;
+
+  await tx
+    .insert(creditLedger)
+    .values({
+      id: newId('cred'),
+      shopId: shop.id,
+      kind: 'monthly_grant',
+      period,
+      freeDelta: FREE_CREDITS_PER_MONTH,
+      createdAt: now,
+    })
+    .onConflictDoNothing();
+  // Summed rather than assumed, so the row always equals the ledger even if the grant already existed.
+  const [free] = await tx
+    .select({ left: sql<number>`coalesce(sum(${creditLedger.freeDelta}), 0)`.mapWith(Number) })
+    .from(creditLedger)
+    .where(and(eq(creditLedger.shopId, shop.id), eq(creditLedger.period, period)));
+  const renewed = { ...locked, period, freeLeft: free?.left ?? 0, updatedAt: now };
+  await writeBalance(tx, renewed);
+  return renewed;
+}
+
+export async function writeBalance(tx: Tx, row: BalanceRow): Promise<void> {
+  await tx
+    .update(creditBalances)
+    .set({ period: row.period, freeLeft: row.freeLeft, purchasedLeft: row.purchasedLeft, updatedAt: row.updatedAt })
+    .where(eq(creditBalances.shopId, row.shopId));
+}
+
+/**
+ * The balance as of `now` without writing: a row of an earlier month (or none) means this month's
+ * free credits are still untouched.
+ */
+export function currentBalance(row: BalanceRow | undefined, period: string): { freeLeft: number; purchasedLeft: number } {
+  return {
+    freeLeft: row !== undefined && row.period >= period ? row.freeLeft : FREE_CREDITS_PER_MONTH,
+    purchasedLeft: row?.purchasedLeft ?? 0,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * Reserve, then settle: how a call whose price is known only afterwards (an AI reply costs the
+ * tokens it used) can never drive a balance below zero, even with many replies in flight across
+ * processes. docs/decisions/credits-ledger.md has the reasoning.
+ *
+ * - Reserve (before the model is called): under the shop's balance lock, a reply holds
+ *   `RESERVATION_CREDITS` out of what no other reply holds. When less than that is free but others
+ *   hold credits, it waits for them to settle; when nobody holds any, it takes all that is left.
+ *   With nothing left it is refused: 402 NO_CREDITS, and the model is never called.
+ * - Settle (after the reply, also when it failed): under the same lock, the reply is charged its
+ *   tokens, up to what is left minus what other replies still hold; anything beyond is recorded as
+ *   `unbilled` in the ledger rather than taken from another reply's reservation or below zero.
+ */
+import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
+import type { AppDeps } from '../../app-deps.ts';
+import type { Tx } from '../../db/database.ts';
+import { creditLedger, creditReservations } from '../../db/schema.ts';
+import { newId } from '../../lib/ids.ts';
+import { lockBalance, writeBalance, type CreditShop } from './balance.ts';
+import { creditsBusy, noCredits } from './errors.ts';
+import { signalSettlement, waitForSettlement } from './settlement-signal.ts';
+
+type Deps = Pick<AppDeps, 'db' | 'clock'>;
+
+/** What one reply holds while it runs: above a typical reply with a few function calls. */
+export const RESERVATION_CREDITS = 16_000;
+/** A reply lasts at most 90 s; a reservation older than this was left by a crashed process. */
+const RESERVATION_TTL_MS = 120_000;
+/** How long a reply waits for others of its shop to settle before giving up (503 CREDITS_BUSY). */
+const DEFAULT_WAIT_MS = 60_000;
+/** How often a waiting reply looks again, to notice settlements made by other processes. */
+const POLL_MS = 200;
+
+export interface CreditReservation {
+  id: string;
+  shop: CreditShop;
+  amount: number;
+}
+
+export interface CreditCharge {
+  feature: string;
+  /** The reply id, so a charge can be traced to its function call logs. */
+  reference: string;
+  /** As the model API reported it; `total_tokens` is the price. */
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+export interface SettledCharge {
+  charged: number;
+  unbilled: number;
+}
+
+const heldBy = async (tx: Tx, shopId: string, now: Date, except?: string) => {
+  const [row] = await tx
+    .select({ held: sql<number>`coalesce(sum(${creditReservations.amount}), 0)`.mapWith(Number) })
+    .from(creditReservations)
+    .where(
+      and(
+        eq(creditReservations.shopId, shopId),
+        gt(creditReservations.expiresAt, now),
+        except === undefined ? undefined : ne(creditReservations.id, except),
+      ),
+    );
+  return row?.held ?? 0;
+};
+
+type Attempt = { kind: 'reserved'; reservation: CreditReservation } | { kind: 'empty' } | { kind: 'busy' };
+
+function tryReserve(deps: Deps, shop: CreditShop, wanted: number): Promise<Attempt> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const balance = await lockBalance(tx, shop, now);
+    const spendable = balance.freeLeft + balance.purchasedLeft;
+    if (spendable <= 0) return { kind: 'empty' };
+    await tx
+      .delete(creditReservations)
+      .where(and(eq(creditReservations.shopId, shop.id), lte(creditReservations.expiresAt, now)));
+    const held = await heldBy(tx, shop.id, now);
+    let amount: number;
+    if (spendable - held >= wanted) amount = wanted;
+    else if (held === 0) amount = spendable;
+    else return { kind: 'busy' };
+    const reservation = { id: newId('rsv'), shop, amount };
+    await tx.insert(creditReservations).values({
+      id: reservation.id,
+      shopId: shop.id,
+      amount,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+    });
+    return { kind: 'reserved', reservation };
+  });
+}
+
+/** Holds credits for one reply; throws 402 NO_CREDITS when none are left. */
+export async function reserveCredits(
+  deps: Deps,
+  shop: CreditShop,
+  options: { credits?: number; waitMs?: number } = {},
+): Promise<CreditReservation> {
+  const wanted = options.credits ?? RESERVATION_CREDITS;
+  const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
+  const started = performance.now();
+  for (;;) {
+    const attempt = await tryReserve(deps, shop, wanted);
+    if (attempt.kind === 'reserved') return attempt.reservation;
+    if (attempt.kind === 'empty') throw noCredits();
+    const waited = performance.now() - started;
+    if (waited >= waitMs) throw creditsBusy(waited);
+    await waitForSettlement(shop.id, Math.min(POLL_MS, waitMs - waited));
+  }
+}
+
+/** Charges a reply its tokens and frees its reservation. A reply that used nothing is not recorded. */
+export async function settleCharge(
+  deps: Deps,
+  reservation: CreditReservation,
+  charge: CreditCharge,
+): Promise<SettledCharge> {
+  const now = deps.clock.now();
+  const { shop } = reservation;
+  const tokens = charge.usage.total_tokens;
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const balance = await lockBalance(tx, shop, now);
+      const othersHold = await heldBy(tx, shop.id, now, reservation.id);
+      await tx.delete(creditReservations).where(eq(creditReservations.id, reservation.id));
+      if (tokens === 0) return { charged: 0, unbilled: 0 };
+
+      const available = Math.max(0, balance.freeLeft + balance.purchasedLeft - othersHold);
+      const charged = Math.min(tokens, available);
+      // Free credits first: they expire at the end of the month, purchased ones never do.
+      const fromFree = Math.min(charged, balance.freeLeft);
+      const fromPurchased = charged - fromFree;
+      await writeBalance(tx, {
+        ...balance,
+        freeLeft: balance.freeLeft - fromFree,
+        purchasedLeft: balance.purchasedLeft - fromPurchased,
+        updatedAt: now,
+      });
+      await tx.insert(creditLedger).values({
+        id: newId('cred'),
+        shopId: shop.id,
+        kind: 'charge',
+        period: balance.period,
+        freeDelta: -fromFree,
+        purchasedDelta: -fromPurchased,
+        feature: charge.feature,
+        reference: charge.reference,
+        promptTokens: charge.usage.prompt_tokens,
+        completionTokens: charge.usage.completion_tokens,
+        unbilled: tokens - charged,
+        createdAt: now,
+      });
+      return { charged, unbilled: tokens - charged };
+    });
+  } finally {
+    signalSettlement(shop.id);
+  }
+}

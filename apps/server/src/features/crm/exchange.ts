@@ -1,0 +1,120 @@
+/**
+ * One call to a CRM endpoint and what came of it, with no side effect in Parley: the connector adds
+ * health and latency on top, the probe its re-enabling, test_crm_endpoint its report. Upstream
+ * problems are results; only a fault (a bug, a closed database) throws.
+ */
+import {
+  CRM_TIMEOUT_MAX_MS,
+  type CrmAnswerIssue,
+  type CrmEndpointType,
+  type PanelCrmAnswers,
+} from '@parley/contract';
+import type { AppDeps } from '../../app-deps.ts';
+import type { TargetCredentials } from '../../lib/credentials.ts';
+import { OutboundError, type OutboundResponse } from '../../lib/outbound/index.ts';
+import { buildCrmRequest, type CrmCallParams, type CrmRequest } from './build-request.ts';
+import { timeoutAdvice, type CrmCallError } from './call-errors.ts';
+import { readCrmAnswer } from './read-answer.ts';
+import { createSecretScrubber, type SecretScrubber } from './secret-scrubber.ts';
+
+/** SPEC §4. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+
+export interface CrmTarget {
+  url: string;
+  method: 'GET' | 'POST';
+  timeoutMs: number;
+  credentials: TargetCredentials;
+  /** The shop's request-signing secret, in clear. */
+  signingSecret: string;
+}
+
+export type CrmExchangeResult<T extends CrmEndpointType> =
+  | {
+      ok: true;
+      answer: PanelCrmAnswers[T];
+      warnings: CrmAnswerIssue[];
+      latencyMs: number;
+      httpStatus: number;
+    }
+  | {
+      ok: false;
+      error: CrmCallError;
+      latencyMs: number;
+      httpStatus?: number;
+      validation?: { errors: CrmAnswerIssue[]; warnings: CrmAnswerIssue[] };
+    };
+
+export interface CrmExchange<T extends CrmEndpointType> {
+  request: CrmRequest;
+  /** Undefined when no answer came (refused, timed out, connection failed). */
+  response: OutboundResponse | undefined;
+  result: CrmExchangeResult<T>;
+  /** Hides this target's secrets in text the CRM sent back. */
+  scrubber: SecretScrubber;
+}
+
+/** Everything that could travel as a credential, including the Basic form of username and password. */
+function secretsOf({ credentials, signingSecret }: CrmTarget): string[] {
+  const { token, headers, auth } = credentials;
+  const secrets = [signingSecret, ...Object.values(headers ?? {}), ...Object.values(auth?.fields ?? {})];
+  if (token !== undefined) secrets.push(token);
+  if (auth?.type === 'basic') {
+    secrets.push(Buffer.from(`${auth.fields.username}:${auth.fields.password}`, 'utf8').toString('base64'));
+  }
+  return secrets;
+}
+
+function outboundFailure(error: OutboundError): CrmCallError {
+  const advice = error.code === 'TIMEOUT' ? timeoutAdvice : '';
+  return { code: error.code, message: error.message + advice };
+}
+
+export async function exchangeWithCrm<T extends CrmEndpointType>(
+  deps: Pick<AppDeps, 'outbound' | 'clock' | 'version'>,
+  target: CrmTarget,
+  type: T,
+  params: CrmCallParams,
+): Promise<CrmExchange<T>> {
+  const request = buildCrmRequest({
+    url: target.url,
+    method: target.method,
+    credentials: target.credentials,
+    params,
+    signingSecret: target.signingSecret,
+    now: deps.clock.now(),
+    version: deps.version,
+  });
+  const scrubber = createSecretScrubber(secretsOf(target));
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let response: OutboundResponse;
+  try {
+    response = await deps.outbound.request({
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      timeoutMs: Math.min(target.timeoutMs, CRM_TIMEOUT_MAX_MS),
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    });
+  } catch (error) {
+    if (!(error instanceof OutboundError)) throw error;
+    return {
+      request,
+      response: undefined,
+      result: { ok: false, error: outboundFailure(error), latencyMs: elapsed() },
+      scrubber,
+    };
+  }
+  // The CRM's time, not Parley's parsing: what health reports and what an integrator can act on.
+  const latencyMs = elapsed();
+  const result: CrmExchangeResult<T> = {
+    ...readCrmAnswer(type, response, scrubber),
+    latencyMs,
+    httpStatus: response.status,
+  };
+  return { request, response, result, scrubber };
+}

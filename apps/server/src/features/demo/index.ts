@@ -1,0 +1,1 @@
+export { pointDemoShopAtDemoCrm, startDemoShopCrm, type RunningDemoCrm } from './demo-crm.ts';

@@ -1,0 +1,88 @@
+/**
+ * The lookup audit (SPEC §2): who looked up which phone, when, and whether the cache answered. Rows
+ * are buffered and written in batches, so recording adds no database round trip to a lookup; a read
+ * flushes first, so a shop sees its lookups up to now (those made through this process).
+ */
+import type { AuditQuery, PanelAuditResponse, PanelCallStatus } from '@parley/contract';
+import { and, desc, eq } from 'drizzle-orm';
+import type { AppDeps } from '../../app-deps.ts';
+import { panelLookupAudit } from '../../db/schema.ts';
+import { BatchedWriter } from './batched-writer.ts';
+import { presentActor } from './links.ts';
+
+export interface LookupAuditEntry {
+  shopId: string;
+  /** Null for the shop token. */
+  agentId: string | null;
+  phone: string;
+  status: PanelCallStatus;
+  cached: boolean;
+  at: Date;
+}
+
+/** Attempts at writing one batch before it is dropped (and logged with its size). */
+const MAX_WRITE_ATTEMPTS = 3;
+
+export class LookupAudit {
+  readonly #db: AppDeps['db'];
+  readonly #writer: BatchedWriter<LookupAuditEntry>;
+
+  constructor(deps: Pick<AppDeps, 'db' | 'logger'>, options: { batchRows: number; flushMs: number }) {
+    this.#db = deps.db;
+    this.#writer = new BatchedWriter({
+      maxRows: options.batchRows,
+      intervalMs: options.flushMs,
+      maxAttempts: MAX_WRITE_ATTEMPTS,
+      write: async (rows) => {
+        await deps.db.insert(panelLookupAudit).values(
+          rows.map((row) => ({
+            shopId: row.shopId,
+            agentId: row.agentId,
+            phone: row.phone,
+            status: row.status,
+            cached: row.cached,
+            lookedUpAt: row.at,
+          })),
+        );
+      },
+      onError: (error, rows, dropped) =>
+        deps.logger.error(
+          { err: error, rows },
+          dropped ? 'lookup audit rows lost after repeated write failures' : 'writing lookup audit rows failed; will retry',
+        ),
+    });
+  }
+
+  record(entry: LookupAuditEntry): void {
+    this.#writer.push(entry);
+  }
+
+  /** Newest first; `phone` (E.164) narrows to one phone. */
+  async read(shopId: string, query: { phone?: string | undefined; limit: AuditQuery['limit'] }): Promise<PanelAuditResponse> {
+    await this.#writer.flush();
+    const rows = await this.#db
+      .select()
+      .from(panelLookupAudit)
+      .where(
+        and(
+          eq(panelLookupAudit.shopId, shopId),
+          query.phone === undefined ? undefined : eq(panelLookupAudit.phone, query.phone),
+        ),
+      )
+      .orderBy(desc(panelLookupAudit.lookedUpAt), desc(panelLookupAudit.id))
+      .limit(query.limit);
+    return {
+      entries: rows.map((row) => ({
+        phone: row.phone,
+        by: presentActor(row.agentId),
+        status: row.status,
+        cached: row.cached,
+        at: row.lookedUpAt.toISOString(),
+      })),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.#writer.close();
+  }
+}

@@ -1,0 +1,72 @@
+/** The SQL of chat links; every query is scoped by shop. */
+import { and, asc, count, eq, getTableColumns, isNotNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/database.ts';
+import { panelLinks } from '../../db/schema.ts';
+
+export type LinkRow = typeof panelLinks.$inferSelect;
+export type NewLink = Omit<typeof panelLinks.$inferInsert, 'createdAt' | 'updatedAt'> & { at: Date };
+
+/**
+ * Inserts the link, or updates the stored details when that customer is already linked to the chat.
+ * `inserted` comes from `xmax = 0`, which PostgreSQL sets only on a freshly inserted row.
+ */
+export async function upsertLink(db: Db, link: NewLink): Promise<{ row: LinkRow; inserted: boolean }> {
+  const { at, ...values } = link;
+  const details = {
+    customerId: values.customerId,
+    customerPhone: values.customerPhone,
+    customerName: values.customerName,
+    customerEmail: values.customerEmail,
+    updatedAt: at,
+  };
+  const [result] = await db
+    .insert(panelLinks)
+    .values({ ...values, createdAt: at, updatedAt: at })
+    .onConflictDoUpdate({
+      target: [panelLinks.shopId, panelLinks.chatPhone, panelLinks.customerKey],
+      set: details,
+    })
+    .returning({ ...getTableColumns(panelLinks), inserted: sql<boolean>`(xmax = 0)` });
+  if (result === undefined) throw new Error('upsert into panel_links returned no row');
+  const { inserted, ...row } = result;
+  return { row, inserted };
+}
+
+export async function selectLinks(db: Db, shopId: string, chatPhone: string): Promise<LinkRow[]> {
+  return db
+    .select()
+    .from(panelLinks)
+    .where(and(eq(panelLinks.shopId, shopId), eq(panelLinks.chatPhone, chatPhone)))
+    .orderBy(asc(panelLinks.createdAt), asc(panelLinks.id));
+}
+
+export async function countLinks(db: Db, shopId: string, chatPhone: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(panelLinks)
+    .where(and(eq(panelLinks.shopId, shopId), eq(panelLinks.chatPhone, chatPhone)));
+  return row?.n ?? 0;
+}
+
+export async function selectLinkedPhones(db: Db, shopId: string, chatPhone: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ phone: panelLinks.customerPhone })
+    .from(panelLinks)
+    .where(
+      and(
+        eq(panelLinks.shopId, shopId),
+        eq(panelLinks.chatPhone, chatPhone),
+        isNotNull(panelLinks.customerPhone),
+      ),
+    );
+  return rows.flatMap((row) => (row.phone === null ? [] : [row.phone]));
+}
+
+/** The deleted link, or undefined when the shop has no link with that id. */
+export async function deleteLink(db: Db, shopId: string, id: string): Promise<LinkRow | undefined> {
+  const [row] = await db
+    .delete(panelLinks)
+    .where(and(eq(panelLinks.shopId, shopId), eq(panelLinks.id, id)))
+    .returning();
+  return row;
+}

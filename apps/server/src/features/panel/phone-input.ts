@@ -1,0 +1,45 @@
+/**
+ * Phones the panel receives (query strings, link bodies) become E.164 or a 400 INVALID_PHONE that says
+ * what to send. A national number is read with the shop's country; that country is read from the
+ * database once and remembered, and not read at all for the `+…` form the extension usually sends.
+ */
+import type { AppDeps } from '../../app-deps.ts';
+import { AppError } from '../../lib/errors.ts';
+import { isInternationalForm, parsePhoneNumber } from '../../lib/phone-number.ts';
+import { getShop } from '../shops/index.ts';
+import { TtlCache } from '../../lib/ttl-cache.ts';
+
+/** A shop's country changes rarely if ever; a new value is picked up within this time. */
+const COUNTRY_LIFETIME = { freshMs: 10 * 60_000, staleMs: 0 };
+
+export class PhoneReader {
+  readonly #db: AppDeps['db'];
+  readonly #countries: TtlCache<string>;
+
+  constructor(deps: Pick<AppDeps, 'db' | 'clock'>) {
+    this.#db = deps.db;
+    this.#countries = new TtlCache({ maxEntries: 10_000, clock: deps.clock });
+  }
+
+  /** The E.164 form of `input`; `field` names it in the error (`phone`, `customer.phone`). */
+  async read(shopId: string, input: string, field: string): Promise<string> {
+    const country = isInternationalForm(input) ? undefined : await this.#country(shopId);
+    const parsed = parsePhoneNumber(input, country);
+    if (parsed.ok) return parsed.e164;
+    throw new AppError(
+      'INVALID_PHONE',
+      `${field}: ${JSON.stringify(input)} is not a usable phone number (${parsed.problem}). ` +
+        `Send it in E.164, such as +34612345678, or as a national number of the shop's country ` +
+        `(${country ?? (await this.#country(shopId))}).`,
+      400,
+    );
+  }
+
+  async #country(shopId: string): Promise<string> {
+    const cached = this.#countries.get(shopId);
+    if (cached !== undefined) return cached.value;
+    const { country } = await getShop(this.#db, shopId);
+    this.#countries.set(shopId, country, COUNTRY_LIFETIME);
+    return country;
+  }
+}

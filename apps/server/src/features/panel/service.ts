@@ -1,0 +1,109 @@
+/**
+ * The side-panel service (SPEC §5): one per app, holding the process's cache, in-flight calls,
+ * per-shop CRM gate and audit buffer. Routes are thin adapters over it; close() flushes the audit.
+ */
+import type {
+  AuditQuery,
+  CreatePanelLinkRequest,
+  CreatePanelLinkResponse,
+  CustomerLookupQuery,
+  CustomerLookupResponse,
+  ListPanelLinksResponse,
+  PanelAuditResponse,
+  PanelChatLink,
+  PanelSearchQuery,
+  PanelSearchResponse,
+} from '@parley/contract';
+import type { AppDeps } from '../../app-deps.ts';
+import { LookupAudit } from './audit.ts';
+import { presentCall } from './call-result.ts';
+import { createCrmGate } from './crm-gate.ts';
+import { CustomerLookups } from './customer-lookup.ts';
+import { LinkedPhonesMemo } from './linked-phones-memo.ts';
+import { callerAgentId, linkCustomer, listLinks, unlinkCustomer, type PanelCaller } from './links.ts';
+import { PhoneReader } from './phone-input.ts';
+import { defaultPanelPolicy, type PanelPolicy } from './policy.ts';
+import { searchCrm } from './search.ts';
+
+export interface PanelService {
+  lookupCustomer(caller: PanelCaller, query: CustomerLookupQuery): Promise<CustomerLookupResponse>;
+  search(caller: PanelCaller, query: PanelSearchQuery): Promise<PanelSearchResponse>;
+  linkCustomer(caller: PanelCaller, input: CreatePanelLinkRequest): Promise<CreatePanelLinkResponse>;
+  listLinks(caller: PanelCaller, phone: string): Promise<ListPanelLinksResponse>;
+  unlinkCustomer(caller: PanelCaller, linkId: string): Promise<PanelChatLink>;
+  readAudit(shopId: string, query: AuditQuery): Promise<PanelAuditResponse>;
+  /** Resolves when no background refresh is running. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultPanelPolicy): PanelService {
+  const phones = new PhoneReader(deps);
+  const gate = createCrmGate(deps, {
+    limit: policy.crmConcurrencyPerShop,
+    maxQueued: policy.crmQueuePerShop,
+  });
+  const lookups = new CustomerLookups(
+    deps,
+    gate,
+    new LinkedPhonesMemo(deps, { maxEntries: policy.cacheEntries, lifetimeMs: policy.linkedPhonesMs }),
+    policy,
+  );
+  const audit = new LookupAudit(deps, { batchRows: policy.auditBatchRows, flushMs: policy.auditFlushMs });
+
+  return {
+    async lookupCustomer(caller, query) {
+      const phone = await phones.read(caller.shopId, query.phone, 'phone');
+      const { call, linkedPhones, cached } = await lookups.lookup(caller.shopId, phone, query.refresh);
+      audit.record({
+        shopId: caller.shopId,
+        agentId: callerAgentId(caller),
+        phone,
+        status: call.status,
+        cached,
+        at: deps.clock.now(),
+      });
+      return {
+        phone,
+        ...presentCall(call),
+        customers: call.results,
+        linked_phones: [...linkedPhones],
+        cached,
+      };
+    },
+
+    async search(caller, query) {
+      const phone =
+        query.phone === undefined ? undefined : await phones.read(caller.shopId, query.phone, 'phone');
+      return searchCrm(gate, deps.clock, caller.shopId, query, phone);
+    },
+
+    async linkCustomer(caller, input) {
+      const linked = await linkCustomer(deps, phones, caller, input);
+      lookups.forgetChat(caller.shopId, linked.link.phone);
+      return linked;
+    },
+
+    async listLinks(caller, phoneInput) {
+      return listLinks(deps, caller.shopId, await phones.read(caller.shopId, phoneInput, 'phone'));
+    },
+
+    async unlinkCustomer(caller, linkId) {
+      const link = await unlinkCustomer(deps, caller.shopId, linkId);
+      lookups.forgetChat(caller.shopId, link.phone);
+      return link;
+    },
+
+    async readAudit(shopId, query) {
+      const phone = query.phone === undefined ? undefined : await phones.read(shopId, query.phone, 'phone');
+      return audit.read(shopId, { phone, limit: query.limit });
+    },
+
+    idle: () => lookups.idle(),
+
+    async close() {
+      await lookups.idle();
+      await audit.close();
+    },
+  };
+}

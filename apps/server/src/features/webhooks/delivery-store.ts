@@ -1,0 +1,356 @@
+/**
+ * SQL of the delivery queue (docs/decisions/webhook-delivery.md). A claim takes due rows with
+ * FOR UPDATE SKIP LOCKED, marks them `delivering` under a lease and commits before anything is
+ * sent; the result is written only if the claim is still the one that was made (same attempt
+ * number), so a claim lost to an expired lease can never overwrite its successor.
+ */
+import { DEFAULT_WEBHOOK_TIMEOUT_MS } from '@parley/contract';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/database.ts';
+import { webhookAttempts, webhookConfigs, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
+import { notifyWorkers, pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../worker/index.ts';
+import type { WebhookEventName } from './event-body.ts';
+import { MAX_ATTEMPTS, type DeliveryDecision } from './retry-schedule.ts';
+import type { SentWebhook } from './send.ts';
+
+/**
+ * Longer than the longest request timeout (180 s) plus the time to record the result: a claim
+ * still held after that was lost with its process.
+ */
+export const DELIVERY_LEASE_MS = DEFAULT_WEBHOOK_TIMEOUT_MS + 60_000;
+
+export interface ClaimedDelivery {
+  eventId: string;
+  shopId: string;
+  event: WebhookEventName;
+  body: string;
+  /** The number of this attempt (X-Webhook-Attempt); it also fences the result write. */
+  attempt: number;
+  scheduleStart: number;
+  url: string;
+  sealedSecret: string | null;
+  timeoutMs: number;
+}
+
+const deliveries = webhookDeliveries;
+
+/** Written as the partial index `webhook_deliveries_due` is, so the planner uses it. */
+export const isPending = sql`${deliveries.status} in ('queued', 'delivering')`;
+
+/** A webhook whose deliveries may be sent now. */
+const isSending = and(
+  eq(webhookConfigs.enabled, true),
+  isNull(webhookConfigs.pausedAt),
+  isNotNull(webhookConfigs.url),
+);
+
+/** What a claim reads besides the delivery: its event, and where to send it. */
+const targetColumns = {
+  event: webhookEvents.event,
+  body: webhookEvents.body,
+  url: webhookConfigs.url,
+  sealedSecret: webhookConfigs.secret,
+  timeoutMs: webhookConfigs.timeoutMs,
+};
+
+interface ClaimCandidate {
+  eventId: string;
+  shopId: string;
+  status: (typeof webhookDeliveries.$inferSelect)['status'];
+  attempts: number;
+  scheduleStart: number;
+  lastAttemptAt: Date | null;
+  event: WebhookEventName;
+  body: string;
+  url: string | null;
+  sealedSecret: string | null;
+  timeoutMs: number;
+}
+
+const INTERRUPTED_MESSAGE =
+  'The process making this attempt stopped (restart or crash) before recording its result; the receiver may or may not have received it.';
+
+/** Claims due deliveries of webhooks that may send, the oldest first, within the worker's limits. */
+export async function claimDueDeliveries(db: Db, now: Date, limits: ClaimLimits): Promise<ClaimedDelivery[]> {
+  if (limits.total <= 0) return [];
+  const saturated = saturatedKeys(limits);
+  return db.transaction(async (tx) => {
+    // Per shop, at most a cap's worth of its oldest due rows: one shop's backlog cannot fill the claim.
+    const due = tx
+      .select({
+        eventId: deliveries.eventId,
+        status: deliveries.status,
+        attempts: deliveries.attempts,
+        scheduleStart: deliveries.scheduleStart,
+        lastAttemptAt: deliveries.lastAttemptAt,
+        dueAt: deliveries.dueAt,
+      })
+      .from(deliveries)
+      .where(and(eq(deliveries.shopId, webhookConfigs.shopId), isPending, lte(deliveries.dueAt, now)))
+      .orderBy(asc(deliveries.dueAt))
+      .limit(limits.perKey)
+      .for('update', { skipLocked: true })
+      .as('due');
+    const candidates = await tx
+      .select({
+        ...targetColumns,
+        shopId: webhookConfigs.shopId,
+        eventId: due.eventId,
+        status: due.status,
+        attempts: due.attempts,
+        scheduleStart: due.scheduleStart,
+        lastAttemptAt: due.lastAttemptAt,
+      })
+      .from(webhookConfigs)
+      .crossJoinLateral(due)
+      .innerJoin(webhookEvents, eq(webhookEvents.id, due.eventId))
+      .where(and(isSending, saturated.length > 0 ? notInArray(webhookConfigs.shopId, saturated) : undefined))
+      .orderBy(asc(due.dueAt));
+    const picked = pickWithinLimits(
+      candidates.map((row) => ({ ...row, key: row.shopId })),
+      limits,
+    );
+    return claimRows(tx, picked, now, { freshSchedule: false });
+  });
+}
+
+export type RedeliveryClaim =
+  | { kind: 'claimed'; delivery: ClaimedDelivery }
+  | { kind: 'not_found' }
+  | { kind: 'in_flight'; attempt: number; since: Date | null };
+
+/** Claims one delivery for a manual attempt now, with a fresh retry schedule, whatever its status. */
+export async function claimForRedelivery(
+  db: Db,
+  shopId: string,
+  eventId: string,
+  now: Date,
+): Promise<RedeliveryClaim> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({
+        ...targetColumns,
+        eventId: deliveries.eventId,
+        shopId: deliveries.shopId,
+        status: deliveries.status,
+        attempts: deliveries.attempts,
+        scheduleStart: deliveries.scheduleStart,
+        lastAttemptAt: deliveries.lastAttemptAt,
+        dueAt: deliveries.dueAt,
+      })
+      .from(deliveries)
+      .innerJoin(webhookEvents, eq(webhookEvents.id, deliveries.eventId))
+      .innerJoin(webhookConfigs, eq(webhookConfigs.shopId, deliveries.shopId))
+      .where(and(eq(deliveries.eventId, eventId), eq(deliveries.shopId, shopId)))
+      .for('update', { of: deliveries });
+    if (row === undefined) return { kind: 'not_found' };
+    if (row.status === 'delivering' && row.dueAt > now) {
+      return { kind: 'in_flight', attempt: row.attempts, since: row.lastAttemptAt };
+    }
+    const [delivery] = await claimRows(tx, [row], now, { freshSchedule: true });
+    if (delivery === undefined) throw new Error(`claiming delivery ${eventId} updated no row`);
+    return { kind: 'claimed', delivery };
+  });
+}
+
+/**
+ * Marks the rows `delivering` under a new lease. A row found `delivering` had its lease expire:
+ * that attempt is recorded as interrupted, and counts (a delivery that crashes its process
+ * every time must still run out of attempts).
+ */
+async function claimRows(
+  tx: Db,
+  rows: readonly ClaimCandidate[],
+  now: Date,
+  { freshSchedule }: { freshSchedule: boolean },
+): Promise<ClaimedDelivery[]> {
+  const lost = rows.filter((row) => row.status === 'delivering');
+  if (lost.length > 0) {
+    await tx
+      .insert(webhookAttempts)
+      .values(
+        lost.map((row) => ({
+          eventId: row.eventId,
+          attempt: row.attempts,
+          startedAt: row.lastAttemptAt ?? now,
+          outcome: 'interrupted' as const,
+          errorClass: 'interrupted',
+          errorCode: 'INTERRUPTED',
+          errorMessage: INTERRUPTED_MESSAGE,
+        })),
+      )
+      .onConflictDoNothing();
+  }
+  const spent = freshSchedule
+    ? []
+    : lost.filter((row) => row.attempts - row.scheduleStart >= MAX_ATTEMPTS).map((row) => row.eventId);
+  if (spent.length > 0) {
+    await tx.update(deliveries).set({ status: 'exhausted' }).where(inArray(deliveries.eventId, spent));
+  }
+  const sendable = rows.filter(
+    (row): row is ClaimCandidate & { url: string } => row.url !== null && !spent.includes(row.eventId),
+  );
+  if (sendable.length === 0) return [];
+  const claimed = await tx
+    .update(deliveries)
+    .set({
+      status: 'delivering',
+      attempts: sql`${deliveries.attempts} + 1`,
+      dueAt: new Date(now.getTime() + DELIVERY_LEASE_MS),
+      lastAttemptAt: now,
+      ...(freshSchedule ? { scheduleStart: sql`${deliveries.attempts}` } : {}),
+    })
+    .where(
+      inArray(
+        deliveries.eventId,
+        sendable.map((row) => row.eventId),
+      ),
+    )
+    .returning({ eventId: deliveries.eventId, attempts: deliveries.attempts, scheduleStart: deliveries.scheduleStart });
+  const byId = new Map(claimed.map((row) => [row.eventId, row]));
+  return sendable.flatMap((row) => {
+    const after = byId.get(row.eventId);
+    if (after === undefined) return [];
+    return [
+      {
+        eventId: row.eventId,
+        shopId: row.shopId,
+        event: row.event,
+        body: row.body,
+        attempt: after.attempts,
+        scheduleStart: after.scheduleStart,
+        url: row.url,
+        sealedSecret: row.sealedSecret,
+        timeoutMs: row.timeoutMs,
+      },
+    ];
+  });
+}
+
+/**
+ * Records the attempt and moves the delivery on, if the claim is still this attempt's. Returns
+ * false when it is not (its lease expired and another claim took over): the attempt is still
+ * recorded, since it happened, but the delivery is its successor's to move.
+ */
+export async function saveAttempt(
+  tx: Db,
+  claimed: ClaimedDelivery,
+  sent: SentWebhook,
+  decision: DeliveryDecision,
+  now: Date,
+): Promise<boolean> {
+  const { outcome } = sent;
+  const result = {
+    startedAt: sent.startedAt,
+    outcome: outcome.delivered ? ('delivered' as const) : ('failed' as const),
+    httpStatus: outcome.httpStatus,
+    latencyMs: outcome.latencyMs,
+    errorClass: outcome.error?.class ?? null,
+    errorCode: outcome.error?.code ?? null,
+    errorMessage: outcome.error?.message ?? null,
+    responseExcerpt: outcome.responseExcerpt,
+  };
+  // Replaces an `interrupted` placeholder written by whoever took over: this is what really happened.
+  await tx
+    .insert(webhookAttempts)
+    .values({ eventId: claimed.eventId, attempt: claimed.attempt, ...result })
+    .onConflictDoUpdate({ target: [webhookAttempts.eventId, webhookAttempts.attempt], set: result });
+  const next =
+    decision.status === 'delivered'
+      ? { status: decision.status, deliveredAt: now }
+      : decision.status === 'queued'
+        ? { status: decision.status, dueAt: decision.dueAt }
+        : { status: decision.status };
+  const moved = await tx
+    .update(deliveries)
+    .set(next)
+    .where(
+      and(
+        eq(deliveries.eventId, claimed.eventId),
+        eq(deliveries.status, 'delivering'),
+        eq(deliveries.attempts, claimed.attempt),
+      ),
+    )
+    .returning({ eventId: deliveries.eventId });
+  return moved.length > 0;
+}
+
+/** When the next delivery of a sending webhook falls due, a lease end included. */
+export async function nextDeliveryDueAt(db: Db): Promise<Date | null> {
+  const first = db
+    .select({ dueAt: deliveries.dueAt })
+    .from(deliveries)
+    .where(and(eq(deliveries.shopId, webhookConfigs.shopId), isPending))
+    .orderBy(asc(deliveries.dueAt))
+    .limit(1)
+    .as('first');
+  const [row] = await db
+    .select({ dueAt: first.dueAt })
+    .from(webhookConfigs)
+    .crossJoinLateral(first)
+    .where(isSending)
+    .orderBy(asc(first.dueAt))
+    .limit(1);
+  return row?.dueAt ?? null;
+}
+
+/** Embedded mode at start: every claim belongs to a process that is gone, so its lease ends now. */
+export async function expireAllLeases(db: Db, now: Date): Promise<void> {
+  await db.update(deliveries).set({ dueAt: now }).where(eq(deliveries.status, 'delivering'));
+}
+
+/**
+ * recover_webhooks: every delivery whose last attempt failed at or after `since` is due now with a
+ * fresh schedule; `failed` ones were waiting for a retry, `exhausted` ones had run out of attempts.
+ */
+export async function requeueFailedSince(
+  db: Db,
+  shopId: string,
+  since: Date,
+  now: Date,
+): Promise<{ failed: number; exhausted: number }> {
+  return db.transaction(async (tx) => {
+    const restart = { dueAt: now, scheduleStart: sql`${deliveries.attempts}` };
+    const inShopSince = and(eq(deliveries.shopId, shopId), gte(deliveries.lastAttemptAt, since));
+    // Failed ones first: once requeued, exhausted ones look just like them.
+    const failed = await tx
+      .update(deliveries)
+      .set(restart)
+      .where(and(inShopSince, eq(deliveries.status, 'queued'), gt(deliveries.attempts, 0)))
+      .returning({ eventId: deliveries.eventId });
+    const exhausted = await tx
+      .update(deliveries)
+      .set({ ...restart, status: 'queued' })
+      .where(and(inShopSince, eq(deliveries.status, 'exhausted')))
+      .returning({ eventId: deliveries.eventId });
+    if (failed.length + exhausted.length > 0) await notifyWorkers(tx);
+    return { failed: failed.length, exhausted: exhausted.length };
+  });
+}
+
+/**
+ * A paused webhook resumed: what it missed is due now. Deliveries waiting for a retry are brought
+ * forward, and those that ran out of attempts during the outage (since `failingSince`) get a fresh
+ * schedule. The caller wakes the workers with its commit.
+ */
+export async function resumeDeliveries(tx: Db, shopId: string, failingSince: Date | null, now: Date): Promise<void> {
+  await tx
+    .update(deliveries)
+    .set({ dueAt: now })
+    .where(and(eq(deliveries.shopId, shopId), eq(deliveries.status, 'queued'), gt(deliveries.dueAt, now)));
+  if (failingSince === null) return;
+  await tx
+    .update(deliveries)
+    .set({ status: 'queued', dueAt: now, scheduleStart: sql`${deliveries.attempts}` })
+    .where(
+      and(
+        eq(deliveries.shopId, shopId),
+        eq(deliveries.status, 'exhausted'),
+        gte(deliveries.lastAttemptAt, failingSince),
+      ),
+    );
+}
+
+/** Events stored but not delivered yet: waiting, retrying or in flight. */
+export const countPending = (db: Db, shopId: string): Promise<number> =>
+  db.$count(deliveries, and(eq(deliveries.shopId, shopId), isPending));

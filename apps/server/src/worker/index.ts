@@ -1,0 +1,12 @@
+/** The generic worker; the job catalog (catalog.ts) is imported by the runtime only, since it imports the features. */
+export { pickWithinLimits, saturatedKeys, type ClaimLimits } from './limits.ts';
+export { createRetryPolicy, type RetryPolicy } from './retry-policy.ts';
+export { notifyWorkers, WAKE_CHANNEL } from './wake.ts';
+export {
+  createWorker,
+  type ClaimedRun,
+  type JobSource,
+  type StartedRun,
+  type Worker,
+  type WorkerOptions,
+} from './worker.ts';

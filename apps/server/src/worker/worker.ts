@@ -1,0 +1,218 @@
+/**
+ * The claim loop. Job sources claim due rows from the database (committed before any work starts)
+ * and hand back runs; the worker runs them within a global limit and a limit per key, and sleeps
+ * until a run finishes, a notification arrives, the next job falls due, or the poll interval ends.
+ * Nothing here knows what a job does: see the sources in `catalog.ts`.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../lib/clock.ts';
+import type { ClaimLimits } from './limits.ts';
+
+export interface ClaimedRun {
+  /** The concurrency key (a shop): at most `perKeyConcurrency` runs of one key at once. */
+  key: string;
+  /** What the run is about (an event id), for logs and tests. */
+  label: string;
+  /**
+   * Does the work and records its result; must not throw for an expected failure. `signal` aborts
+   * when the worker gives up on the run at shutdown: from then on it must write nothing, and its
+   * claim is left to expire (or to the restart, in embedded mode).
+   */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+export interface JobSource {
+  name: string;
+  /** Claims due jobs within `limits` and commits the claims before resolving. */
+  claim(limits: ClaimLimits): Promise<ClaimedRun[]>;
+  /** When the next job falls due (a claim's lease end included), or null when none is scheduled. */
+  nextDueAt(): Promise<Date | null>;
+  /** Embedded mode: claims in the store belong to a process that is gone; make their jobs due now. */
+  releaseAbandonedClaims?(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  sources: readonly JobSource[];
+  clock: Clock;
+  logger: Logger;
+  /** Runs at once in this process. */
+  concurrency?: number;
+  /** Runs at once per key (per shop) in this process. */
+  perKeyConcurrency?: number;
+  /** The longest sleep between two claims: a safety net for lost notifications. */
+  pollIntervalMs?: number;
+  /** How long stop() waits for runs in flight before leaving them to their leases. */
+  shutdownGraceMs?: number;
+  /** True in embedded mode, where one process owns the store (the data-dir lock guarantees it). */
+  ownsStore: boolean;
+  /** Subscribes to wake-ups (database notifications); resolves with the unsubscribe. */
+  listen?: (onWake: () => void) => Promise<() => Promise<void>>;
+}
+
+export interface StartedRun {
+  key: string;
+  label: string;
+  /** Settles when the run has finished; never rejects. */
+  done: Promise<void>;
+}
+
+export interface Worker {
+  /** Releases abandoned claims (embedded mode), subscribes to wake-ups and starts the loop. */
+  start(): Promise<void>;
+  /** Stops claiming, then waits up to the grace period for runs in flight. */
+  stop(): Promise<void>;
+  /** Makes the loop claim again now. */
+  wake(): void;
+  /** Claims what is due now, within the limits, and starts it; resolves once the claims are committed. */
+  tick(): Promise<StartedRun[]>;
+  /** Claims and runs until nothing is due and nothing runs: what tests and benchmarks await. */
+  drain(): Promise<void>;
+}
+
+export function createWorker(options: WorkerOptions): Worker {
+  const { sources, clock, logger } = options;
+  const concurrency = options.concurrency ?? 64;
+  const perKey = options.perKeyConcurrency ?? 4;
+  const pollIntervalMs = options.pollIntervalMs ?? 5_000;
+  const shutdownGraceMs = options.shutdownGraceMs ?? 5_000;
+
+  const inFlight = new Set<Promise<void>>();
+  const busy = new Map<string, number>();
+  const abandon = new AbortController();
+  let stopping = false;
+  let woken = false;
+  let interruptSleep: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  // Claims run one at a time, so two callers (the loop and a test's drain) never both fill the same slots.
+  let claiming: Promise<unknown> = Promise.resolve();
+
+  function wake(): void {
+    woken = true;
+    interruptSleep?.();
+  }
+
+  function launch(source: JobSource, claimed: ClaimedRun): StartedRun {
+    const { key, label } = claimed;
+    busy.set(key, (busy.get(key) ?? 0) + 1);
+    const done: Promise<void> = claimed
+      .run(abandon.signal)
+      .catch((error: unknown) => {
+        logger.error({ err: error, job: source.name, label }, 'worker: a run failed unexpectedly');
+      })
+      .finally(() => {
+        const left = (busy.get(key) ?? 1) - 1;
+        if (left === 0) busy.delete(key);
+        else busy.set(key, left);
+        inFlight.delete(done);
+        wake();
+      });
+    inFlight.add(done);
+    return { key, label, done };
+  }
+
+  async function claimOnce(): Promise<StartedRun[]> {
+    const started: StartedRun[] = [];
+    for (const source of sources) {
+      const free = concurrency - inFlight.size;
+      if (stopping || free <= 0) break;
+      const claimed = await source.claim({ total: free, perKey, busy });
+      for (const run of claimed) started.push(launch(source, run));
+    }
+    return started;
+  }
+
+  function tick(): Promise<StartedRun[]> {
+    const next = claiming.catch(() => undefined).then(claimOnce);
+    claiming = next;
+    return next;
+  }
+
+  /** How long the loop may sleep after a claim that found nothing to start. */
+  async function idleDelay(): Promise<number> {
+    // Full: a finishing run wakes the loop.
+    if (inFlight.size >= concurrency) return pollIntervalMs;
+    const dues = await Promise.all(sources.map((source) => source.nextDueAt()));
+    const next = Math.min(...dues.map((due) => due?.getTime() ?? Infinity));
+    const wait = next - clock.now().getTime();
+    // Due but not claimed means held back by a key's cap (a finishing run wakes the loop) or
+    // claimed elsewhere in the meantime; either way there is nothing to gain from claiming again now.
+    return wait > 0 ? wait : pollIntervalMs;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        interruptSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, Math.min(ms, pollIntervalMs));
+      timer.unref();
+      interruptSleep = finish;
+    });
+  }
+
+  async function runLoop(): Promise<void> {
+    while (!stopping) {
+      woken = false;
+      let delay: number;
+      try {
+        const started = await tick();
+        delay = started.length > 0 ? 0 : await idleDelay();
+      } catch (error) {
+        logger.error({ err: error }, 'worker: claiming failed; trying again after the poll interval');
+        delay = pollIntervalMs;
+      }
+      if (delay > 0 && !woken && !stopping) await sleep(delay);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      const started = await tick();
+      if (started.length === 0 && inFlight.size === 0) return;
+      await Promise.all(inFlight);
+    }
+  }
+
+  async function waitForRuns(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    const finished = await Promise.race([Promise.all(inFlight).then(() => true), graceOver]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  return {
+    async start() {
+      if (options.ownsStore) {
+        for (const source of sources) await source.releaseAbandonedClaims?.();
+      }
+      if (options.listen !== undefined) unlisten = await options.listen(wake);
+      loop = runLoop();
+    },
+
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      interruptSleep?.();
+      await loop;
+      await claiming.catch(() => undefined);
+      await unlisten?.();
+      if (!(await waitForRuns(shutdownGraceMs))) {
+        logger.warn(
+          { runs: inFlight.size, grace_ms: shutdownGraceMs },
+          'worker: runs still in flight at shutdown are left to their leases',
+        );
+        abandon.abort();
+      }
+    },
+
+    wake,
+    tick,
+    drain,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The worker's limits and leases: a hanging receiver holds only its own shop's slots, and a claim
+ * lost with its process is taken over once its lease ends (how PostgreSQL deployments recover).
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, test } from 'node:test';
+import { DELIVERY_LEASE_MS } from '../src/features/webhooks/index.ts';
+import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
+import { configureWebhook, createTestWorker, deliveryOf, mustRecord } from './helpers/webhooks.ts';
+
+let t: TestApp;
+const receivers: WebhookReceiver[] = [];
+
+before(async () => {
+  t = await startTestApp({ PARLEY_MCP_RATE_LIMIT: '100000' });
+});
+after(async () => {
+  for (const receiver of receivers) receiver.release();
+  await Promise.all(receivers.map((receiver) => receiver.close()));
+  await t.close();
+});
+
+async function setup() {
+  const receiver = await startWebhookReceiver();
+  receivers.push(receiver);
+  const shop = await t.createShop();
+  await configureWebhook(t, shop.token, { webhook_url: receiver.url() });
+  return { ...shop, receiver };
+}
+
+test('one shop’s hanging receiver holds only its own slots; another shop’s deliveries go through', async () => {
+  const worker = createTestWorker(t, { concurrency: 4, perKeyConcurrency: 2 });
+  const slow = await setup();
+  const fast = await setup();
+  slow.receiver.script(() => 'hang');
+  const slowEvents = [await mustRecord(t, slow.shopId), await mustRecord(t, slow.shopId), await mustRecord(t, slow.shopId)];
+  const fastEvent = await mustRecord(t, fast.shopId);
+
+  const started = await worker.tick();
+  assert.deepEqual(
+    started.map((run) => run.label).sort(),
+    [slowEvents[0], slowEvents[1], fastEvent].sort(),
+    'the slow shop gets its cap of 2, the third of its events waits',
+  );
+  await started.find((run) => run.label === fastEvent)?.done;
+  assert.equal((await deliveryOf(t, fast.token, fastEvent)).status, 'delivered');
+  await slow.receiver.waitFor(2);
+  assert.equal(slow.receiver.requests.length, 2);
+  assert.deepEqual(await worker.tick(), [], 'the slow shop is at its cap, nothing else is due');
+  assert.equal((await deliveryOf(t, slow.token, slowEvents[2] ?? '')).status, 'pending');
+
+  slow.receiver.script(() => ({ status: 200 }));
+  slow.receiver.release();
+  await worker.drain();
+  for (const eventId of slowEvents) assert.equal((await deliveryOf(t, slow.token, eventId)).status, 'delivered');
+  assert.equal(slow.receiver.requests.length, 3);
+});
+
+test('a claim whose lease ended is taken over: the lost attempt is recorded as interrupted, the next one delivers', async () => {
+  // Two workers stand for two processes on one database; the first one "dies" with its claim.
+  const first = createTestWorker(t);
+  const second = createTestWorker(t);
+  const { shopId, token, receiver } = await setup();
+  receiver.script((_request, index) => (index === 0 ? 'hang' : { status: 200 }));
+  const eventId = await mustRecord(t, shopId);
+
+  const [lost] = await first.tick();
+  assert.equal(lost?.label, eventId);
+  await receiver.waitFor(1);
+  assert.deepEqual(await second.tick(), [], 'the claim is held');
+  assert.equal((await deliveryOf(t, token, eventId)).status, 'delivering');
+
+  t.clock.advance(DELIVERY_LEASE_MS - 1);
+  assert.deepEqual(await second.tick(), [], 'still within the lease');
+  t.clock.advance(1);
+  await second.drain();
+  const takenOver = await receiver.waitFor(2);
+  assert.equal(takenOver.header('x-webhook-attempt'), '2');
+  assert.equal(takenOver.header('x-webhook-id'), eventId);
+  assert.ok(takenOver.body.equals(receiver.requests[0]?.body ?? Buffer.alloc(0)));
+  let delivery = await deliveryOf(t, token, eventId);
+  assert.equal(delivery.status, 'delivered');
+  assert.deepEqual(
+    delivery.attempts.map((a) => [a.attempt, a.outcome, a.error?.code ?? null]),
+    [
+      [1, 'interrupted', 'INTERRUPTED'],
+      [2, 'delivered', null],
+    ],
+  );
+
+  // The "dead" attempt finally completes: what happened is recorded, the delivery stays its successor's.
+  receiver.release({ status: 202 });
+  await lost?.done;
+  delivery = await deliveryOf(t, token, eventId);
+  assert.equal(delivery.status, 'delivered');
+  assert.equal(delivery.attempt_count, 2);
+  assert.deepEqual(
+    delivery.attempts.map((a) => [a.attempt, a.outcome, a.http_status]),
+    [
+      [1, 'delivered', 202],
+      [2, 'delivered', 200],
+    ],
+  );
+});
