@@ -41,6 +41,25 @@ export default tseslint.config(
     },
   },
   {
+    files: ['apps/extension/src/**/*.ts'],
+    ignores: ['apps/extension/src/**/*.test.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    // The extension's background owns the network and the token (apps/extension/README.md).
+    files: ['apps/extension/src/**/*.ts'],
+    ignores: ['apps/extension/src/background/**', 'apps/extension/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource'].map((name) => ({
+          name,
+          message: 'Only the background calls the network: send it a typed message (src/shared/messages.ts).',
+        })),
+      ],
+    },
+  },
+  {
     files: ['apps/server/src/config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

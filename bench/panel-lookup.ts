@@ -16,6 +16,7 @@ import customer from '../packages/contract/src/crm/fixtures/sidePanel_CustomerIn
 import { loadConfig } from '../apps/server/src/config.ts';
 import { applyCrmEndpointChange } from '../apps/server/src/features/crm/index.ts';
 import { startRuntime } from '../apps/server/src/runtime.ts';
+import { measureConcurrent, ms } from './lib/stats.ts';
 
 const CRM_DELAY_MS = 5;
 /** The panel's per-shop cap on concurrent CRM calls: beyond it lookups queue by design. */
@@ -42,33 +43,6 @@ async function startFakeCrm() {
     callsFor: (phone: string) => callsByPhone.get(phone) ?? 0,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-interface Run {
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
-
-/** `total` calls of `send(i)` by `concurrency` workers; latency of each and throughput of all. */
-async function runAtConcurrency(total: number, concurrency: number, send: (i: number) => Promise<void>) {
-  const samples: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await send(i);
-        samples.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? NaN;
-  return { perSecond: (total / elapsed) * 1000, p50: at(0.5), p99: at(0.99) } satisfies Run;
 }
 
 /** Distinct valid Spanish mobile numbers, so every uncached lookup is a new phone. */
@@ -107,19 +81,22 @@ try {
     await response.body.json();
   };
 
-  // Warm-up: JIT, connections, the endpoint row in the database cache.
-  await runAtConcurrency(300, CONCURRENCY, (i) => direct(phoneNumber(900_000 + i)));
-  await runAtConcurrency(300, CONCURRENCY, (i) => lookup(`phone=${phoneNumber(800_000 + i)}&refresh=1`));
+  const at = (concurrency: number, total: number, send: (i: number) => Promise<void>) =>
+    measureConcurrent(send, { total, concurrency });
 
-  const baseline = await runAtConcurrency(UNCACHED_LOOKUPS, CONCURRENCY, (i) => direct(phoneNumber(i)));
-  const uncached = await runAtConcurrency(UNCACHED_LOOKUPS, CONCURRENCY, (i) =>
+  // Warm-up: JIT, connections, the endpoint row in the database's buffers.
+  await at(CONCURRENCY, 300, (i) => direct(phoneNumber(900_000 + i)));
+  await at(CONCURRENCY, 300, (i) => lookup(`phone=${phoneNumber(800_000 + i)}&refresh=1`));
+
+  const baseline = await at(CONCURRENCY, UNCACHED_LOOKUPS, (i) => direct(phoneNumber(i)));
+  const uncached = await at(CONCURRENCY, UNCACHED_LOOKUPS, (i) =>
     lookup(`phone=${phoneNumber(100_000 + i)}&refresh=1`),
   );
 
   // A few hundred chats open at once, each already in the cache.
   const hotPhones = Array.from({ length: 200 }, (_, i) => phoneNumber(200_000 + i));
-  await runAtConcurrency(hotPhones.length, CONCURRENCY, (i) => lookup(`phone=${hotPhones[i]}`));
-  const hits = await runAtConcurrency(HIT_LOOKUPS, HIT_CONCURRENCY, (i) =>
+  await at(CONCURRENCY, hotPhones.length, (i) => lookup(`phone=${hotPhones[i]}`));
+  const hits = await at(HIT_CONCURRENCY, HIT_LOOKUPS, (i) =>
     lookup(`phone=${hotPhones[i % hotPhones.length]}`),
   );
 
@@ -127,8 +104,7 @@ try {
   await Promise.all(Array.from({ length: COALESCED }, () => lookup(`phone=${lonely}`)));
   const coalescedCalls = crm.callsFor(lonely);
 
-  const ms = (value: number) => `${value.toFixed(2)} ms`;
-  const rate = (run: Run) => `${Math.round(run.perSecond).toLocaleString('en')}/s`;
+  const rate = (run: { perSecond: number }) => `${Math.round(run.perSecond).toLocaleString('en')}/s`;
   const addedP50 = uncached.p50 - baseline.p50;
   const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   const lines = [

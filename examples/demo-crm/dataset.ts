@@ -227,7 +227,7 @@ export const customers: readonly DemoCustomer[] = [
     id: '51002',
     name: "James O'Connor",
     email: 'james.oconnor@example.co.uk',
-    phone: '+447700900123',
+    phone: '+447911123456',
     shopUrl: `${ERP}/customers/51002`,
     state: 'Active',
     segment: 'International',

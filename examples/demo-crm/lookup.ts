@@ -1,6 +1,7 @@
 /**
- * Finding things in the dataset the way agents search: case- and accent-insensitive ("lucia" finds
- * Lucía), and phone numbers by their digits whatever the spacing ("655 123" finds +34655123987).
+ * Finding things in the dataset the way agents search: words in any order, case- and accent-insensitive
+ * ("ortega lucia" finds Lucía Fernández Ortega), and phone numbers by their digits whatever the spacing
+ * ("655 123" finds +34655123987).
  */
 import { customers, products, type DemoCustomer, type DemoOrder, type DemoProduct } from './dataset.ts';
 
@@ -12,10 +13,13 @@ const folded = (text: string) =>
 
 const digitsOf = (text: string) => text.replace(/\D/g, '');
 
-/** Whether a free-text query matches any of the texts. */
+/** Whether every word of a free-text query appears in the texts, or its digits in a phone. */
 function matches(query: string, texts: readonly string[], phones: readonly string[] = []): boolean {
-  const wanted = folded(query.trim());
-  if (texts.some((text) => folded(text).includes(wanted))) return true;
+  const haystack = folded(texts.join(' '));
+  const words = folded(query)
+    .split(/\s+/)
+    .filter((word) => word !== '');
+  if (words.length > 0 && words.every((word) => haystack.includes(word))) return true;
   // Only a query that looks like a phone number is compared by digits, so "#EX-2026" does not match a phone.
   const digits = digitsOf(query);
   return (

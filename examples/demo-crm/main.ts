@@ -26,6 +26,13 @@ const crm = await startDemoCrm({
   token,
   onRequest: ({ method, target, status, error }) =>
     console.log(`${method} ${target} → ${status}${error === undefined ? '' : ` ${error}`}`),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  // `npm start` runs its own demo CRM on 8788, the usual owner of this port.
+  process.stderr.write(
+    `${host}:${port} is in use (by Parley's own demo CRM?); set DEMO_CRM_PORT to a free port.\n`,
+  );
+  process.exit(75); // EX_TEMPFAIL
 });
 const { host: hostAndPort } = new URL(crm.url);
 

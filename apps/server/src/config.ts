@@ -115,7 +115,7 @@ export const configVariables = {
   PARLEY_DISABLE_DEMO: variable({
     schema: booleanFlag,
     description:
-      'Set to `true` to run without the demo: no demo shop on first start, no demo CRM and its loopback allowance.',
+      'Set to `true` to run without the demo: no demo shop on first start, and no demo CRM nor its loopback allowance.',
     shownDefault: 'false',
   }),
   PARLEY_DEMO_CRM_PORT: variable({

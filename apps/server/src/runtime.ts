@@ -42,7 +42,9 @@ export interface RuntimeOptions {
   clock?: Clock;
   logDestination?: DestinationStream;
   /** Limits and timings of the worker, and the jitter source of its jobs (tests fix both). */
-  worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'perKeyConcurrency' | 'pollIntervalMs' | 'shutdownGraceMs'>> &
+  worker?: Partial<
+    Pick<WorkerOptions, 'concurrency' | 'perKeyConcurrency' | 'pollIntervalMs' | 'shutdownGraceMs'>
+  > &
     JobOptions;
 }
 

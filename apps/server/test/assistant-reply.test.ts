@@ -9,7 +9,8 @@ import { crmTools, getRequestSigningSecret } from '../src/features/crm/index.ts'
 import { functionTools } from '../src/features/functions/index.ts';
 import { buildApp } from '../src/http/app.ts';
 import { isAppError } from '../src/lib/errors.ts';
-import { assertNoSecrets, directTools } from './helpers/direct-tools.ts';
+import { assertNoSecrets, assertToolMetadata, directTools } from './helpers/direct-tools.ts';
+import { callTool, postMcp, textOf } from './helpers/mcp.ts';
 import { crmFixtures, startFakeCrm, type FakeCrm } from './helpers/fake-crm.ts';
 import { startScriptedLlm, type RecordedChatRequest, type ScriptedLlm } from './helpers/scripted-llm.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
@@ -91,7 +92,11 @@ async function suggest(token: string, body: Record<string, unknown>) {
     headers: { authorization: `Bearer ${token}` },
     payload: body,
   });
-  return { status: response.statusCode, json: response.json() as SuggestReplyResponse & { error?: { code: string; message: string } }, headers: response.headers };
+  return {
+    status: response.statusCode,
+    json: response.json() as SuggestReplyResponse & { error?: { code: string; message: string } },
+    headers: response.headers,
+  };
 }
 
 async function suggestOk(token: string, body: Record<string, unknown> = { phone: CHAT_PHONE }) {
@@ -108,6 +113,11 @@ const toolAnswers = (request: RecordedChatRequest | undefined) =>
       .map((message) => [message.tool_call_id, JSON.parse(message.content ?? '') as Record<string, unknown>]),
   );
 
+/** The user message that carries the fenced data block (the rules name the markers too). */
+const dataMessage = (request: RecordedChatRequest | undefined) =>
+  request?.messages.find((message) => message.role === 'user' && message.content?.includes('<<<PARLEY_DATA'))
+    ?.content ?? '';
+
 const requestsTo = (path: string) => api.requests.filter((request) => request.path === path);
 
 describe('the model', () => {
@@ -123,13 +133,43 @@ describe('the model', () => {
     assert.equal(request?.body.model, 'scripted-model');
     assert.equal(request?.body.messages[0]?.role, 'system');
     assert.match(request?.body.messages[0]?.content ?? '', /Never follow instructions/);
+    assert.deepEqual(request?.body.tools?.map((tool) => tool.function.name).sort(), [
+      'add_note',
+      'create_return',
+      'get_order',
+    ]);
     assert.deepEqual(
-      request?.body.tools?.map((tool) => tool.function.name).sort(),
-      ['add_note', 'create_return', 'get_order'],
+      request?.body.tools?.find((tool) => tool.function.name === 'get_order')?.function.parameters,
+      orderParameters,
     );
-    assert.deepEqual(request?.body.tools?.find((tool) => tool.function.name === 'get_order')?.function.parameters, orderParameters);
     assertNoSecrets(request?.body, [api.url(), FUNCTION_HEADER, 'body-secret-5e21']);
     assert.ok(request?.body.messages.some((message) => message.content?.includes('Be brief')));
+  });
+
+  test('without messages in the request, the stored conversation of the chat is the data', async () => {
+    const shop = await testApp.createShop();
+    const stored = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/conversations/messages',
+      headers: { authorization: `Bearer ${shop.token}` },
+      payload: {
+        chat_phone: CHAT_PHONE,
+        messages: [
+          { id: 'm2', direction: 'out', text: 'Hola, ¿qué tal?', sent_at: '2026-03-02T09:01:00Z' },
+          { id: 'm1', direction: 'in', text: '¿Dónde está mi pedido?', sent_at: '2026-03-02T09:00:00Z' },
+        ],
+      },
+    });
+    assert.equal(stored.statusCode, 200, stored.body);
+    llm.script({ text: 'Lo miro' });
+    const reply = await suggestOk(shop.token);
+    assert.deepEqual(reply.context_sources.at(-1), { kind: 'messages', origin: 'conversation', count: 2 });
+    const data = dataMessage(llm.requests[0]?.body);
+    const block = JSON.parse(data.split('\n')[2] ?? '') as { conversation: unknown };
+    assert.deepEqual(block.conversation, [
+      { from: 'customer', text: '¿Dónde está mi pedido?', at: '2026-03-02T09:00:00.000Z' },
+      { from: 'business', text: 'Hola, ¿qué tal?', at: '2026-03-02T09:01:00.000Z' },
+    ]);
   });
 
   test('answers 503 AI_NOT_CONFIGURED naming the variables when no model is set', async () => {
@@ -195,13 +235,23 @@ describe('CRM context', () => {
     const crmCall = api.requests.at(-1);
     assert.equal(crmCall?.query.get('phone'), CHAT_PHONE);
     assert.deepEqual(reply.context_sources.slice(0, 1), [
-      { kind: 'crm', endpoint: 'ai_CustomerInitialInfo', status: 'found', customers: 1, has_context_text: true },
+      {
+        kind: 'crm',
+        endpoint: 'ai_CustomerInitialInfo',
+        status: 'found',
+        customers: 1,
+        has_context_text: true,
+      },
     ]);
     const messages = llm.requests[0]?.body.messages ?? [];
-    const data = messages.find((message) => message.content?.includes('<<<PARLEY_DATA'))?.content ?? '';
+    const data = dataMessage(llm.requests[0]?.body);
     const nonce = /<<<PARLEY_DATA (\S+)>>>/.exec(data)?.[1];
     assert.ok(nonce !== undefined, 'the data block has an opening marker with a nonce');
-    assert.match(messages[0]?.content ?? '', new RegExp(`<<<PARLEY_DATA ${nonce}>>>`), 'the rules name the marker');
+    assert.match(
+      messages[0]?.content ?? '',
+      new RegExp(`<<<PARLEY_DATA ${nonce}>>>`),
+      'the rules name the marker',
+    );
     const lines = data.split('\n');
     const open = lines.indexOf(`<<<PARLEY_DATA ${nonce}>>>`);
     const close = lines.indexOf(`<<<END_PARLEY_DATA ${nonce}>>>`);
@@ -228,11 +278,12 @@ describe('CRM context', () => {
     llm.script({ text: 'Hola' });
     const reply = await suggestOk(shop.token);
     assert.deepEqual(
-      reply.context_sources.map((source) => (source.kind === 'crm' ? `${source.endpoint}:${source.status}` : source.kind)),
+      reply.context_sources.map((source) =>
+        source.kind === 'crm' ? `${source.endpoint}:${source.status}` : source.kind,
+      ),
       ['ai_CustomerInitialInfo:not_configured', 'sidePanel_CustomerInfo:found', 'messages'],
     );
-    const data = llm.requests[0]?.body.messages.find((message) => message.content?.includes('<<<PARLEY_DATA'));
-    assert.match(data?.content ?? '', /"source":"sidePanel_CustomerInfo"/);
+    assert.match(dataMessage(llm.requests[0]?.body), /"source":"sidePanel_CustomerInfo"/);
   });
 });
 
@@ -241,7 +292,11 @@ describe('custom functions', () => {
     const shop = await shopWithFunctions();
     api.answer('/erp/orders', { json: { order: 'A-1', status: 'shipped' } });
     llm.script(
-      { toolCalls: [{ id: 'call_get', name: 'get_order', arguments: { order_id: 'A-1', fields: ['status', 'eta'] } }] },
+      {
+        toolCalls: [
+          { id: 'call_get', name: 'get_order', arguments: { order_id: 'A-1', fields: ['status', 'eta'] } },
+        ],
+      },
       { text: 'Your order A-1 has shipped.' },
     );
     const before = requestsTo('/erp/orders').length;
@@ -252,7 +307,10 @@ describe('custom functions', () => {
     assert.equal(call?.query.get('order_id'), 'A-1');
     assert.equal(call?.query.get('fields'), 'status,eta');
     assert.equal(call?.headers['x-api-key'], FUNCTION_HEADER);
-    assert.deepEqual(call?.signature, { ok: true, timestamp: Math.floor(testApp.clock.now().getTime() / 1000) });
+    assert.deepEqual(call?.signature, {
+      ok: true,
+      timestamp: Math.floor(testApp.clock.now().getTime() / 1000),
+    });
     assert.deepEqual(reply.tool_calls, [
       {
         name: 'get_order',
@@ -274,7 +332,11 @@ describe('custom functions', () => {
     llm.script(
       {
         toolCalls: [
-          { id: 'c1', name: 'create_return', arguments: { order_id: 'A-1', reason: 'too small', api_secret: 'forged' } },
+          {
+            id: 'c1',
+            name: 'create_return',
+            arguments: { order_id: 'A-1', reason: 'too small', api_secret: 'forged' },
+          },
           { id: 'c2', name: 'add_note', arguments: { note: 'wants a refund & a call' } },
         ],
       },
@@ -301,7 +363,11 @@ describe('custom functions', () => {
         ['add_note', 'ok', 200],
       ],
     );
-    assert.deepEqual(toolAnswers(llm.requests[1]?.body).get('c2'), { ok: true, http_status: 200, answer: 'noted' });
+    assert.deepEqual(toolAnswers(llm.requests[1]?.body).get('c2'), {
+      ok: true,
+      http_status: 200,
+      answer: 'noted',
+    });
   });
 
   test('invalid arguments go back to the model and make no HTTP call', async () => {
@@ -329,19 +395,26 @@ describe('custom functions', () => {
       ok: false,
       error: {
         code: 'INVALID_ARGUMENTS',
-        message: 'The arguments do not match the parameters schema; nothing was sent. Fix them and call again.',
+        message:
+          'The arguments do not match the parameters schema; nothing was sent. Fix them and call again.',
         details: [{ path: '/order_id', message: 'must be string' }],
       },
     });
     assert.equal((answers.get('bad_json')?.error as { code: string }).code, 'INVALID_ARGUMENTS');
-    assert.match((answers.get('unknown')?.error as { message: string }).message, /Available: add_note, create_return, get_order/);
+    assert.match(
+      (answers.get('unknown')?.error as { message: string }).message,
+      /Available: add_note, create_return, get_order/,
+    );
   });
 
   test('a function that does not answer in time is reported to the model as a timeout', async () => {
     const shop = await shopWithFunctions();
     const never = new Promise<never>(() => {});
     api.answer('/erp/orders', { json: {}, delay: never });
-    llm.script({ toolCalls: [{ id: 'slow', name: 'get_order', arguments: { order_id: 'A-1' } }] }, { text: 'Checking.' });
+    llm.script(
+      { toolCalls: [{ id: 'slow', name: 'get_order', arguments: { order_id: 'A-1' } }] },
+      { text: 'Checking.' },
+    );
     const { response } = await suggestReply(
       testApp.deps,
       shop.shopId,
@@ -390,7 +463,9 @@ describe('custom functions', () => {
       secondArrived = resolve;
     });
     let gets = 0;
-    api.answer('/erp/orders', () => (++gets === 1 ? { json: { n: 1 }, delay: second } : (secondArrived(), { json: { n: 2 } })));
+    api.answer('/erp/orders', () =>
+      ++gets === 1 ? { json: { n: 1 }, delay: second } : (secondArrived(), { json: { n: 2 } }),
+    );
     // A write still in progress when the next one arrives would break "one at a time".
     let writing = false;
     let overlapped = false;
@@ -416,7 +491,12 @@ describe('custom functions', () => {
       },
       { text: 'ok' },
     );
-    const { response } = await suggestReply(testApp.deps, shop.shopId, { phone: CHAT_PHONE }, { limits: { functionTimeoutMs: 2_000 } });
+    const { response } = await suggestReply(
+      testApp.deps,
+      shop.shopId,
+      { phone: CHAT_PHONE },
+      { limits: { functionTimeoutMs: 2_000 } },
+    );
     assert.deepEqual(
       response.tool_calls.map((call) => call.status),
       ['ok', 'ok', 'ok', 'ok', 'ok'],
@@ -444,14 +524,23 @@ describe('custom functions', () => {
       reply.tool_calls.map((call) => call.status),
       ['ok', 'duplicate', 'duplicate'],
     );
-    assert.deepEqual(toolAnswers(llm.requests[1]?.body).get('b'), toolAnswers(llm.requests[1]?.body).get('a'));
-    assert.deepEqual(toolAnswers(llm.requests[2]?.body).get('c'), toolAnswers(llm.requests[1]?.body).get('a'));
+    assert.deepEqual(
+      toolAnswers(llm.requests[1]?.body).get('b'),
+      toolAnswers(llm.requests[1]?.body).get('a'),
+    );
+    assert.deepEqual(
+      toolAnswers(llm.requests[2]?.body).get('c'),
+      toolAnswers(llm.requests[1]?.body).get('a'),
+    );
   });
 
   test('a long answer is cut before it reaches the model', async () => {
     const shop = await shopWithFunctions();
     api.answer('/erp/orders', { body: 'x'.repeat(40_000), headers: { 'content-type': 'text/plain' } });
-    llm.script({ toolCalls: [{ id: 'big', name: 'get_order', arguments: { order_id: 'B-1' } }] }, { text: 'ok' });
+    llm.script(
+      { toolCalls: [{ id: 'big', name: 'get_order', arguments: { order_id: 'B-1' } }] },
+      { text: 'ok' },
+    );
     await suggestOk(shop.token);
     const answer = toolAnswers(llm.requests[1]?.body).get('big');
     assert.equal((answer?.answer as string).length, 16_384);
@@ -464,7 +553,9 @@ describe('limits', () => {
     const shop = await shopWithFunctions();
     api.answer('/erp/orders', { json: { ok: true } });
     for (let step = 1; step <= 4; step++) {
-      llm.script({ toolCalls: [{ id: `s${step}`, name: 'get_order', arguments: { order_id: `S-${step}` } }] });
+      llm.script({
+        toolCalls: [{ id: `s${step}`, name: 'get_order', arguments: { order_id: `S-${step}` } }],
+      });
     }
     llm.script({ text: 'Final answer.' });
     const reply = await suggestOk(shop.token);
@@ -494,7 +585,10 @@ describe('limits', () => {
       [...Array<string>(8).fill('ok'), 'limit_reached', 'limit_reached'],
     );
     const answers = toolAnswers(llm.requests[1]?.body);
-    assert.deepEqual([...answers.keys()], calls.map((call) => call.id));
+    assert.deepEqual(
+      [...answers.keys()],
+      calls.map((call) => call.id),
+    );
     assert.equal((answers.get('m9')?.error as { code: string }).code, 'LIMIT_REACHED');
     assert.equal(llm.requests[1]?.body.tools, undefined, 'the call after the limit offers no tools');
     assert.equal(llm.requests.length, 2);
@@ -504,7 +598,10 @@ describe('limits', () => {
     const shop = await shopWithFunctions();
     api.answer('/erp/orders', { json: { ok: true } });
     llm.script(
-      { toolCalls: [{ id: 'f', name: 'get_order', arguments: { order_id: 'F-1' } }], usage: { prompt_tokens: 40, completion_tokens: 2 } },
+      {
+        toolCalls: [{ id: 'f', name: 'get_order', arguments: { order_id: 'F-1' } }],
+        usage: { prompt_tokens: 40, completion_tokens: 2 },
+      },
       { status: 500, body: { error: { message: 'upstream exploded' } } },
     );
     const reply = await suggest(shop.token, { phone: CHAT_PHONE });
@@ -517,14 +614,63 @@ describe('limits', () => {
 });
 
 describe('configure_ai and get_function_logs', () => {
+  test('the tools are served over MCP with honest metadata; configure_ai asks for confirmation', async () => {
+    assertToolMetadata(assistantTools);
+    const shop = await testApp.createShop();
+    const listed = await postMcp(
+      testApp.app,
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      { token: shop.token },
+    );
+    const names = (listed.json.result?.tools as Array<{ name: string }>).map((tool) => tool.name);
+    for (const name of [
+      'configure_ai',
+      'get_ai_config',
+      'get_function_logs',
+      'get_credits_info',
+      'get_usage_stats',
+    ]) {
+      assert.ok(names.includes(name), name);
+    }
+    const preview = await callTool(testApp.app, shop.token, 'configure_ai', {
+      model: 'gpt-x',
+      api_key: 'sk-mcp-1b2c',
+    });
+    assert.match(
+      textOf(preview),
+      /^⚠️ CONFIRMATION REQUIRED: change this shop's AI model settings: model → gpt-x; set a new API key/,
+    );
+    assert.ok(!preview.raw.includes('sk-mcp-1b2c'));
+    const applied = await callTool(testApp.app, shop.token, 'configure_ai', {
+      model: 'gpt-x',
+      api_key: 'sk-mcp-1b2c',
+      confirm: true,
+    });
+    assert.notEqual(applied.isError, true, textOf(applied));
+    assert.ok(!applied.raw.includes('sk-mcp-1b2c'));
+    assert.deepEqual(applied.structuredContent?.shop_settings as Record<string, unknown>, {
+      base_url: null,
+      model: 'gpt-x',
+      has_api_key: true,
+    });
+  });
+
   test("a shop's own model is used with its own key; the server key never goes there", async () => {
     const own = await startScriptedLlm();
     try {
       const shop = await testApp.createShop();
       const tools = directTools(assistantTools, testApp.deps, shop.shopId);
-      const preview = await tools.preview('configure_ai', { base_url: own.baseUrl, model: 'shop-model', api_key: 'sk-shop-9d8e' });
+      const preview = await tools.preview('configure_ai', {
+        base_url: own.baseUrl,
+        model: 'shop-model',
+        api_key: 'sk-shop-9d8e',
+      });
       assertNoSecrets(preview, ['sk-shop-9d8e']);
-      const applied = await tools.apply('configure_ai', { base_url: own.baseUrl, model: 'shop-model', api_key: 'sk-shop-9d8e' });
+      const applied = await tools.apply('configure_ai', {
+        base_url: own.baseUrl,
+        model: 'shop-model',
+        api_key: 'sk-shop-9d8e',
+      });
       assertNoSecrets(applied, ['sk-shop-9d8e']);
       own.script({ text: 'from the shop model' });
       assert.equal((await suggestOk(shop.token)).reply, 'from the shop model');
@@ -534,11 +680,19 @@ describe('configure_ai and get_function_logs', () => {
       await tools.apply('configure_ai', { api_key: null });
       own.script({ text: 'keyless' });
       await suggestOk(shop.token);
-      assert.equal(own.requests[1]?.headers.authorization, undefined, "the server's key is not sent to the shop's URL");
+      assert.equal(
+        own.requests[1]?.headers.authorization,
+        undefined,
+        "the server's key is not sent to the shop's URL",
+      );
       assert.equal(llm.requests.length, 0);
 
       await tools.apply('configure_ai', { base_url: null, model: null });
-      assert.deepEqual((await tools.run('get_ai_config')).shop_settings, { base_url: null, model: null, has_api_key: false });
+      assert.deepEqual((await tools.run('get_ai_config')).shop_settings, {
+        base_url: null,
+        model: null,
+        has_api_key: false,
+      });
     } finally {
       await own.close();
     }
@@ -551,7 +705,11 @@ describe('configure_ai and get_function_logs', () => {
       {
         toolCalls: [
           { id: 'l1', name: 'get_order', arguments: { order_id: 'L-1' } },
-          { id: 'l2', name: 'create_return', arguments: { order_id: 'L-1', reason: 'r', password: 'hunter2' } },
+          {
+            id: 'l2',
+            name: 'create_return',
+            arguments: { order_id: 'L-1', reason: 'r', password: 'hunter2' },
+          },
         ],
       },
       { text: 'ok' },

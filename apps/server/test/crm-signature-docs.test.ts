@@ -34,7 +34,7 @@ interface Case {
 const SECRET = 'pl-signing-4c1d8e0a9b';
 const now = Math.floor(Date.now() / 1000);
 const lookup =
-  '/crm/sidePanel_CustomerInfo?phone=%2B34655123987&relatedphones=%2B34911222333%2C%2B447700900123';
+  '/crm/sidePanel_CustomerInfo?phone=%2B34655123987&relatedphones=%2B34911222333%2C%2B447911123456';
 const search = '/crm/search_Products';
 const searchBody = JSON.stringify({ query: 'zapatillas montaña Lucía', limit: 5, token: 's3cr3t' });
 

@@ -10,12 +10,14 @@ import {
   type CrmEndpointType,
 } from '@parley/contract';
 import { signCrmRequest } from '@parley/webhooks';
+import { customers as demoCustomers } from '../../../examples/demo-crm/dataset.ts';
 import { demoCrmEndpoints } from '../../../examples/demo-crm/endpoints.ts';
 import { startDemoCrm, type DemoCrm } from '../../../examples/demo-crm/server.ts';
+import { parsePhoneNumber } from '../src/lib/phone-number.ts';
 
 const LUCIA = '+34655123987';
 const LUCIA_WORK = '+34911222333';
-const JAMES = '+447700900123';
+const JAMES = '+447911123456';
 const SECRET = 'demo-signing-secret-3f9a';
 const TOKEN = 'demo-token-81c2';
 
@@ -35,7 +37,7 @@ interface CallOptions {
 async function call(crm: DemoCrm, type: string, params: Params, options: CallOptions = {}) {
   const { method = 'GET', secret, timestamp = Math.floor(Date.now() / 1000), tamper = (r) => r } = options;
   const query = new URLSearchParams(
-    Object.entries(params).map(([name, value]) => [
+    Object.entries(params).map(([name, value]): [string, string] => [
       name,
       Array.isArray(value) ? value.join(',') : String(value),
     ]),
@@ -192,7 +194,7 @@ describe('answers', () => {
     assert.equal(both.context?.split('\n').length, 2);
   });
 
-  test('searches ignore case and accents, and find phones by their digits and products by variant SKU', async () => {
+  test('searches take words in any order, ignore case and accents, find phones by digits and products by variant SKU', async () => {
     const byName = await answerOf(open, 'sidePanel_CustomerFindToJoin', {
       query: 'LUCIA fernandez',
       phone: JAMES,
@@ -205,6 +207,14 @@ describe('answers', () => {
     assert.deepEqual(
       byPhone.customers.map((customer) => customer.name),
       ['Lucía Fernández Ortega'],
+    );
+    const byWords = await answerOf(open, 'sidePanel_CustomerFindToJoin', {
+      query: 'ortega lucía',
+      phone: JAMES,
+    });
+    assert.deepEqual(
+      byWords.customers.map((customer) => customer.id),
+      ['48213'],
     );
     const byVariant = await answerOf(open, 'search_Products', { query: 'trs-gtx-44', limit: 5 });
     assert.deepEqual(
@@ -359,4 +369,10 @@ test('the printed endpoint definitions are valid add_crm_endpoint arguments for 
     definitions.map(({ type, url, method, token }) => [type, url, method, token]),
     crmEndpointTypes.map((type) => [type, `${open.url}/crm/${type}`, 'GET', TOKEN]),
   );
+});
+
+test('every demo customer has a phone Parley accepts as it is, so agents can open and link their chats', () => {
+  for (const { name, phone } of demoCustomers) {
+    assert.deepEqual(parsePhoneNumber(phone), { ok: true, e164: phone }, name);
+  }
 });

@@ -2,20 +2,16 @@
 // outbound policy reach exactly its address, and points the demo shop's six endpoints at it.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { crmEndpointDefinition, crmEndpointTypes, parseCrmAnswer } from '@parley/contract';
-import { signCrmRequest } from '@parley/webhooks';
+import { crmEndpointDefinition, crmEndpointTypes } from '@parley/contract';
 import { loadConfig } from '../src/config.ts';
-import {
-  applyCrmEndpointChange,
-  getRequestSigningSecret,
-  listCrmEndpoints,
-} from '../src/features/crm/index.ts';
+import { applyCrmEndpointChange, callCrmEndpoint, listCrmEndpoints } from '../src/features/crm/index.ts';
 import { findDemoShopId } from '../src/features/shops/index.ts';
 import { OutboundError } from '../src/lib/outbound/index.ts';
-import { startRuntime, type Runtime } from '../src/runtime.ts';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../src/runtime.ts';
 
 const dataDirs: string[] = [];
 after(() => {
@@ -28,7 +24,7 @@ function newDataDir(): string {
   return dir;
 }
 
-const start = (dataDir: string, env: Record<string, string> = {}) =>
+const start = (dataDir: string, env: Record<string, string> = {}, options: RuntimeOptions = {}) =>
   startRuntime(
     loadConfig({
       PARLEY_DATA_DIR: dataDir,
@@ -36,6 +32,7 @@ const start = (dataDir: string, env: Record<string, string> = {}) =>
       PARLEY_LOG_LEVEL: 'silent',
       ...env,
     }),
+    options,
   );
 
 function demoOf(runtime: Runtime): { shopId: string; crmUrl: string } {
@@ -61,21 +58,23 @@ async function assertBlocked(runtime: Runtime, url: string): Promise<void> {
   });
 }
 
-/** A call of the demo shop's sidePanel_CustomerInfo endpoint through the outbound client, signed as the connector signs. */
-async function lookUpLucia(runtime: Runtime, shopId: string, crmUrl: string, sign: boolean) {
-  const target = `/crm/sidePanel_CustomerInfo?phone=%2B34655123987`;
-  const secret = await getRequestSigningSecret(runtime.deps, shopId);
-  const headers = sign
-    ? signCrmRequest({
-        secret,
-        timestamp: Math.floor(Date.now() / 1000),
-        method: 'GET',
-        pathAndQuery: target,
-        body: '',
-      })
-    : {};
-  const response = await runtime.deps.outbound.request({ url: `${crmUrl}${target}`, method: 'GET', headers });
-  return { status: response.status, json: JSON.parse(response.body.toString('utf8')) as unknown };
+const LUCIA = '+34655123987';
+
+/** What the side panel shows for Lucía's chat: the panel API, the connector, the demo CRM. */
+async function panelLookup(runtime: Runtime, token: string) {
+  const response = await runtime.app.inject({
+    method: 'GET',
+    url: `/api/panel/customer?phone=${encodeURIComponent(LUCIA)}`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return response.json<{ status: string; customers: Array<{ name: string }> }>();
+}
+
+/** The connector's call, signed with the shop's secret, through the outbound client and its policy. */
+async function connectorLookup(runtime: Runtime, shopId: string) {
+  const outcome = await callCrmEndpoint(runtime.deps, shopId, 'sidePanel_CustomerInfo', { phone: LUCIA });
+  assert.equal(outcome.status, 'ok', JSON.stringify(outcome));
+  return outcome.status === 'ok' ? outcome.answer.customers.map((customer) => customer.name) : [];
 }
 
 describe('the demo on', { timeout: 120_000 }, () => {
@@ -98,13 +97,19 @@ describe('the demo on', { timeout: 120_000 }, () => {
       await assertBlocked(runtime, `http://127.0.0.1:${port === 65535 ? port - 1 : port + 1}/crm`);
       await assertBlocked(runtime, `http://127.0.0.2:${port}/crm`);
 
-      const signed = await lookUpLucia(runtime, shopId, crmUrl, true);
-      assert.equal(signed.status, 200);
-      const parsed = parseCrmAnswer('sidePanel_CustomerInfo', signed.json);
-      assert.ok(parsed.ok);
-      assert.equal(parsed.value.customers[0]?.name, 'Lucía Fernández Ortega');
-      // The demo CRM verifies with the demo shop's own secret: an unsigned call is refused.
-      assert.equal((await lookUpLucia(runtime, shopId, crmUrl, false)).status, 401);
+      const token = runtime.firstStart?.demoShop?.token ?? '';
+      const shown = await panelLookup(runtime, token);
+      assert.equal(shown.status, 'found', JSON.stringify(shown));
+      assert.deepEqual(
+        shown.customers.map((customer) => customer.name),
+        ['Lucía Fernández Ortega'],
+      );
+      // It verifies the signature with the demo shop's secret: the same call unsigned is refused.
+      const unsigned = await runtime.deps.outbound.request({
+        url: `${crmUrl}/crm/sidePanel_CustomerInfo?phone=${encodeURIComponent(LUCIA)}`,
+        method: 'GET',
+      });
+      assert.equal(unsigned.status, 401);
     } finally {
       await runtime.close();
     }
@@ -134,9 +139,32 @@ describe('the demo on', { timeout: 120_000 }, () => {
         ...expectedUrls(third.demoCrmUrl),
         globalSearch: elsewhere,
       });
-      assert.equal((await lookUpLucia(third, shopId, third.demoCrmUrl, true)).status, 200);
+      assert.deepEqual(await connectorLookup(third, shopId), ['Lucía Fernández Ortega']);
     } finally {
       await third.close();
+    }
+  });
+
+  test('its port in use: the server starts without it, allows nothing, and the log says how to fix it', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as AddressInfo;
+    const logs: string[] = [];
+    const runtime = await start(
+      dataDir,
+      { PARLEY_DEMO_CRM_PORT: String(port), PARLEY_LOG_LEVEL: 'warn' },
+      { logDestination: { write: (line: string) => logs.push(line) } },
+    );
+    try {
+      assert.equal(runtime.demoCrmUrl, undefined);
+      assert.match(
+        logs.join(''),
+        new RegExp(`Demo CRM not started: 127\\.0\\.0\\.1:${port} is in use.*PARLEY_DEMO_CRM_PORT`),
+      );
+      await assertBlocked(runtime, `http://127.0.0.1:${port}/crm/sidePanel_CustomerInfo`);
+    } finally {
+      await runtime.close();
+      squatter.close();
     }
   });
 

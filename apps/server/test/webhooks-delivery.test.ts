@@ -82,7 +82,10 @@ test('an event is recorded only when the webhook is enabled and subscribes to it
   assert.equal((await readWebhook(t, shop.token)).delivery.pending, 0);
 
   const eventId = await mustRecord(t, shop.shopId);
-  const [delivery] = await t.deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId));
+  const [delivery] = await t.deps.db
+    .select()
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.eventId, eventId));
   assert.equal(delivery?.status, 'queued');
   assert.equal((await readWebhook(t, shop.token)).delivery.pending, 1);
 });
@@ -113,7 +116,12 @@ test('a delivery carries the SPEC §6 headers, both signatures verify, and the b
     schemes: ['standard'],
     now: now.getTime(),
   });
-  assert.deepEqual(standard, { ok: true, scheme: 'standard', id: eventId, timestamp: Math.floor(now.getTime() / 1000) });
+  assert.deepEqual(standard, {
+    ok: true,
+    scheme: 'standard',
+    id: eventId,
+    timestamp: Math.floor(now.getTime() / 1000),
+  });
   assert.ok(verifyWazion(request.body, secret, request.header('x-wazion-signature') ?? ''));
   assert.ok(!verifyWazion(request.body, `${secret}x`, request.header('x-wazion-signature') ?? ''));
 
@@ -130,7 +138,10 @@ test('a delivery carries the SPEC §6 headers, both signatures verify, and the b
     [[1, 'delivered', 200, null, 'ok']],
   );
   const health = (await readWebhook(t, token)).delivery;
-  assert.deepEqual([health.last_success_at, health.last_failure_at, health.pending], [now.toISOString(), null, 0]);
+  assert.deepEqual(
+    [health.last_success_at, health.last_failure_at, health.pending],
+    [now.toISOString(), null, 0],
+  );
 });
 
 test('a webhook without a secret sends no signature headers, the rest unchanged', async () => {
@@ -146,7 +157,9 @@ test('a webhook without a secret sends no signature headers, the rest unchanged'
 
 test('after a 500 the retry comes 5 s later with the same id, attempt 2 and identical bytes', async () => {
   const { shopId, token, receiver } = await setup({ webhook_secret: 'plain-secret' });
-  receiver.script((_request, index) => (index === 0 ? { status: 500, body: 'database down' } : { status: 204 }));
+  receiver.script((_request, index) =>
+    index === 0 ? { status: 500, body: 'database down' } : { status: 204 },
+  );
   const eventId = await mustRecord(t, shopId);
   await worker.drain();
   assert.equal(receiver.requests.length, 1);
@@ -176,7 +189,13 @@ test('after a 500 the retry comes 5 s later with the same id, attempt 2 and iden
   const delivered = await deliveryOf(t, token, eventId);
   assert.deepEqual(
     [delivered.status, delivered.attempts.map((a) => [a.attempt, a.http_status])],
-    ['delivered', [[1, 500], [2, 204]]],
+    [
+      'delivered',
+      [
+        [1, 500],
+        [2, 204],
+      ],
+    ],
   );
 });
 
@@ -184,17 +203,21 @@ test('Retry-After on 503 (seconds) and 429 (HTTP date) delays the retry; on a 50
   const { shopId, token, receiver } = await setup();
   const start = t.clock.now().getTime();
   const inOneHour = new Date(start + 120 * SECOND + 3600 * SECOND).toUTCString();
-  receiver.script((_request, index) =>
-    [
-      { status: 503, headers: { 'retry-after': '120' } },
-      { status: 429, headers: { 'retry-after': inOneHour } },
-      { status: 500, headers: { 'retry-after': '86400' } },
-      { status: 200 },
-    ][index] ?? { status: 200 },
+  receiver.script(
+    (_request, index) =>
+      [
+        { status: 503, headers: { 'retry-after': '120' } },
+        { status: 429, headers: { 'retry-after': inOneHour } },
+        { status: 500, headers: { 'retry-after': '86400' } },
+        { status: 200 },
+      ][index] ?? { status: 200 },
   );
   const eventId = await mustRecord(t, shopId);
   await worker.drain();
-  assert.equal((await deliveryOf(t, token, eventId)).next_attempt_at, new Date(start + 120 * SECOND).toISOString());
+  assert.equal(
+    (await deliveryOf(t, token, eventId)).next_attempt_at,
+    new Date(start + 120 * SECOND).toISOString(),
+  );
   t.clock.advance(5 * SECOND);
   await worker.drain();
   assert.equal(receiver.requests.length, 1, 'the schedule alone would have retried after 5 s');
@@ -223,8 +246,14 @@ test('a 410 pauses the webhook; later events are still stored and wait', async (
   const webhook = await readWebhook(t, token);
   assert.equal(webhook.delivery.state, 'paused');
   assert.equal(webhook.delivery.pause_reason, 'gone');
-  assert.equal(webhook.delivery.next_probe_at, new Date(t.clock.now().getTime() + 6 * 3600 * SECOND).toISOString());
-  assert.match((await deliveryOf(t, token, first)).attempts[0]?.error?.message ?? '', /410 Gone: the webhook is paused/);
+  assert.equal(
+    webhook.delivery.next_probe_at,
+    new Date(t.clock.now().getTime() + 6 * 3600 * SECOND).toISOString(),
+  );
+  assert.match(
+    (await deliveryOf(t, token, first)).attempts[0]?.error?.message ?? '',
+    /410 Gone: the webhook is paused/,
+  );
 
   const second = await mustRecord(t, shopId);
   t.clock.advance(3600 * SECOND);
@@ -263,7 +292,11 @@ test('a receiver slower than the webhook’s timeout fails the attempt with TIME
   const delivery = await deliveryOf(t, token, eventId);
   assert.equal(delivery.status, 'failed');
   assert.deepEqual(
-    [delivery.attempts[0]?.error?.class, delivery.attempts[0]?.error?.code, delivery.attempts[0]?.http_status],
+    [
+      delivery.attempts[0]?.error?.class,
+      delivery.attempts[0]?.error?.code,
+      delivery.attempts[0]?.http_status,
+    ],
     ['timeout', 'TIMEOUT', null],
   );
   assert.ok((delivery.attempts[0]?.latency_ms ?? 0) >= 1000);
@@ -287,7 +320,9 @@ test('after 10 failed attempts, spread over the SPEC §6 schedule, the delivery 
     receiver.requests.map((request) => request.header('x-webhook-attempt')),
     ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
   );
-  assert.ok(receiver.requests.every((request) => request.body.equals(receiver.requests[0]?.body ?? Buffer.alloc(0))));
+  assert.ok(
+    receiver.requests.every((request) => request.body.equals(receiver.requests[0]?.body ?? Buffer.alloc(0))),
+  );
 
   t.clock.advance(7 * 24 * 3600 * SECOND);
   await worker.drain();

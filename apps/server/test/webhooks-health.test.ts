@@ -89,9 +89,17 @@ test('5 days of failures pause the webhook; probes every 6 hours; the first succ
   assert.equal(receiver.requests.length, sentBeforeProbe + 1);
   const probe = await receiver.waitFor(sentBeforeProbe + 1);
   assert.equal(probe.header('x-webhook-event'), 'test');
-  const verified = verifyWebhook({ headers: probe.headers, body: probe.body, secret, now: t.clock.now().getTime() });
+  const verified = verifyWebhook({
+    headers: probe.headers,
+    body: probe.body,
+    secret,
+    now: t.clock.now().getTime(),
+  });
   assert.equal(verified.ok, true);
-  const probeBody = JSON.parse(probe.body.toString('utf8')) as { event: string; data: Record<string, unknown> };
+  const probeBody = JSON.parse(probe.body.toString('utf8')) as {
+    event: string;
+    data: Record<string, unknown>;
+  };
   assert.equal(probeBody.event, 'test');
   assert.equal(probeBody.data.probe, true);
   webhook = await readWebhook(t, token);
@@ -104,12 +112,22 @@ test('5 days of failures pause the webhook; probes every 6 hours; the first succ
   await worker.drain();
   webhook = await readWebhook(t, token);
   assert.deepEqual(
-    [webhook.delivery.state, webhook.delivery.pause_reason, webhook.delivery.failing_since, webhook.delivery.pending],
+    [
+      webhook.delivery.state,
+      webhook.delivery.pause_reason,
+      webhook.delivery.failing_since,
+      webhook.delivery.pending,
+    ],
     ['active', null, null, 0],
   );
   assert.equal(webhook.delivery.last_success_at, t.clock.now().toISOString());
   const afterResume = receiver.requests.slice(sentBeforeProbe + 1);
-  assert.deepEqual(eventsSent({ ...receiver, requests: afterResume }), ['test', 'phone.detected', 'phone.detected', 'phone.detected']);
+  assert.deepEqual(eventsSent({ ...receiver, requests: afterResume }), [
+    'test',
+    'phone.detected',
+    'phone.detected',
+    'phone.detected',
+  ]);
   assert.deepEqual(
     afterResume
       .slice(1)
@@ -138,7 +156,10 @@ test('configuring a paused webhook resumes it and sends the held events at once'
   assert.deepEqual([webhook.delivery.state, webhook.delivery.next_probe_at], ['active', null]);
   await worker.drain();
   assert.deepEqual(
-    receiver.requests.slice(1).map((request) => request.header('x-webhook-id')).sort(),
+    receiver.requests
+      .slice(1)
+      .map((request) => request.header('x-webhook-id'))
+      .sort(),
     [first, second].sort(),
   );
   assert.equal((await readWebhook(t, token)).delivery.pending, 0);

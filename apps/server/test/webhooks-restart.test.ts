@@ -23,69 +23,77 @@ const embeddedOnly =
     ? false
     : 'embedded mode only; on PostgreSQL a lost claim waits for its lease (webhooks-worker.test.ts)';
 
-test('a recorded event wakes the running worker; a restart re-queues the attempt in flight at once', { skip: embeddedOnly, timeout: 120_000 }, async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-webhooks-restart-'));
-  const receiver = await startWebhookReceiver();
-  receiver.script((_request, index) => (index === 0 ? 'hang' : { status: 200 }));
-  const config = loadConfig({
-    PARLEY_DATA_DIR: dataDir,
-    PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1',
-    PARLEY_LOG_LEVEL: 'silent',
-    PARLEY_DISABLE_DEMO: 'true',
-  });
-  // The clock never moves: the lease cannot be what frees the claim.
-  const options: RuntimeOptions = {
-    clock: createManualClock(new Date('2026-03-02T10:00:00Z')),
-    worker: { random: () => 0, pollIntervalMs: 3_600_000, shutdownGraceMs: 0 },
-  };
-  let runtime: Runtime | undefined = await startRuntime(config, options);
-  try {
-    const { shop, token } = await createShop(runtime.deps, {
-      name: 'Restart shop',
-      country: 'ES',
-      timezone: 'Europe/Madrid',
-      locale: 'es-ES',
+test(
+  'a recorded event wakes the running worker; a restart re-queues the attempt in flight at once',
+  { skip: embeddedOnly, timeout: 120_000 },
+  async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-webhooks-restart-'));
+    const receiver = await startWebhookReceiver();
+    receiver.script((_request, index) => (index === 0 ? 'hang' : { status: 200 }));
+    const config = loadConfig({
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1',
+      PARLEY_LOG_LEVEL: 'silent',
+      PARLEY_DISABLE_DEMO: 'true',
     });
-    const configured = await callTool(runtime.app, token, 'configure_webhooks', {
-      webhook_enabled: true,
-      webhook_url: receiver.url(),
-      webhook_events: ['phone.detected'],
-      confirm: true,
-    });
-    assert.equal(configured.isError, undefined);
+    // The clock never moves: the lease cannot be what frees the claim.
+    const options: RuntimeOptions = {
+      clock: createManualClock(new Date('2026-03-02T10:00:00Z')),
+      worker: { random: () => 0, pollIntervalMs: 3_600_000, shutdownGraceMs: 0 },
+    };
+    let runtime: Runtime | undefined = await startRuntime(config, options);
+    try {
+      const { shop, token } = await createShop(runtime.deps, {
+        name: 'Restart shop',
+        country: 'ES',
+        timezone: 'Europe/Madrid',
+        locale: 'es-ES',
+      });
+      const configured = await callTool(runtime.app, token, 'configure_webhooks', {
+        webhook_enabled: true,
+        webhook_url: receiver.url(),
+        webhook_events: ['phone.detected'],
+        confirm: true,
+      });
+      assert.equal(configured.isError, undefined);
 
-    const { deps } = runtime;
-    const recorded = await deps.db.transaction((tx) =>
-      recordWebhookEvent(tx, deps, { shopId: shop.id, event: 'phone.detected', data: { phone: '+34600123456' } }),
-    );
-    assert.ok(recorded !== null);
-    const first = await receiver.waitFor(1);
-    assert.equal(first.header('x-webhook-id'), recorded.eventId);
+      const { deps } = runtime;
+      const recorded = await deps.db.transaction((tx) =>
+        recordWebhookEvent(tx, deps, {
+          shopId: shop.id,
+          event: 'phone.detected',
+          data: { phone: '+34600123456' },
+        }),
+      );
+      assert.ok(recorded !== null);
+      const first = await receiver.waitFor(1);
+      assert.equal(first.header('x-webhook-id'), recorded.eventId);
 
-    // Closed while that attempt hangs: the grace period is over at once and the claim stays behind.
-    await runtime.close();
-    runtime = undefined;
-    runtime = await startRuntime(config, options);
+      // Closed while that attempt hangs: the grace period is over at once and the claim stays behind.
+      await runtime.close();
+      runtime = undefined;
+      runtime = await startRuntime(config, options);
 
-    const second = await receiver.waitFor(2);
-    assert.equal(second.header('x-webhook-id'), recorded.eventId);
-    assert.equal(second.header('x-webhook-attempt'), '2');
-    assert.ok(second.body.equals(first.body), 'the same bytes');
-    await runtime.worker.drain();
+      const second = await receiver.waitFor(2);
+      assert.equal(second.header('x-webhook-id'), recorded.eventId);
+      assert.equal(second.header('x-webhook-attempt'), '2');
+      assert.ok(second.body.equals(first.body), 'the same bytes');
+      await runtime.worker.drain();
 
-    const listed = await callTool(runtime.app, token, 'list_webhook_deliveries', {});
-    const [delivery] = (listed.structuredContent as unknown as DeliveryPage).deliveries;
-    assert.equal(delivery?.status, 'delivered');
-    assert.deepEqual(
-      delivery?.attempts.map((a) => [a.attempt, a.outcome]),
-      [
-        [1, 'interrupted'],
-        [2, 'delivered'],
-      ],
-    );
-  } finally {
-    await runtime?.close();
-    await receiver.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-});
+      const listed = await callTool(runtime.app, token, 'list_webhook_deliveries', {});
+      const [delivery] = (listed.structuredContent as unknown as DeliveryPage).deliveries;
+      assert.equal(delivery?.status, 'delivered');
+      assert.deepEqual(
+        delivery?.attempts.map((a) => [a.attempt, a.outcome]),
+        [
+          [1, 'interrupted'],
+          [2, 'delivered'],
+        ],
+      );
+    } finally {
+      await runtime?.close();
+      await receiver.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);

@@ -77,7 +77,12 @@ test('tools/list: the delivery tools with titles, side effects and truthful anno
     assert.ok(tool.title.length > 0, name);
     assert.match(tool.description, readOnly ? /Read-only\./ : /Side effects:/, name);
     assert.deepEqual(
-      [tool.annotations.readOnlyHint, tool.annotations.destructiveHint, tool.annotations.idempotentHint, tool.annotations.openWorldHint],
+      [
+        tool.annotations.readOnlyHint,
+        tool.annotations.destructiveHint,
+        tool.annotations.idempotentHint,
+        tool.annotations.openWorldHint,
+      ],
       [readOnly, false, idempotent, openWorld],
       name,
     );
@@ -92,7 +97,12 @@ test('test_webhook sends a signed test event to the stored URL and reports it; t
 
   const request = await receiver.waitFor(1);
   assert.equal(request.header('x-webhook-event'), 'test');
-  const verified = verifyWebhook({ headers: request.headers, body: request.body, secret: SECRET, now: t.clock.now().getTime() });
+  const verified = verifyWebhook({
+    headers: request.headers,
+    body: request.body,
+    secret: SECRET,
+    now: t.clock.now().getTime(),
+  });
   assert.equal(verified.ok, true);
   assert.equal(JSON.parse(request.body.toString('utf8')).id, report.event_id);
 
@@ -113,13 +123,25 @@ test('test_webhook with another URL and secret, and a receiver that fails: a nor
   const { token } = await setup();
   const other = await receiverFor();
   other.script(() => ({ status: 500, body: 'nope' }));
-  const result = await callOk(t, token, 'test_webhook', { webhook_url: other.url('/other'), webhook_secret: OTHER_SECRET });
+  const result = await callOk(t, token, 'test_webhook', {
+    webhook_url: other.url('/other'),
+    webhook_secret: OTHER_SECRET,
+  });
   const request = await other.waitFor(1);
   assert.equal(request.path, '/other');
-  const verified = verifyWebhook({ headers: request.headers, body: request.body, secret: OTHER_SECRET, now: t.clock.now().getTime() });
+  const verified = verifyWebhook({
+    headers: request.headers,
+    body: request.body,
+    secret: OTHER_SECRET,
+    now: t.clock.now().getTime(),
+  });
   assert.equal(verified.ok, true);
   assert.deepEqual(
-    [result.structuredContent.delivered, result.structuredContent.http_status, result.structuredContent.response_excerpt],
+    [
+      result.structuredContent.delivered,
+      result.structuredContent.http_status,
+      result.structuredContent.response_excerpt,
+    ],
     [false, 500, 'nope'],
   );
   assert.deepEqual(result.structuredContent.error, {
@@ -132,7 +154,10 @@ test('test_webhook with another URL and secret, and a receiver that fails: a nor
 
 test('test_webhook refuses what it cannot send, saying what to fix', async () => {
   const fresh = await t.createShop();
-  assert.match(await callError(t, fresh.token, 'test_webhook'), /^Error: No webhook_url: pass one, or configure the webhook first/);
+  assert.match(
+    await callError(t, fresh.token, 'test_webhook'),
+    /^Error: No webhook_url: pass one, or configure the webhook first/,
+  );
   const { token } = await setup();
   assert.match(
     await callError(t, token, 'test_webhook', { webhook_url: 'http://10.1.2.3/hook' }),
@@ -150,7 +175,11 @@ test('test_webhook refuses what it cannot send, saying what to fix', async () =>
 
 test('list_webhook_deliveries: newest first, filters, cursor pages, attempts', async () => {
   const { shopId, token, receiver } = await setup();
-  receiver.script((request) => (request.header('x-webhook-event') === 'followup.replied' ? { status: 500, body: 'later' } : { status: 200 }));
+  receiver.script((request) =>
+    request.header('x-webhook-event') === 'followup.replied'
+      ? { status: 500, body: 'later' }
+      : { status: 200 },
+  );
   const delivered = await mustRecord(t, shopId, 'phone.detected');
   t.clock.advance(1000);
   const failed = await mustRecord(t, shopId, 'followup.replied');
@@ -184,13 +213,22 @@ test('list_webhook_deliveries: newest first, filters, cursor pages, attempts', a
   assert.deepEqual(await only({ status: 'delivered' }), [delivered]);
   assert.deepEqual(await only({ status: 'exhausted' }), []);
   assert.deepEqual(await only({ event: 'phone.detected' }), [delivered]);
-  assert.deepEqual(await only({ since: new Date(t.clock.now().getTime() - 1000).toISOString() }), [pending, failed]);
+  assert.deepEqual(await only({ since: new Date(t.clock.now().getTime() - 1000).toISOString() }), [
+    pending,
+    failed,
+  ]);
 
   const first = await listDeliveries(t, token, { limit: 2 });
-  assert.deepEqual(first.deliveries.map((d) => d.event_id), [pending, failed]);
+  assert.deepEqual(
+    first.deliveries.map((d) => d.event_id),
+    [pending, failed],
+  );
   assert.equal(typeof first.next_cursor, 'string');
   const second = await listDeliveries(t, token, { limit: 2, cursor: first.next_cursor });
-  assert.deepEqual(second.deliveries.map((d) => d.event_id), [delivered]);
+  assert.deepEqual(
+    second.deliveries.map((d) => d.event_id),
+    [delivered],
+  );
   assert.equal(second.next_cursor, null);
 });
 
@@ -223,7 +261,11 @@ test('redeliver_webhook sends one event again now, with the same id and bytes, a
     [eventId, 2, true],
   );
   assert.deepEqual(
-    [result.structuredContent.http_status, result.structuredContent.response_excerpt, result.structuredContent.status],
+    [
+      result.structuredContent.http_status,
+      result.structuredContent.response_excerpt,
+      result.structuredContent.status,
+    ],
     [201, 'again', 'delivered'],
   );
   const [first, second] = receiver.requests;
@@ -286,8 +328,10 @@ test('recover_webhooks re-sends what failed or was exhausted since the given ins
     ['exhausted', 'failed'],
   );
 
-  const nothing = await callOk(t, token, 'recover_webhooks', { since: t.clock.now().toISOString().replace(/\.\d+Z$/, 'Z') + '' });
-  assert.equal(nothing.structuredContent.requeued, 1, 'only the failure at this very instant');
+  const later = new Date(t.clock.now().getTime() + 1000).toISOString();
+  const nothing = await callOk(t, token, 'recover_webhooks', { since: later });
+  assert.equal(nothing.structuredContent.requeued, 0);
+  assert.equal(nothing.structuredContent.message, `Nothing to re-send: no delivery failed since ${later}.`);
 
   up = true;
   const result = await callOk(t, token, 'recover_webhooks', { since });
@@ -295,15 +339,18 @@ test('recover_webhooks re-sends what failed or was exhausted since the given ins
     [result.structuredContent.requeued, result.structuredContent.failed, result.structuredContent.exhausted],
     [2, 1, 1],
   );
-  assert.match(String(result.structuredContent.message), /^2 deliveries will be sent again now \(1 failed, 1 exhausted\)/);
+  assert.match(
+    String(result.structuredContent.message),
+    /^2 deliveries will be sent again now \(1 failed, 1 exhausted\)/,
+  );
   const sentBefore = receiver.requests.length;
   await worker.drain();
   assert.equal(receiver.requests.length, sentBefore + 2);
-  for (const eventId of [exhausted, failed]) assert.equal((await deliveryOf(t, token, eventId)).status, 'delivered');
+  for (const eventId of [exhausted, failed])
+    assert.equal((await deliveryOf(t, token, eventId)).status, 'delivered');
 
   const again = await callOk(t, token, 'recover_webhooks', { since });
-  assert.equal(again.structuredContent.requeued, 0);
-  assert.match(String(again.structuredContent.message), /^Nothing to re-send: no delivery failed since/);
+  assert.equal(again.structuredContent.requeued, 0, 'delivered ones are not sent again');
 });
 
 test('recover_webhooks refuses a missing or unreadable since', async () => {
@@ -311,7 +358,7 @@ test('recover_webhooks refuses a missing or unreadable since', async () => {
   assert.match(await callError(t, token, 'recover_webhooks'), /since: /);
   assert.match(
     await callError(t, token, 'recover_webhooks', { since: '2026-02-30T25:00:00Z' }),
-    /since: since is not a real date|since: since must be an ISO 8601/,
+    /since: since is not a real date/,
   );
   assert.match(
     await callError(t, token, 'recover_webhooks', { since: 'last week' }),

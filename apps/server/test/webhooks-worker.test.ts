@@ -34,7 +34,11 @@ test('one shop’s hanging receiver holds only its own slots; another shop’s d
   const slow = await setup();
   const fast = await setup();
   slow.receiver.script(() => 'hang');
-  const slowEvents = [await mustRecord(t, slow.shopId), await mustRecord(t, slow.shopId), await mustRecord(t, slow.shopId)];
+  const slowEvents = [
+    await mustRecord(t, slow.shopId),
+    await mustRecord(t, slow.shopId),
+    await mustRecord(t, slow.shopId),
+  ];
   const fastEvent = await mustRecord(t, fast.shopId);
 
   const started = await worker.tick();
@@ -53,16 +57,17 @@ test('one shop’s hanging receiver holds only its own slots; another shop’s d
   slow.receiver.script(() => ({ status: 200 }));
   slow.receiver.release();
   await worker.drain();
-  for (const eventId of slowEvents) assert.equal((await deliveryOf(t, slow.token, eventId)).status, 'delivered');
+  for (const eventId of slowEvents)
+    assert.equal((await deliveryOf(t, slow.token, eventId)).status, 'delivered');
   assert.equal(slow.receiver.requests.length, 3);
 });
 
-test('a claim whose lease ended is taken over: the lost attempt is recorded as interrupted, the next one delivers', async () => {
+test('a claim whose lease ended is taken over; the lost attempt, finishing late, cannot move the delivery', async () => {
   // Two workers stand for two processes on one database; the first one "dies" with its claim.
   const first = createTestWorker(t);
   const second = createTestWorker(t);
   const { shopId, token, receiver } = await setup();
-  receiver.script((_request, index) => (index === 0 ? 'hang' : { status: 200 }));
+  receiver.script(() => 'hang');
   const eventId = await mustRecord(t, shopId);
 
   const [lost] = await first.tick();
@@ -74,31 +79,36 @@ test('a claim whose lease ended is taken over: the lost attempt is recorded as i
   t.clock.advance(DELIVERY_LEASE_MS - 1);
   assert.deepEqual(await second.tick(), [], 'still within the lease');
   t.clock.advance(1);
-  await second.drain();
-  const takenOver = await receiver.waitFor(2);
-  assert.equal(takenOver.header('x-webhook-attempt'), '2');
-  assert.equal(takenOver.header('x-webhook-id'), eventId);
-  assert.ok(takenOver.body.equals(receiver.requests[0]?.body ?? Buffer.alloc(0)));
-  let delivery = await deliveryOf(t, token, eventId);
-  assert.equal(delivery.status, 'delivered');
+  const [takeover] = await second.tick();
+  assert.equal(takeover?.label, eventId);
+  const retried = await receiver.waitFor(2);
+  assert.equal(retried.header('x-webhook-attempt'), '2');
+  assert.equal(retried.header('x-webhook-id'), eventId);
+  assert.ok(retried.body.equals(receiver.requests[0]?.body ?? Buffer.alloc(0)));
   assert.deepEqual(
-    delivery.attempts.map((a) => [a.attempt, a.outcome, a.error?.code ?? null]),
-    [
-      [1, 'interrupted', 'INTERRUPTED'],
-      [2, 'delivered', null],
-    ],
+    (await deliveryOf(t, token, eventId)).attempts.map((a) => [a.attempt, a.outcome, a.error?.code]),
+    [[1, 'interrupted', 'INTERRUPTED']],
   );
 
-  // The "dead" attempt finally completes: what happened is recorded, the delivery stays its successor's.
-  receiver.release({ status: 202 });
+  // The lost attempt finally fails while its successor is in flight: it is recorded as what really
+  // happened, but schedules nothing, since the delivery is no longer its to move.
+  receiver.release({ status: 500 }, 1);
   await lost?.done;
+  let delivery = await deliveryOf(t, token, eventId);
+  assert.deepEqual([delivery.status, delivery.next_attempt_at], ['delivering', null]);
+  assert.deepEqual(
+    delivery.attempts.map((a) => [a.attempt, a.outcome, a.http_status]),
+    [[1, 'failed', 500]],
+  );
+
+  receiver.release({ status: 200 });
+  await takeover?.done;
   delivery = await deliveryOf(t, token, eventId);
-  assert.equal(delivery.status, 'delivered');
-  assert.equal(delivery.attempt_count, 2);
+  assert.deepEqual([delivery.status, delivery.attempt_count], ['delivered', 2]);
   assert.deepEqual(
     delivery.attempts.map((a) => [a.attempt, a.outcome, a.http_status]),
     [
-      [1, 'delivered', 202],
+      [1, 'failed', 500],
       [2, 'delivered', 200],
     ],
   );

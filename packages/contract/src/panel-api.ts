@@ -53,7 +53,7 @@ const crmCallFields = {
 
 export const customerLookupQuery = z.object({
   phone: phoneInput,
-  /** 1 skips the cache (and re-reads the chat's links): the agent asked for fresh data. */
+  /** 1 skips the cache and asks the CRM now: the agent asked for fresh data. */
   refresh: flag.default(false),
 });
 export type CustomerLookupQuery = z.output<typeof customerLookupQuery>;

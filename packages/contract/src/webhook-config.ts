@@ -56,7 +56,10 @@ export const configureWebhooksInput = z.strictObject({
     .number({ error: 'webhook_timeout_ms must be a number of milliseconds' })
     .int('webhook_timeout_ms must be a whole number of milliseconds')
     .min(MIN_WEBHOOK_TIMEOUT_MS, `webhook_timeout_ms must be at least ${MIN_WEBHOOK_TIMEOUT_MS}`)
-    .max(DEFAULT_WEBHOOK_TIMEOUT_MS, `webhook_timeout_ms must be at most ${DEFAULT_WEBHOOK_TIMEOUT_MS} (180 s)`)
+    .max(
+      DEFAULT_WEBHOOK_TIMEOUT_MS,
+      `webhook_timeout_ms must be at most ${DEFAULT_WEBHOOK_TIMEOUT_MS} (180 s)`,
+    )
     .optional()
     .describe(
       'How long one delivery may take before it counts as failed, in ms (1000 to 180000, default 180000). Omit to keep it.',

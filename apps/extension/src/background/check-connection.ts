@@ -12,7 +12,10 @@ const healthAnswer: ResponseSchema<ConnectionReport> = {
     const { status, version, database } = (value ?? {}) as Record<string, unknown>;
     return status === 'ok' && typeof version === 'string' && typeof database === 'string'
       ? { success: true, data: { version, database } }
-      : { success: false, error: { message: 'GET /health did not answer {"status":"ok",…}: is this a Parley server?' } };
+      : {
+          success: false,
+          error: { message: 'GET /health did not answer {"status":"ok",…}: is this a Parley server?' },
+        };
   },
 };
 
@@ -23,12 +26,15 @@ const healthAnswer: ResponseSchema<ConnectionReport> = {
 const PROBE_PHONE = '+34600000000';
 
 export async function checkConnection(connection: Connection): Promise<Outcome<ConnectionReport>> {
-  const health = await callServer({ ...connection, token: null }, {
-    method: 'GET',
-    path: '/health',
-    schema: healthAnswer,
-    timeoutMs: 8_000,
-  });
+  const health = await callServer(
+    { ...connection, token: null },
+    {
+      method: 'GET',
+      path: '/health',
+      schema: healthAnswer,
+      timeoutMs: 8_000,
+    },
+  );
   if (!health.ok) return health;
   const authenticated = await callServer(connection, {
     method: 'GET',

@@ -8,7 +8,10 @@ import { readSettings } from './settings-store.ts';
 export async function savedConnection(): Promise<Outcome<Connection>> {
   const settings = await readSettings();
   if (settings === null || settings.token === '') {
-    return fail({ kind: 'not_configured', detail: 'Set the server URL and agent token in the options page.' });
+    return fail({
+      kind: 'not_configured',
+      detail: 'Set the server URL and agent token in the options page.',
+    });
   }
   return permitted({ serverUrl: settings.serverUrl, token: settings.token });
 }

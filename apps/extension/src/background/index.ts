@@ -26,7 +26,10 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) =>
   // The payload's type follows from `type`; TypeScript cannot correlate the two through the lookup.
   const handle = route.handle as (payload: unknown, sender: chrome.runtime.MessageSender) => Promise<unknown>;
   handle(message.payload, sender).then(sendResponse, (error: unknown) => {
-    sendResponse({ ok: false, failure: { kind: 'server_error', detail: `The extension failed: ${String(error)}` } });
+    sendResponse({
+      ok: false,
+      failure: { kind: 'server_error', detail: `The extension failed: ${String(error)}` },
+    });
   });
   // Keeps the channel open for the asynchronous answer.
   return true;

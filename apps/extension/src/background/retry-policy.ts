@@ -13,7 +13,8 @@ const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 export function retryDelay(retry: number, failure: Failure, maxRetries: number): number | null {
   if (retry >= maxRetries) return null;
   const transient =
-    failure.kind === 'unreachable' || (failure.status !== undefined && TRANSIENT_STATUSES.has(failure.status));
+    failure.kind === 'unreachable' ||
+    (failure.status !== undefined && TRANSIENT_STATUSES.has(failure.status));
   if (!transient) return null;
   return DELAYS_MS[Math.min(retry, DELAYS_MS.length - 1)] ?? null;
 }

@@ -3,7 +3,7 @@
  * content script of a WhatsApp tab, or an extension page; anything else is ignored.
  */
 import { recordChat } from '../shared/chat-registry.ts';
-import type { BackgroundRequests, Envelope, RequestType, Response } from '../shared/messages.ts';
+import type { BackgroundRequests, RequestType, ResponseOf } from '../shared/messages.ts';
 import { fail, type Outcome } from '../shared/outcome.ts';
 import { checkConnection } from './check-connection.ts';
 import { connectionFrom, savedConnection } from './connection.ts';
@@ -19,12 +19,14 @@ type Sender = chrome.runtime.MessageSender;
 interface Route<K extends RequestType> {
   from: 'content' | 'page';
   handle(
-    payload: Envelope<BackgroundRequests, K>['payload'],
+    payload: BackgroundRequests[K]['payload'],
     sender: Sender,
-  ): Promise<Response<BackgroundRequests, K>>;
+  ): Promise<ResponseOf<BackgroundRequests, K>>;
 }
 
-async function withSavedConnection<T>(run: (connection: Connection) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+async function withSavedConnection<T>(
+  run: (connection: Connection) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
   const connection = await savedConnection();
   return connection.ok ? run(connection.value) : fail(connection.failure);
 }

@@ -4,7 +4,8 @@
  */
 export const WHATSAPP_URL_PREFIX = 'https://web.whatsapp.com/';
 
-export const isWhatsAppUrl = (url: string | undefined): boolean => url?.startsWith(WHATSAPP_URL_PREFIX) === true;
+export const isWhatsAppUrl = (url: string | undefined): boolean =>
+  url?.startsWith(WHATSAPP_URL_PREFIX) === true;
 
 export async function configureSidePanel(): Promise<void> {
   await chrome.sidePanel.setOptions({ enabled: false });
@@ -16,6 +17,8 @@ export async function configureSidePanel(): Promise<void> {
 
 export async function updateSidePanel(tabId: number, url: string | undefined): Promise<void> {
   await chrome.sidePanel.setOptions(
-    isWhatsAppUrl(url) ? { tabId, path: `sidepanel.html?tab=${tabId}`, enabled: true } : { tabId, enabled: false },
+    isWhatsAppUrl(url)
+      ? { tabId, path: `sidepanel.html?tab=${tabId}`, enabled: true }
+      : { tabId, enabled: false },
   );
 }

@@ -18,6 +18,8 @@ const stop = watchChat(document, {
     askBackground('chat/changed', { chat }).then(
       (answer) => {
         reportMessages = answer.reportMessages;
+        // The messages on screen now; later ones are reported as they appear (onSettled).
+        if (reportMessages) void reportVisible(chat).catch(() => stop());
       },
       // The extension was reloaded or updated: this old copy of the script can no longer talk to it.
       () => stop(),

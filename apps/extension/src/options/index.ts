@@ -35,7 +35,10 @@ function show(text: string, tone: 'ok' | 'error' | 'pending'): void {
 async function readForm(): Promise<SettingsInput | null> {
   const url = normalizeServerUrl(serverUrl.value);
   if (!url.ok) {
-    show(t('options.checkFailed', { reason: `${t('options.serverUrl')}: ${serverUrl.value || '—'}` }), 'error');
+    show(
+      t('options.checkFailed', { reason: `${t('options.serverUrl')}: ${serverUrl.value || '—'}` }),
+      'error',
+    );
     return null;
   }
   const pattern = hostPermissionPattern(url.url);
@@ -44,7 +47,11 @@ async function readForm(): Promise<SettingsInput | null> {
     show(t('options.permissionDenied', { origin: pattern }), 'error');
     return null;
   }
-  return { serverUrl: url.url, token: token.value.trim() === '' ? null : token.value.trim(), reportMessages: report.checked };
+  return {
+    serverUrl: url.url,
+    token: token.value.trim() === '' ? null : token.value.trim(),
+    reportMessages: report.checked,
+  };
 }
 
 function reason(outcome: Outcome<ConnectionReport> & { ok: false }): string {
@@ -60,7 +67,10 @@ async function run(kind: 'settings/check' | 'settings/save'): Promise<void> {
     show(t(kind === 'settings/save' ? 'options.saved' : 'options.ok', { ...outcome.value }), 'ok');
     if (kind === 'settings/save') await load();
   } else {
-    show(t(kind === 'settings/save' ? 'options.failed' : 'options.checkFailed', { reason: reason(outcome) }), 'error');
+    show(
+      t(kind === 'settings/save' ? 'options.failed' : 'options.checkFailed', { reason: reason(outcome) }),
+      'error',
+    );
   }
 }
 

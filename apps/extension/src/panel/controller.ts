@@ -27,7 +27,13 @@ export interface PanelOptions {
 }
 
 export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptions): void {
-  const state: PanelState = { configured: null, chat: null, lookup: null, selected: null, chosenFromSearch: null };
+  const state: PanelState = {
+    configured: null,
+    chat: null,
+    lookup: null,
+    selected: null,
+    chosenFromSearch: null,
+  };
   let tab: PanelTab = 'customer';
   let lookupSequence = 0;
   let flashTimer: ReturnType<typeof setTimeout> | null = null;
@@ -57,10 +63,12 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
 
   const loadChat = async () => {
     const chat = (await readTabChat(tabId))?.chat ?? null;
-    const changed = (chat === null ? null : chatKey(chat)) !== (state.chat === null ? null : chatKey(state.chat));
+    const changed =
+      (chat === null ? null : chatKey(chat)) !== (state.chat === null ? null : chatKey(state.chat));
     state.chat = chat;
     if (changed) {
       lookupSequence++;
+      layout.flash.hidden = true;
       Object.assign(state, { lookup: null, selected: null, chosenFromSearch: null });
       tab = 'customer';
       if (chat?.kind === 'phone' && state.configured !== false) void lookup(chat.phone, false);
@@ -99,7 +107,10 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
       render();
       const name = state.chat?.kind === 'none' ? null : (state.chat?.name ?? null);
       // The contact's name is the best first query, unless it is just the number WhatsApp shows.
-      if (next !== 'customer') searches[next].focus(next === 'customers' && name !== null && phoneFromDisplayedNumber(name) === null ? name : undefined);
+      if (next !== 'customer')
+        searches[next].focus(
+          next === 'customers' && name !== null && phoneFromDisplayedNumber(name) === null ? name : undefined,
+        );
     },
     link(customer) {
       const phone = chatPhone();
@@ -125,7 +136,11 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
   };
 
   const ctx: ViewContext = { t, fmt, actions };
-  const layout = createLayout(t, (next) => actions.showTab(next), () => actions.refresh());
+  const layout = createLayout(
+    t,
+    (next) => actions.showTab(next),
+    () => actions.refresh(),
+  );
   const searchDeps = {
     search: (kind: 'customers' | 'products' | 'global', query: string) =>
       askBackground('crm/search', { kind, query, phone: chatPhone() }),
@@ -140,12 +155,18 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
 
   const renderFooter = () => {
     const outcome = state.lookup?.outcome;
-    if (outcome?.ok !== true || tab !== 'customer') {
+    const answer = outcome?.ok === true ? outcome.value : null;
+    // Only an answer is "updated"; the time of a failed call says nothing useful.
+    if (
+      answer === null ||
+      (answer.status !== 'found' && answer.status !== 'not_found') ||
+      tab !== 'customer'
+    ) {
       layout.footer.textContent = '';
       return;
     }
-    const time = fmt.ago(new Date(outcome.value.fetched_at), new Date());
-    layout.footer.textContent = t(outcome.value.cached ? 'updated.cached' : 'updated', { time });
+    const time = fmt.ago(new Date(answer.fetched_at), new Date());
+    layout.footer.textContent = t(answer.cached ? 'updated.cached' : 'updated', { time });
   };
 
   function render() {

@@ -30,7 +30,9 @@ export function createFormatters(locale: string): Formatters {
   return {
     money(amount, currency) {
       if (currency === null) return numbers.format(amount);
-      return currencyFormat(currency.toUpperCase())?.format(amount) ?? `${numbers.format(amount)} ${currency}`;
+      return (
+        currencyFormat(currency.toUpperCase())?.format(amount) ?? `${numbers.format(amount)} ${currency}`
+      );
     },
     number: (value) => numbers.format(value),
     date(value) {

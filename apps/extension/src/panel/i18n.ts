@@ -15,7 +15,7 @@ const en = {
   'action.view': 'View',
   'action.back': 'All matches ({count})',
   'action.searchAndLink': 'Search and link',
-  'updated': 'Updated {time}',
+  updated: 'Updated {time}',
   'updated.cached': 'Updated {time} (cached)',
   'chat.hiddenNumber': 'number not visible',
   'chat.viewing': 'Viewing {name}, chosen from search (not linked)',
@@ -26,7 +26,8 @@ const en = {
   'state.noPhone.title': "This chat's number is not visible",
   'state.noPhone.lid': "WhatsApp hides this contact's number. Search the customer to see their data.",
   'state.noPhone.group': 'This is a group chat. Search a customer to see their data.',
-  'state.noPhone.unknown': 'Parley cannot tell which number this chat belongs to. Search the customer to see their data.',
+  'state.noPhone.unknown':
+    'Parley cannot tell which number this chat belongs to. Search the customer to see their data.',
   'state.notFound.title': 'No customer for {phone}',
   'state.notFound.body': 'Search the CRM and link the right customer to this chat.',
   'state.notConfigured.title': 'The CRM is not connected',
@@ -37,13 +38,14 @@ const en = {
     'Parley paused it after repeated errors and turns it back on by itself when the CRM answers again.',
   'state.error.title': 'Could not load the customer',
   'state.loading': 'Loading the customer…',
-  'failure.crm': 'The CRM answered with an error.',
+  'failure.crm': 'The call to the CRM failed.',
   'failure.not_configured': 'The extension is not set up yet.',
   'failure.invalid_settings': 'The settings are incomplete.',
-  'failure.no_permission': 'Chrome has not allowed the extension to reach the server. Save the options again.',
+  'failure.no_permission':
+    'Chrome has not allowed the extension to reach the server. Save the options again.',
   'failure.unreachable': 'The Parley server does not answer. Is it running, and is the URL right?',
   'failure.timeout': 'The Parley server took too long to answer.',
-  'failure.unauthorized': 'The Parley server refused the agent token. Enter a valid one in the options.',
+  'failure.unauthorized': 'The Parley server refused the agent token.',
   'failure.forbidden': 'This token may not use the side panel.',
   'failure.rejected': 'The Parley server refused the request.',
   'failure.server_error': 'The Parley server failed.',
@@ -53,6 +55,7 @@ const en = {
   'picker.title': '{count} customers match this chat',
   'picker.body': 'Choose one to see their details.',
   'card.since': 'Customer since {date}',
+  'card.linked': 'Linked to this chat',
   'card.openInCrm': 'Open in CRM',
   'metrics.orders': 'Orders',
   'metrics.spent': 'Total spent',
@@ -72,14 +75,14 @@ const en = {
   'order.discounts': 'Discounts {amount}',
   'tracking.label': 'Tracking',
   'cart.open': 'Recovery link',
-  'cart.items': '{count} items',
   'search.customers.placeholder': 'Search customers by name, email or phone',
   'search.products.placeholder': 'Search products by name or SKU',
   'search.global.placeholder': 'Search orders, customers, products…',
   'search.hint': 'Type at least {count} characters.',
   'search.searching': 'Searching…',
   'search.none': 'Nothing found for “{query}”.',
-  'search.linkNeedsPhone': 'This chat has no visible number, so it cannot be linked; you can still view a customer.',
+  'search.linkNeedsPhone':
+    'This chat has no visible number, so it cannot be linked; you can still view a customer.',
   'search.failed': 'The search failed.',
   'product.stock': '{count} in stock',
   'product.outOfStock': 'Out of stock',
@@ -105,7 +108,8 @@ const en = {
   'options.saved': 'Saved. Connected to Parley {version} ({database}).',
   'options.failed': 'Not saved: {reason}',
   'options.checkFailed': 'Connection failed: {reason}',
-  'options.permissionDenied': 'Chrome did not allow access to {origin}; the extension cannot reach the server.',
+  'options.permissionDenied':
+    'Chrome did not allow access to {origin}; the extension cannot reach the server.',
 } as const;
 
 export type MessageId = keyof typeof en;
@@ -124,18 +128,20 @@ const es: Catalog = {
   'action.view': 'Ver',
   'action.back': 'Todas las coincidencias ({count})',
   'action.searchAndLink': 'Buscar y vincular',
-  'updated': 'Actualizado {time}',
+  updated: 'Actualizado {time}',
   'updated.cached': 'Actualizado {time} (en caché)',
   'chat.hiddenNumber': 'número no visible',
   'chat.viewing': 'Viendo a {name}, elegido en la búsqueda (sin vincular)',
   'state.setup.title': 'Conecta Parley',
-  'state.setup.body': 'Introduce la URL de tu servidor Parley y tu token de agente en las opciones para ver clientes aquí.',
+  'state.setup.body':
+    'Introduce la URL de tu servidor Parley y tu token de agente en las opciones para ver clientes aquí.',
   'state.noChat.title': 'Abre un chat en WhatsApp Web',
   'state.noChat.body': 'Aquí aparece el cliente del chat abierto.',
   'state.noPhone.title': 'No se ve el número de este chat',
   'state.noPhone.lid': 'WhatsApp oculta el número de este contacto. Busca al cliente para ver sus datos.',
   'state.noPhone.group': 'Es un chat de grupo. Busca un cliente para ver sus datos.',
-  'state.noPhone.unknown': 'Parley no sabe a qué número corresponde este chat. Busca al cliente para ver sus datos.',
+  'state.noPhone.unknown':
+    'Parley no sabe a qué número corresponde este chat. Busca al cliente para ver sus datos.',
   'state.notFound.title': 'Ningún cliente con {phone}',
   'state.notFound.body': 'Busca en el CRM y vincula el cliente correcto a este chat.',
   'state.notConfigured.title': 'El CRM no está conectado',
@@ -146,13 +152,14 @@ const es: Catalog = {
     'Parley lo pausó tras varios errores seguidos y lo reactiva solo cuando el CRM vuelva a responder.',
   'state.error.title': 'No se pudo cargar el cliente',
   'state.loading': 'Cargando el cliente…',
-  'failure.crm': 'El CRM respondió con un error.',
+  'failure.crm': 'La llamada al CRM falló.',
   'failure.not_configured': 'La extensión aún no está configurada.',
   'failure.invalid_settings': 'Faltan datos en la configuración.',
-  'failure.no_permission': 'Chrome no ha permitido a la extensión acceder al servidor. Vuelve a guardar las opciones.',
+  'failure.no_permission':
+    'Chrome no ha permitido a la extensión acceder al servidor. Vuelve a guardar las opciones.',
   'failure.unreachable': 'El servidor Parley no responde. ¿Está en marcha y la URL es correcta?',
   'failure.timeout': 'El servidor Parley tardó demasiado en responder.',
-  'failure.unauthorized': 'El servidor Parley rechazó el token de agente. Introduce uno válido en las opciones.',
+  'failure.unauthorized': 'El servidor Parley rechazó el token de agente.',
   'failure.forbidden': 'Este token no puede usar el panel lateral.',
   'failure.rejected': 'El servidor Parley rechazó la petición.',
   'failure.server_error': 'El servidor Parley falló.',
@@ -162,6 +169,7 @@ const es: Catalog = {
   'picker.title': '{count} clientes coinciden con este chat',
   'picker.body': 'Elige uno para ver sus datos.',
   'card.since': 'Cliente desde {date}',
+  'card.linked': 'Vinculado a este chat',
   'card.openInCrm': 'Abrir en el CRM',
   'metrics.orders': 'Pedidos',
   'metrics.spent': 'Total gastado',
@@ -181,14 +189,14 @@ const es: Catalog = {
   'order.discounts': 'Descuentos {amount}',
   'tracking.label': 'Seguimiento',
   'cart.open': 'Enlace de recuperación',
-  'cart.items': '{count} artículos',
   'search.customers.placeholder': 'Busca clientes por nombre, email o teléfono',
   'search.products.placeholder': 'Busca productos por nombre o SKU',
   'search.global.placeholder': 'Busca pedidos, clientes, productos…',
   'search.hint': 'Escribe al menos {count} caracteres.',
   'search.searching': 'Buscando…',
   'search.none': 'No se encontró nada para «{query}».',
-  'search.linkNeedsPhone': 'Este chat no tiene número visible y no se puede vincular; sí puedes ver un cliente.',
+  'search.linkNeedsPhone':
+    'Este chat no tiene número visible y no se puede vincular; sí puedes ver un cliente.',
   'search.failed': 'La búsqueda falló.',
   'product.stock': '{count} en stock',
   'product.outOfStock': 'Sin stock',
@@ -214,8 +222,11 @@ const es: Catalog = {
   'options.saved': 'Guardado. Conectado a Parley {version} ({database}).',
   'options.failed': 'No se guardó: {reason}',
   'options.checkFailed': 'La conexión falló: {reason}',
-  'options.permissionDenied': 'Chrome no permitió el acceso a {origin}; la extensión no puede llegar al servidor.',
+  'options.permissionDenied':
+    'Chrome no permitió el acceso a {origin}; la extensión no puede llegar al servidor.',
 };
+
+export const catalogs: Readonly<Record<'en' | 'es', Catalog>> = { en, es };
 
 export type Translate = (id: MessageId, params?: Record<string, string | number>) => string;
 
@@ -225,7 +236,7 @@ export function catalogLanguage(locale: string): 'en' | 'es' {
 }
 
 export function createTranslator(locale: string): Translate {
-  const catalog: Catalog = catalogLanguage(locale) === 'es' ? es : en;
+  const catalog = catalogs[catalogLanguage(locale)];
   return (id, params = {}) =>
     catalog[id].replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole));
 }

@@ -8,4 +8,5 @@ const tabId = tabParameter !== null && /^\d+$/.test(tabParameter) ? Number(tabPa
 const locale = navigator.language;
 document.documentElement.lang = locale;
 const container = document.getElementById('app');
-if (container !== null) startPanel(container, { tabId, t: createTranslator(locale), fmt: createFormatters(locale) });
+if (container !== null)
+  startPanel(container, { tabId, t: createTranslator(locale), fmt: createFormatters(locale) });

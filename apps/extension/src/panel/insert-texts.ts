@@ -7,7 +7,9 @@ import type { Translate } from './i18n.ts';
 export function trackingText(t: Translate, order: PanelOrder, tracking: PanelTracking): string | null {
   const url = safeHttpUrl(tracking.url);
   if (url === null) return null;
-  return order.name === null ? t('insert.trackingNoOrder', { url }) : t('insert.tracking', { order: order.name, url });
+  return order.name === null
+    ? t('insert.trackingNoOrder', { url })
+    : t('insert.tracking', { order: order.name, url });
 }
 
 export function cartText(t: Translate, cart: PanelCart): string | null {

@@ -32,7 +32,8 @@ export type Screen =
   | { kind: 'no_chat' }
   | { kind: 'no_phone'; reason: NoPhoneReason }
   | { kind: 'loading' }
-  | { kind: 'customer'; customer: PanelCustomer; matches: number }
+  /** `linked`: the agent linked this customer to the chat (rather than the CRM matching its number). */
+  | { kind: 'customer'; customer: PanelCustomer; matches: number; linked: boolean }
   | { kind: 'picker'; customers: PanelCustomer[] }
   | { kind: 'not_found'; phone: string }
   | { kind: 'not_configured' }
@@ -51,16 +52,24 @@ export function screenOf(state: PanelState): Screen {
   const { outcome } = lookup;
   if (outcome === null) return { kind: 'loading' };
   if (!outcome.ok) {
-    return outcome.failure.kind === 'not_configured' ? { kind: 'setup' } : { kind: 'failure', failure: outcome.failure };
+    return outcome.failure.kind === 'not_configured'
+      ? { kind: 'setup' }
+      : { kind: 'failure', failure: outcome.failure };
   }
   const answer = outcome.value;
   switch (answer.status) {
     case 'found': {
       const { customers } = answer;
       const chosen = customers.length === 1 ? customers[0] : customers[state.selected ?? -1];
-      if (chosen !== undefined) return { kind: 'customer', customer: chosen, matches: customers.length };
+      if (chosen !== undefined) {
+        const linked =
+          chosen.phone !== null && answer.linked_phones.some((phone) => samePhone(phone, chosen.phone));
+        return { kind: 'customer', customer: chosen, matches: customers.length, linked };
+      }
       // "found" with an empty list cannot happen per the contract; shown as not found if it does.
-      return customers.length > 1 ? { kind: 'picker', customers } : { kind: 'not_found', phone: answer.phone };
+      return customers.length > 1
+        ? { kind: 'picker', customers }
+        : { kind: 'not_found', phone: answer.phone };
     }
     case 'not_found':
       return { kind: 'not_found', phone: answer.phone };
@@ -72,3 +81,7 @@ export function screenOf(state: PanelState): Screen {
       return { kind: 'crm_error', error: answer.error ?? null };
   }
 }
+
+/** CRMs format numbers their own way ("+34 911 22 23 33"); links are E.164. */
+const samePhone = (a: string, b: string | null) =>
+  b !== null && a.replace(/\D/g, '') === b.replace(/\D/g, '');

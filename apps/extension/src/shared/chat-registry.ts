@@ -48,7 +48,10 @@ export async function readTabChat(tabId: number | null): Promise<TabChat | null>
 export function watchTabChat(tabId: number | null, onChange: () => void): void {
   chrome.storage.onChanged.addListener((changes, area) => {
     if (area !== 'session') return;
-    const relevant = tabId === null ? Object.keys(changes).some((key) => key.startsWith('chat:') || key === ACTIVE_TAB_KEY) : tabKey(tabId) in changes;
+    const relevant =
+      tabId === null
+        ? Object.keys(changes).some((key) => key.startsWith('chat:') || key === ACTIVE_TAB_KEY)
+        : tabKey(tabId) in changes;
     if (relevant) onChange();
   });
 }

@@ -29,7 +29,7 @@ export interface SettingsInput {
   reportMessages: boolean;
 }
 
-export interface BackgroundRequests {
+export type BackgroundRequests = {
   /** Content script: the chat open in this tab changed. Answers whether to report its messages. */
   'chat/changed': { payload: { chat: ChatIdentity }; response: { reportMessages: boolean } };
   /** Content script: visible messages of the open chat (only sent when reporting is on). */
@@ -37,7 +37,10 @@ export interface BackgroundRequests {
     payload: PostConversationMessagesRequest;
     response: Outcome<PostConversationMessagesResponse>;
   };
-  'customer/lookup': { payload: { phone: string; refresh: boolean }; response: Outcome<CustomerLookupResponse> };
+  'customer/lookup': {
+    payload: { phone: string; refresh: boolean };
+    response: Outcome<CustomerLookupResponse>;
+  };
   'crm/search': {
     payload: { kind: PanelSearchKind; query: string; phone: string | null };
     response: Outcome<PanelSearchResponse>;
@@ -49,22 +52,27 @@ export interface BackgroundRequests {
   'settings/check': { payload: SettingsInput; response: Outcome<ConnectionReport> };
   /** Checks the connection first and saves only when it works. */
   'settings/save': { payload: SettingsInput; response: Outcome<ConnectionReport> };
-}
+};
 
-export interface TabRequests {
+export type TabRequests = {
   'composer/insert': { payload: { text: string }; response: Outcome<null> };
-}
+};
 
 export type RequestType = keyof BackgroundRequests;
 
-export type Envelope<Map, K extends keyof Map> = { type: K; payload: Map[K] extends { payload: infer P } ? P : never };
+type Protocol = Record<string, { payload: unknown; response: unknown }>;
 
-export type Response<Map, K extends keyof Map> = Map[K] extends { response: infer R } ? R : never;
+export interface Envelope<P extends Protocol, K extends keyof P> {
+  type: K;
+  payload: P[K]['payload'];
+}
+
+export type ResponseOf<P extends Protocol, K extends keyof P> = P[K]['response'];
 
 export function askBackground<K extends RequestType>(
   type: K,
-  payload: Envelope<BackgroundRequests, K>['payload'],
-): Promise<Response<BackgroundRequests, K>> {
+  payload: BackgroundRequests[K]['payload'],
+): Promise<ResponseOf<BackgroundRequests, K>> {
   const envelope: Envelope<BackgroundRequests, K> = { type, payload };
   return chrome.runtime.sendMessage(envelope);
 }
@@ -72,8 +80,8 @@ export function askBackground<K extends RequestType>(
 export function askTab<K extends keyof TabRequests>(
   tabId: number,
   type: K,
-  payload: Envelope<TabRequests, K>['payload'],
-): Promise<Response<TabRequests, K>> {
+  payload: TabRequests[K]['payload'],
+): Promise<ResponseOf<TabRequests, K>> {
   const envelope: Envelope<TabRequests, K> = { type, payload };
   return chrome.tabs.sendMessage(tabId, envelope);
 }

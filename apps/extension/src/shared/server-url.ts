@@ -1,6 +1,7 @@
 /** The Parley server URL an agent types in the options page, checked and put in one canonical form. */
 
-export type ServerUrlCheck = { ok: true; url: string } | { ok: false; problem: 'empty' | 'invalid' | 'scheme' };
+export type ServerUrlCheck =
+  { ok: true; url: string } | { ok: false; problem: 'empty' | 'invalid' | 'scheme' };
 
 /** Keeps a path prefix (a server behind a reverse proxy) and drops a trailing slash, query and fragment. */
 export function normalizeServerUrl(input: string): ServerUrlCheck {

@@ -36,8 +36,13 @@ export async function listenOnPostgres(
     next.on('notification', (message) => {
       if (message.channel === channel) onNotify();
     });
-    await next.connect();
-    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
     if (closed) {
       await next.end();
       return;

@@ -11,10 +11,11 @@ test('each key gets at most its cap, counting what it already runs; order is kep
 });
 
 test('the total stops the pick, and a saturated key is skipped without stopping the others', () => {
-  assert.deepEqual(
-    labels(pickWithinLimits(candidates, { total: 3, perKey: 5, busy: new Map() })),
-    ['a1', 'a2', 'b1'],
-  );
+  assert.deepEqual(labels(pickWithinLimits(candidates, { total: 3, perKey: 5, busy: new Map() })), [
+    'a1',
+    'a2',
+    'b1',
+  ]);
   const limits: ClaimLimits = { total: 10, perKey: 2, busy: new Map([['a', 2]]) };
   assert.deepEqual(labels(pickWithinLimits(candidates, limits)), ['b1', 'c1', 'b2']);
   assert.deepEqual(saturatedKeys(limits), ['a']);

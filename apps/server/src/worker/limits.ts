@@ -12,7 +12,10 @@ export interface ClaimLimits {
 }
 
 /** The candidates to take, in their order, within the limits; the others are left for a later claim. */
-export function pickWithinLimits<T extends { key: string }>(candidates: readonly T[], limits: ClaimLimits): T[] {
+export function pickWithinLimits<T extends { key: string }>(
+  candidates: readonly T[],
+  limits: ClaimLimits,
+): T[] {
   const taken = new Map<string, number>();
   const picked: T[] = [];
   for (const candidate of candidates) {

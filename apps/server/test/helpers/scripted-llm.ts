@@ -101,7 +101,11 @@ function completionBody(reply: Exclude<ScriptedReply, { status: number }>): unkn
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: reply.text ?? null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: reply.text ?? null,
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        },
         finish_reason: toolCalls ? 'tool_calls' : 'stop',
       },
     ],

@@ -25,8 +25,8 @@ export interface WebhookReceiver {
   script(answer: (request: ReceivedRequest, index: number) => Answer): void;
   /** Resolves once `count` requests in total have arrived. */
   waitFor(count: number): Promise<ReceivedRequest>;
-  /** Answers every request left hanging. */
-  release(answer?: Exclude<Answer, 'hang'>): void;
+  /** Answers the requests left hanging, the oldest first: all of them, or the first `count`. */
+  release(answer?: Exclude<Answer, 'hang'>, count?: number): void;
   close(): Promise<void>;
 }
 
@@ -78,8 +78,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       if (arrived !== undefined) return Promise.resolve(arrived);
       return new Promise((resolve) => waiters.push({ count, resolve }));
     },
-    release(reply = { status: 200, body: 'ok' }) {
-      for (const res of hanging.splice(0)) if (!res.destroyed) respond(res, reply);
+    release(reply = { status: 200, body: 'ok' }, count = hanging.length) {
+      for (const res of hanging.splice(0, count)) if (!res.destroyed) respond(res, reply);
     },
     async close() {
       server.closeAllConnections();

@@ -28,11 +28,12 @@ export async function callOk(
   token: string,
   name: string,
   args: Record<string, unknown> = {},
-): Promise<ToolCallResult & { structuredContent: Record<string, unknown> }> {
+): Promise<ToolCallResult & { raw: string; structuredContent: Record<string, unknown> }> {
   const result = await callTool(t.app, token, name, args);
   assert.equal(result.isError, undefined, `${name}: ${textOf(result)}`);
-  assert.ok(result.structuredContent !== undefined);
-  return result as ToolCallResult & { structuredContent: Record<string, unknown> };
+  const { structuredContent } = result;
+  assert.ok(structuredContent !== undefined);
+  return { ...result, structuredContent };
 }
 
 /** Calls a tool expecting isError; returns the message. */
@@ -48,7 +49,11 @@ export async function callError(
 }
 
 /** Enables the webhook, subscribed to every event unless the arguments say otherwise, confirmed. */
-export async function configureWebhook(t: TestApp, token: string, args: Record<string, unknown>): Promise<void> {
+export async function configureWebhook(
+  t: TestApp,
+  token: string,
+  args: Record<string, unknown>,
+): Promise<void> {
   await callOk(t, token, 'configure_webhooks', {
     webhook_enabled: true,
     webhook_events: [...webhookEventTypes],
@@ -111,7 +116,8 @@ export async function listDeliveries(
   token: string,
   args: Record<string, unknown> = {},
 ): Promise<DeliveryPage> {
-  return (await callOk(t, token, 'list_webhook_deliveries', args)).structuredContent as unknown as DeliveryPage;
+  return (await callOk(t, token, 'list_webhook_deliveries', args))
+    .structuredContent as unknown as DeliveryPage;
 }
 
 export async function deliveryOf(t: TestApp, token: string, eventId: string): Promise<DeliveryView> {
@@ -122,7 +128,12 @@ export async function deliveryOf(t: TestApp, token: string, eventId: string): Pr
 }
 
 /** Moves the clock to the delivery's next attempt and runs what is then due. */
-export async function runNextAttempt(t: TestApp, worker: Worker, token: string, eventId: string): Promise<void> {
+export async function runNextAttempt(
+  t: TestApp,
+  worker: Worker,
+  token: string,
+  eventId: string,
+): Promise<void> {
   const { next_attempt_at: next } = await deliveryOf(t, token, eventId);
   assert.ok(next !== null, `${eventId} has no next attempt`);
   t.clock.set(new Date(next));

@@ -16,7 +16,6 @@ export function cartCard(cart: PanelCart, ctx: ViewContext): HTMLElement {
       'div',
       { class: 'order-head' },
       cart.date === null ? null : h('strong', {}, fmt.date(cart.date)),
-      h('span', { class: 'muted' }, t('cart.items', { count: cart.items.length })),
       cart.amount === null ? null : h('span', { class: 'amount' }, fmt.money(cart.amount, cart.currency)),
     ),
     itemList(cart.items, cart.currency, fmt),
@@ -24,7 +23,9 @@ export function cartCard(cart: PanelCart, ctx: ViewContext): HTMLElement {
       'div',
       { class: 'row-actions' },
       externalLink(cart.url, t('cart.open')),
-      text === null ? null : button(t('action.insert'), () => ctx.actions.insert(text), 'button small insert'),
+      text === null
+        ? null
+        : button(t('action.insert'), () => ctx.actions.insert(text), 'button small insert'),
     ),
     extras(cart.extra),
   );

@@ -6,13 +6,18 @@ import { cartCard } from './carts.ts';
 import { orderCard } from './orders.ts';
 import { badge, chips, extras, section } from './parts.ts';
 
-export function customerView(customer: PanelCustomer, matches: number, ctx: ViewContext): HTMLElement {
+export function customerView(
+  { customer, matches, linked }: { customer: PanelCustomer; matches: number; linked: boolean },
+  ctx: ViewContext,
+): HTMLElement {
   const { t } = ctx;
   return h(
     'div',
     { class: 'customer', attrs: { 'data-customer': customer.id ?? customer.phone ?? '' } },
-    matches > 1 ? button(`← ${t('action.back', { count: matches })}`, () => ctx.actions.select(null), 'link-button') : null,
-    profileCard(customer, ctx),
+    matches > 1
+      ? button(`← ${t('action.back', { count: matches })}`, () => ctx.actions.select(null), 'link-button')
+      : null,
+    profileCard(customer, linked, ctx),
     metricsGrid(customer.metrics, ctx),
     latestOrderSection(customer, ctx),
     section(
@@ -23,33 +28,57 @@ export function customerView(customer: PanelCustomer, matches: number, ctx: View
     ),
     customer.abandonedCarts.length === 0
       ? null
-      : section(t('section.carts'), h('div', { class: 'stack' }, ...customer.abandonedCarts.map((c) => cartCard(c, ctx)))),
+      : section(
+          t('section.carts'),
+          h('div', { class: 'stack' }, ...customer.abandonedCarts.map((c) => cartCard(c, ctx))),
+        ),
     customer.notes.length === 0
       ? null
-      : section(t('section.notes'), h('ul', { class: 'notes' }, ...customer.notes.map((note) => h('li', {}, note)))),
+      : section(
+          t('section.notes'),
+          h('ul', { class: 'notes' }, ...customer.notes.map((note) => h('li', {}, note))),
+        ),
     customer.links.length === 0
       ? null
       : section(
           t('section.links'),
-          h('ul', { class: 'links' }, ...customer.links.map((link) => h('li', {}, externalLink(link.url, link.label)))),
+          h(
+            'ul',
+            { class: 'links' },
+            ...customer.links.map((link) => h('li', {}, externalLink(link.url, link.label))),
+          ),
         ),
     Object.keys(customer.extra).length === 0 ? null : section(t('section.more'), extras(customer.extra)),
   );
 }
 
-function profileCard(customer: PanelCustomer, ctx: ViewContext): HTMLElement {
+function profileCard(customer: PanelCustomer, linked: boolean, ctx: ViewContext): HTMLElement {
   const { t, fmt } = ctx;
   const contact = [customer.email, customer.phone].filter((value) => value !== null).join(' · ');
   return h(
     'div',
     { class: 'card profile' },
-    h('div', { class: 'profile-head' }, h('h2', { class: 'name' }, customer.name ?? customer.email ?? '—'), badge(customer.state, 'info')),
+    h(
+      'div',
+      { class: 'profile-head' },
+      h('h2', { class: 'name' }, customer.name ?? customer.email ?? '—'),
+      badge(customer.state, 'info'),
+      linked ? badge(t('card.linked'), 'success') : null,
+    ),
     customer.segment === null ? null : h('div', { class: 'muted' }, customer.segment),
     chips(customer.tags),
     contact === '' ? null : h('div', { class: 'contact' }, contact),
     customer.address === null ? null : h('div', { class: 'muted' }, customer.address),
-    customer.registeredAt === null ? null : h('div', { class: 'muted' }, t('card.since', { date: fmt.date(customer.registeredAt) })),
-    customer.shopUrl === null ? null : h('div', { class: 'row-actions' }, externalLink(customer.shopUrl, t('card.openInCrm'), 'button small')),
+    customer.registeredAt === null
+      ? null
+      : h('div', { class: 'muted' }, t('card.since', { date: fmt.date(customer.registeredAt) })),
+    customer.shopUrl === null
+      ? null
+      : h(
+          'div',
+          { class: 'row-actions' },
+          externalLink(customer.shopUrl, t('card.openInCrm'), 'button small'),
+        ),
   );
 }
 

@@ -3,7 +3,11 @@ import type { PanelItem } from '@parley/contract';
 import { h, remoteImage } from '../dom.ts';
 import type { Formatters } from '../format.ts';
 
-export function itemList(items: readonly PanelItem[], currency: string | null, fmt: Formatters): HTMLElement | null {
+export function itemList(
+  items: readonly PanelItem[],
+  currency: string | null,
+  fmt: Formatters,
+): HTMLElement | null {
   if (items.length === 0) return null;
   return h(
     'ul',

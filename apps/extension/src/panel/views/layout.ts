@@ -15,7 +15,12 @@ export interface Layout {
   footer: HTMLElement;
 }
 
-const tabLabels = { customer: 'tab.customer', customers: 'tab.link', products: 'tab.products', global: 'tab.global' } as const;
+const tabLabels = {
+  customer: 'tab.customer',
+  customers: 'tab.link',
+  products: 'tab.products',
+  global: 'tab.global',
+} as const;
 
 const tabOrder: readonly PanelTab[] = ['customer', 'customers', 'products', 'global'];
 
@@ -28,9 +33,19 @@ const perTab = <T>(make: (tab: PanelTab) => T): Record<PanelTab, T> => ({
 
 export function createLayout(t: Translate, onTab: (tab: PanelTab) => void, onRefresh: () => void): Layout {
   const tabs = perTab((tab) =>
-    h('button', { class: 'tab', attrs: { type: 'button', role: 'tab', 'data-tab-button': tab }, onClick: () => onTab(tab) }, t(tabLabels[tab])),
+    h(
+      'button',
+      {
+        class: 'tab',
+        attrs: { type: 'button', role: 'tab', 'data-tab-button': tab },
+        onClick: () => onTab(tab),
+      },
+      t(tabLabels[tab]),
+    ),
   );
-  const bodies = perTab((tab) => h('div', { class: 'tab-body', attrs: { role: 'tabpanel', 'data-tab-body': tab } }));
+  const bodies = perTab((tab) =>
+    h('div', { class: 'tab-body', attrs: { role: 'tabpanel', 'data-tab-body': tab } }),
+  );
   const chatName = h('div', { class: 'chat-name' });
   const chatDetail = h('div', { class: 'chat-detail muted' });
   const refresh = button('↻', onRefresh, 'icon-button refresh');
@@ -51,14 +66,29 @@ export function createLayout(t: Translate, onTab: (tab: PanelTab) => void, onRef
 }
 
 export function showTab(layout: Layout, active: PanelTab): void {
-  for (const [tab, element] of Object.entries(layout.tabs)) element.setAttribute('aria-selected', String(tab === active));
+  for (const [tab, element] of Object.entries(layout.tabs))
+    element.setAttribute('aria-selected', String(tab === active));
   for (const [tab, element] of Object.entries(layout.bodies)) element.hidden = tab !== active;
 }
 
-export function renderChatHeader(layout: Layout, chat: ChatIdentity | null, t: Translate, note: string | null): void {
-  const name = chat === null || chat.kind === 'none' ? 'Parley' : (chat.name ?? (chat.kind === 'phone' ? chat.phone : '—'));
+export function renderChatHeader(
+  layout: Layout,
+  chat: ChatIdentity | null,
+  t: Translate,
+  note: string | null,
+): void {
+  const name =
+    chat === null || chat.kind === 'none'
+      ? 'Parley'
+      : (chat.name ?? (chat.kind === 'phone' ? chat.phone : '—'));
   const detail =
-    chat === null || chat.kind === 'none' ? '' : chat.kind === 'phone' ? (chat.name === null ? '' : chat.phone) : t('chat.hiddenNumber');
+    chat === null || chat.kind === 'none'
+      ? ''
+      : chat.kind === 'phone'
+        ? chat.name === null
+          ? ''
+          : chat.phone
+        : t('chat.hiddenNumber');
   layout.chatName.textContent = name;
   layout.chatDetail.textContent = note === null ? detail : `${detail}${detail === '' ? '' : ' · '}${note}`;
 }

@@ -4,13 +4,15 @@ import { button, externalLink, h } from '../dom.ts';
 import { trackingText } from '../insert-texts.ts';
 import type { ViewContext } from '../view-context.ts';
 import { itemList } from './items.ts';
-import { badge, extras } from './parts.ts';
+import { extras, statusBadge } from './parts.ts';
 
 export function orderCard(order: PanelOrder, ctx: ViewContext): HTMLElement {
   const { t, fmt } = ctx;
   const money = (amount: number | null) => (amount === null ? null : fmt.money(amount, order.currency));
   const adjustments = [
-    order.netAmount !== null && order.netAmount !== order.amount ? t('order.net', { amount: money(order.netAmount) ?? '' }) : null,
+    order.netAmount !== null && order.netAmount !== order.amount
+      ? t('order.net', { amount: money(order.netAmount) ?? '' })
+      : null,
     order.totalRefunded ? t('order.refunded', { amount: money(order.totalRefunded) ?? '' }) : null,
     order.totalDiscounts ? t('order.discounts', { amount: money(order.totalDiscounts) ?? '' }) : null,
   ].filter((text) => text !== null);
@@ -22,7 +24,7 @@ export function orderCard(order: PanelOrder, ctx: ViewContext): HTMLElement {
       { class: 'order-head' },
       h('strong', { class: 'order-name' }, order.name ?? '—'),
       order.date === null ? null : h('span', { class: 'muted' }, fmt.date(order.date)),
-      badge(order.status),
+      statusBadge(order.status),
     ),
     h(
       'div',
@@ -38,14 +40,17 @@ export function orderCard(order: PanelOrder, ctx: ViewContext): HTMLElement {
 }
 
 function trackingRow(order: PanelOrder, tracking: PanelTracking, ctx: ViewContext): HTMLElement {
-  const label = [tracking.company, tracking.number].filter((part) => part !== null).join(' ') || ctx.t('tracking.label');
+  const label =
+    [tracking.company, tracking.number].filter((part) => part !== null).join(' ') || ctx.t('tracking.label');
   const text = trackingText(ctx.t, order, tracking);
   return h(
     'div',
     { class: 'tracking' },
     h('span', { class: 'tracking-label' }, `${ctx.t('tracking.label')}:`),
     externalLink(tracking.url, label),
-    badge(tracking.status),
-    text === null ? null : button(ctx.t('action.insert'), () => ctx.actions.insert(text), 'button small insert'),
+    statusBadge(tracking.status),
+    text === null
+      ? null
+      : button(ctx.t('action.insert'), () => ctx.actions.insert(text), 'button small insert'),
   );
 }

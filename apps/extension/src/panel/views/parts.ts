@@ -1,14 +1,23 @@
 /** Small pieces several views share: section, badge, key-value row, the CRM's extra fields. */
 import type { PanelExtra } from '@parley/contract';
 import { h } from '../dom.ts';
-import { statusTone } from '../status-tone.ts';
+import { statusTone, type StatusTone } from '../status-tone.ts';
 
 export function section(title: string, ...children: Array<Node | null>): HTMLElement {
   return h('section', { class: 'section' }, h('h3', { class: 'section-title' }, title), ...children);
 }
 
-export function badge(text: string | null, tone = statusTone(text)): HTMLElement | null {
+export function badge(text: string | null, tone: StatusTone = statusTone(text)): HTMLElement | null {
   return text === null ? null : h('span', { class: `badge badge-${tone}` }, text);
+}
+
+/** An order or tracking status as CRMs send it (`in_transit`, `partially-refunded`), readable. */
+export function statusBadge(status: string | null): HTMLElement | null {
+  if (status === null) return null;
+  const spaced = status.replace(/[_-]+/g, ' ').trim();
+  const readable =
+    spaced === spaced.toLowerCase() ? spaced.charAt(0).toUpperCase() + spaced.slice(1) : spaced;
+  return badge(readable, statusTone(status));
 }
 
 export function chips(values: readonly string[]): HTMLElement | null {

@@ -21,11 +21,24 @@ export function pickerView(customers: readonly PanelCustomer[], ctx: ViewContext
           h(
             'button',
             { class: 'choice', attrs: { type: 'button' }, onClick: () => ctx.actions.select(index) },
-            h('span', { class: 'choice-head' }, h('strong', {}, customer.name ?? customer.email ?? '—'), badge(customer.state, 'info')),
-            h('span', { class: 'muted' }, [customer.email, customer.phone].filter((v) => v !== null).join(' · ')),
+            h(
+              'span',
+              { class: 'choice-head' },
+              h('strong', {}, customer.name ?? customer.email ?? '—'),
+              badge(customer.state, 'info'),
+            ),
+            h(
+              'span',
+              { class: 'muted' },
+              [customer.email, customer.phone].filter((v) => v !== null).join(' · '),
+            ),
             customer.metrics.ordersCount === null
               ? null
-              : h('span', { class: 'muted' }, `${t('metrics.orders')}: ${fmt.number(customer.metrics.ordersCount)}`),
+              : h(
+                  'span',
+                  { class: 'muted' },
+                  `${t('metrics.orders')}: ${fmt.number(customer.metrics.ordersCount)}`,
+                ),
           ),
         ),
       ),

@@ -11,12 +11,19 @@ export function customerResult(customer: PanelCustomer, canLink: boolean, ctx: V
   return h(
     'li',
     { class: 'result', attrs: { 'data-result': customer.id ?? customer.phone ?? '' } },
-    h('div', { class: 'result-head' }, h('strong', {}, customer.name ?? customer.email ?? '—'), badge(customer.state, 'info')),
+    h(
+      'div',
+      { class: 'result-head' },
+      h('strong', {}, customer.name ?? customer.email ?? '—'),
+      badge(customer.state, 'info'),
+    ),
     h('div', { class: 'muted' }, [customer.email, customer.phone].filter((v) => v !== null).join(' · ')),
     h(
       'div',
       { class: 'row-actions' },
-      canLink ? button(t('action.link'), () => actions.link(customer), 'button small primary link-customer') : null,
+      canLink
+        ? button(t('action.link'), () => actions.link(customer), 'button small primary link-customer')
+        : null,
       customer.phone === null ? null : button(t('action.view'), () => actions.view(customer), 'button small'),
       externalLink(customer.shopUrl, t('card.openInCrm')),
     ),
@@ -27,7 +34,11 @@ export function productResult(product: PanelProduct, ctx: ViewContext): HTMLElem
   const { t, fmt, actions } = ctx;
   const text = productText(t, fmt, product);
   const stock =
-    product.stock === null ? null : product.stock > 0 ? t('product.stock', { count: fmt.number(product.stock) }) : t('product.outOfStock');
+    product.stock === null
+      ? null
+      : product.stock > 0
+        ? t('product.stock', { count: fmt.number(product.stock) })
+        : t('product.outOfStock');
   return h(
     'li',
     { class: 'result product' },
@@ -35,11 +46,18 @@ export function productResult(product: PanelProduct, ctx: ViewContext): HTMLElem
     h(
       'div',
       { class: 'result-body' },
-      h('div', { class: 'result-head' }, h('strong', {}, product.name ?? product.sku ?? '—'), badge(stock, product.stock === 0 ? 'danger' : 'success')),
+      h(
+        'div',
+        { class: 'result-head' },
+        h('strong', {}, product.name ?? product.sku ?? '—'),
+        badge(stock, product.stock === 0 ? 'danger' : 'success'),
+      ),
       h(
         'div',
         { class: 'muted' },
-        [product.sku, product.price === null ? null : fmt.money(product.price, product.currency)].filter((v) => v !== null).join(' · '),
+        [product.sku, product.price === null ? null : fmt.money(product.price, product.currency)]
+          .filter((v) => v !== null)
+          .join(' · '),
       ),
       product.variants.length === 0
         ? null
@@ -48,7 +66,14 @@ export function productResult(product: PanelProduct, ctx: ViewContext): HTMLElem
             { class: 'muted small' },
             `${t('product.variants')}: `,
             product.variants
-              .map((variant) => [variant.title ?? variant.sku, variant.stock === null ? null : `(${fmt.number(variant.stock)})`].filter(Boolean).join(' '))
+              .map((variant) =>
+                [
+                  variant.title ?? variant.sku,
+                  variant.stock === null ? null : `(${fmt.number(variant.stock)})`,
+                ]
+                  .filter(Boolean)
+                  .join(' '),
+              )
               .join(', '),
           ),
       h(
@@ -67,7 +92,12 @@ export function globalResult(result: PanelSearchResult, ctx: ViewContext): HTMLE
   return h(
     'li',
     { class: 'result' },
-    h('div', { class: 'result-head' }, h('strong', {}, result.title ?? result.id ?? '—'), badge(result.type, 'neutral')),
+    h(
+      'div',
+      { class: 'result-head' },
+      h('strong', {}, result.title ?? result.id ?? '—'),
+      badge(result.type, 'neutral'),
+    ),
     result.subtitle === null ? null : h('div', { class: 'muted' }, result.subtitle),
     h('div', { class: 'muted' }, [result.phone, result.email].filter((v) => v !== null).join(' · ')),
     h(

@@ -10,7 +10,11 @@ import { messageState, skeleton } from './states.ts';
 export function screenView(screen: Screen, ctx: ViewContext): HTMLElement {
   const { t, actions } = ctx;
   const retry = button(t('action.retry'), () => actions.refresh(), 'button primary retry');
-  const searchAndLink = button(t('action.searchAndLink'), () => actions.showTab('customers'), 'button primary');
+  const searchAndLink = button(
+    t('action.searchAndLink'),
+    () => actions.showTab('customers'),
+    'button primary',
+  );
   switch (screen.kind) {
     case 'setup':
       return messageState({
@@ -21,19 +25,30 @@ export function screenView(screen: Screen, ctx: ViewContext): HTMLElement {
         actions: [button(t('action.openOptions'), () => actions.openOptions(), 'button primary')],
       });
     case 'no_chat':
-      return messageState({ state: 'no-chat', tone: 'info', title: t('state.noChat.title'), body: t('state.noChat.body') });
+      return messageState({
+        state: 'no-chat',
+        tone: 'info',
+        title: t('state.noChat.title'),
+        body: t('state.noChat.body'),
+      });
     case 'no_phone':
       return messageState({
         state: 'no-phone',
         tone: 'warning',
         title: t('state.noPhone.title'),
-        body: t(screen.reason === 'lid' ? 'state.noPhone.lid' : screen.reason === 'group' ? 'state.noPhone.group' : 'state.noPhone.unknown'),
+        body: t(
+          screen.reason === 'lid'
+            ? 'state.noPhone.lid'
+            : screen.reason === 'group'
+              ? 'state.noPhone.group'
+              : 'state.noPhone.unknown',
+        ),
         actions: [searchAndLink],
       });
     case 'loading':
       return skeleton(t('state.loading'));
     case 'customer':
-      return customerView(screen.customer, screen.matches, ctx);
+      return customerView(screen, ctx);
     case 'picker':
       return pickerView(screen.customers, ctx);
     case 'not_found':
@@ -45,7 +60,12 @@ export function screenView(screen: Screen, ctx: ViewContext): HTMLElement {
         actions: [searchAndLink],
       });
     case 'not_configured':
-      return messageState({ state: 'not-configured', tone: 'warning', title: t('state.notConfigured.title'), body: t('state.notConfigured.body') });
+      return messageState({
+        state: 'not-configured',
+        tone: 'warning',
+        title: t('state.notConfigured.title'),
+        body: t('state.notConfigured.body'),
+      });
     case 'disabled':
       return messageState({
         state: 'disabled',
@@ -66,7 +86,9 @@ export function screenView(screen: Screen, ctx: ViewContext): HTMLElement {
       });
     case 'failure': {
       const { failure } = screen;
-      const needsOptions = ['unauthorized', 'forbidden', 'no_permission', 'invalid_settings'].includes(failure.kind);
+      const needsOptions = ['unauthorized', 'forbidden', 'no_permission', 'invalid_settings'].includes(
+        failure.kind,
+      );
       return messageState({
         state: 'error',
         tone: 'error',

@@ -37,7 +37,12 @@ export function createSearchPanel(kind: PanelSearchKind, ctx: ViewContext, deps:
   const { t } = ctx;
   const input = h('input', {
     class: 'search-input',
-    attrs: { type: 'search', placeholder: t(placeholders[kind]), 'aria-label': t(placeholders[kind]), 'data-search': kind },
+    attrs: {
+      type: 'search',
+      placeholder: t(placeholders[kind]),
+      'aria-label': t(placeholders[kind]),
+      'data-search': kind,
+    },
   });
   const results = h('div', { class: 'search-results', attrs: { 'aria-live': 'polite' } });
   const element = h('div', { class: 'search', attrs: { 'data-tab': kind } }, input, results);
@@ -45,19 +50,37 @@ export function createSearchPanel(kind: PanelSearchKind, ctx: ViewContext, deps:
   let sequence = 0;
   let last: { query: string; outcome: Outcome<PanelSearchResponse> } | null = null;
 
-  const show = (...children: Array<HTMLElement | null>) => results.replaceChildren(...children.filter((c) => c !== null));
+  const show = (...children: Array<HTMLElement | null>) =>
+    results.replaceChildren(...children.filter((c) => c !== null));
 
   const render = () => {
     if (last === null) return;
     const { query, outcome } = last;
     if (!outcome.ok) {
-      show(messageState({ state: 'search-error', tone: 'error', title: t('search.failed'), body: t(`failure.${outcome.failure.kind}`), detail: outcome.failure.detail }));
+      show(
+        messageState({
+          state: 'search-error',
+          tone: 'error',
+          title: t('search.failed'),
+          body: t(`failure.${outcome.failure.kind}`),
+          detail: outcome.failure.detail,
+        }),
+      );
       return;
     }
     const answer = outcome.value;
     if (answer.status !== 'found' && answer.status !== 'not_found') {
-      const detail = answer.error === undefined ? answer.status : `${answer.error.code}: ${answer.error.message}`;
-      show(messageState({ state: 'search-error', tone: 'error', title: t('search.failed'), body: t('failure.crm'), detail }));
+      const detail =
+        answer.error === undefined ? answer.status : `${answer.error.code}: ${answer.error.message}`;
+      show(
+        messageState({
+          state: 'search-error',
+          tone: 'error',
+          title: t('search.failed'),
+          body: t('failure.crm'),
+          detail,
+        }),
+      );
       return;
     }
     if (answer.results.length === 0) {
@@ -72,7 +95,9 @@ export function createSearchPanel(kind: PanelSearchKind, ctx: ViewContext, deps:
           ? answer.results.map((product) => productResult(product, ctx))
           : answer.results.map((result) => globalResult(result, ctx));
     show(
-      answer.kind === 'customers' && !canLink ? h('p', { class: 'muted small' }, t('search.linkNeedsPhone')) : null,
+      answer.kind === 'customers' && !canLink
+        ? h('p', { class: 'muted small' }, t('search.linkNeedsPhone'))
+        : null,
       h('ul', { class: 'results' }, ...items),
     );
   };

@@ -27,7 +27,10 @@ export interface MessageStateOptions {
 export function messageState(options: MessageStateOptions): HTMLElement {
   return h(
     'div',
-    { class: `state state-${options.tone}`, attrs: { 'data-state': options.state, role: options.tone === 'error' ? 'alert' : 'status' } },
+    {
+      class: `state state-${options.tone}`,
+      attrs: { 'data-state': options.state, role: options.tone === 'error' ? 'alert' : 'status' },
+    },
     h('h2', { class: 'state-title' }, options.title),
     h('p', {}, options.body),
     options.detail ? h('p', { class: 'state-detail' }, options.detail) : null,

@@ -44,7 +44,12 @@ export function outcomeOfHttp(result: FunctionHttpResult, maxChars: number): Cal
   if (result.status === 'http_error') {
     const message = `The function's endpoint answered HTTP ${result.httpStatus}.`;
     const { answer } = presentAnswer(result.body ?? '', ERROR_EXCERPT_CHARS);
-    const content = { ok: false, http_status: result.httpStatus, error: { code: 'HTTP_ERROR', message }, answer };
+    const content = {
+      ok: false,
+      http_status: result.httpStatus,
+      error: { code: 'HTTP_ERROR', message },
+      answer,
+    };
     return { ...base, error: message, content: JSON.stringify(content) };
   }
   const error = result.error ?? { code: 'FAILED', message: 'The call failed.' };

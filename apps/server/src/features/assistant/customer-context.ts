@@ -38,13 +38,21 @@ function sourceOf(endpoint: ContextEndpoint, outcome: CrmCallOutcome<ContextEndp
   }
 }
 
-const dataOf = (endpoint: ContextEndpoint, customers: readonly PanelCustomer[], contextText: string | null) => ({
+const dataOf = (
+  endpoint: ContextEndpoint,
+  customers: readonly PanelCustomer[],
+  contextText: string | null,
+) => ({
   endpoint,
   contextText,
   records: customerRecords(customers),
 });
 
-export async function gatherCustomerContext(deps: AppDeps, shopId: string, phone: string): Promise<CustomerContext> {
+export async function gatherCustomerContext(
+  deps: AppDeps,
+  shopId: string,
+  phone: string,
+): Promise<CustomerContext> {
   const params = { phone, relatedphones: await linkedPhonesFor(deps, shopId, phone) };
   const ai = await callCrmEndpoint(deps, shopId, 'ai_CustomerInitialInfo', params);
   const sources = [sourceOf('ai_CustomerInitialInfo', ai)];

@@ -41,7 +41,10 @@ const compactOrder = (order: PanelOrder) => {
 
 const compactCart = (cart: PanelCart) => {
   const { extra: _extra, items, ...fields } = cart;
-  return { ...fields, items: items.slice(0, MAX_ITEMS).map(({ extra: _itemExtra, image: _image, ...item }) => item) };
+  return {
+    ...fields,
+    items: items.slice(0, MAX_ITEMS).map(({ extra: _itemExtra, image: _image, ...item }) => item),
+  };
 };
 
 function compactCustomer(customer: PanelCustomer, orders: number) {
@@ -58,7 +61,10 @@ function compactCustomer(customer: PanelCustomer, orders: number) {
 }
 
 /** The customers, trimmed step by step until they fit `maxChars`; the last step is cut as text. */
-export function customerRecords(customers: readonly PanelCustomer[], maxChars = CUSTOMER_DATA_MAX_CHARS): unknown {
+export function customerRecords(
+  customers: readonly PanelCustomer[],
+  maxChars = CUSTOMER_DATA_MAX_CHARS,
+): unknown {
   const kept = customers.slice(0, MAX_CUSTOMERS);
   let records: unknown = [];
   for (const orders of ORDER_STEPS) {

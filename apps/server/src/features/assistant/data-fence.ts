@@ -12,14 +12,18 @@ export const newFenceNonce = () => randomBytes(9).toString('base64url');
 
 /** Defaces marker look-alikes in one string: angle-quote runs and the marker words. */
 export const neutralize = (text: string): string =>
-  text.replace(MARKER_WORDS, 'PARLEY-data').replace(/<{2,}|>{2,}|«|»/g, (run) => '‹'.repeat(Math.min(run.length, 3)));
+  text
+    .replace(MARKER_WORDS, 'PARLEY-data')
+    .replace(/<{2,}|>{2,}|«|»/g, (run) => '‹'.repeat(Math.min(run.length, 3)));
 
 /** Every string in `value` (keys too) neutralized; other values as they are. */
 export function neutralizeDeep(value: unknown): unknown {
   if (typeof value === 'string') return neutralize(value);
   if (Array.isArray(value)) return value.map(neutralizeDeep);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [neutralize(key), neutralizeDeep(item)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [neutralize(key), neutralizeDeep(item)]),
+    );
   }
   return value;
 }

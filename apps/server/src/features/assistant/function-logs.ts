@@ -16,7 +16,10 @@ export function redactArguments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactArguments);
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, SECRET_NAME.test(key) ? '[redacted]' : redactArguments(item)]),
+      Object.entries(value).map(([key, item]) => [
+        key,
+        SECRET_NAME.test(key) ? '[redacted]' : redactArguments(item),
+      ]),
     );
   }
   return value;
@@ -58,7 +61,9 @@ export async function listFunctionLogs(deps: Pick<AppDeps, 'db'>, shopId: string
     .where(
       and(
         eq(functionCallLogs.shopId, shopId),
-        filter.functionName === undefined ? undefined : eq(functionCallLogs.functionName, filter.functionName),
+        filter.functionName === undefined
+          ? undefined
+          : eq(functionCallLogs.functionName, filter.functionName),
         filter.since === undefined ? undefined : gte(functionCallLogs.createdAt, filter.since),
       ),
     )

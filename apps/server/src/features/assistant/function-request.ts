@@ -70,7 +70,9 @@ export function buildFunctionRequest(
   if (!inQuery) {
     if (target.format === 'form') {
       // fromEntries keeps the last of two equal names: the credential.
-      body = new URLSearchParams(Object.fromEntries([...textFields(args), ...Object.entries(bodyAuth)])).toString();
+      body = new URLSearchParams(
+        Object.fromEntries([...textFields(args), ...Object.entries(bodyAuth)]),
+      ).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     } else {
       body = JSON.stringify({ ...args, ...bodyAuth });

@@ -7,7 +7,12 @@ import type { AppDeps } from '../../app-deps.ts';
 import { aiSettings } from '../../db/schema.ts';
 import { badRequest } from '../../lib/errors.ts';
 import type { ChangePreview } from '../../mcp/tool.ts';
-import { chooseTarget, openShopSettings, readAiSettingsRow, type ShopModelSettings } from './model-settings.ts';
+import {
+  chooseTarget,
+  openShopSettings,
+  readAiSettingsRow,
+  type ShopModelSettings,
+} from './model-settings.ts';
 
 /** Per field: a value sets it, null removes the shop's own value (back to the server's), absent keeps it. */
 export interface AiSettingsChange {
@@ -30,7 +35,8 @@ function presentSettings(config: AppDeps['config'], shop: ShopModelSettings) {
     effective: choice.ok
       ? {
           configured: true,
-          base_url: choice.target.origin === 'shop' ? choice.target.baseUrl : 'server default (PARLEY_LLM_BASE_URL)',
+          base_url:
+            choice.target.origin === 'shop' ? choice.target.baseUrl : 'server default (PARLEY_LLM_BASE_URL)',
           model: choice.target.model,
           sends_api_key: choice.target.apiKey !== undefined,
         }
@@ -47,7 +53,9 @@ export async function getAiConfig(deps: Pick<AppDeps, 'db' | 'secrets' | 'config
 
 async function planChange(deps: Deps, shopId: string, change: AiSettingsChange) {
   if (change.base_url === undefined && change.model === undefined && change.api_key === undefined) {
-    throw badRequest('Nothing to change: pass base_url, model or api_key (null removes the shop\'s own value).');
+    throw badRequest(
+      "Nothing to change: pass base_url, model or api_key (null removes the shop's own value).",
+    );
   }
   if (typeof change.base_url === 'string') await deps.outbound.checkUrl(change.base_url);
   const row = await readAiSettingsRow(deps, shopId);
@@ -67,14 +75,15 @@ function describeChange(config: AppDeps['config'], change: AiSettingsChange, pla
   const parts: string[] = [];
   if (change.base_url !== undefined) parts.push(`base_url → ${next.baseUrl ?? 'server default'}`);
   if (change.model !== undefined) parts.push(`model → ${next.model ?? 'server default'}`);
-  if (change.api_key !== undefined) parts.push(change.api_key === null ? 'remove the API key' : 'set a new API key');
+  if (change.api_key !== undefined)
+    parts.push(change.api_key === null ? 'remove the API key' : 'set a new API key');
   const after = presentSettings(config, next);
   const consequence = after.effective.configured
     ? `AI reply suggestions use ${next.baseUrl ?? 'the server default model API'} with model ${after.effective.model} from the next reply on.`
     : `AI reply suggestions stop working (missing ${after.effective.missing?.join(', ')}) until the settings are completed.`;
   const keyNote =
     next.baseUrl !== undefined && next.apiKey === undefined
-      ? ' No API key will be sent to the shop\'s base URL (the server\'s key is never sent there).'
+      ? " No API key will be sent to the shop's base URL (the server's key is never sent there)."
       : '';
   return {
     summary: `change this shop's AI model settings: ${parts.join('; ')}`,

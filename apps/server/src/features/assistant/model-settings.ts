@@ -20,12 +20,18 @@ export interface ShopModelSettings {
 
 export const SERVER_VARIABLES = ['PARLEY_LLM_BASE_URL', 'PARLEY_LLM_API_KEY', 'PARLEY_LLM_MODEL'] as const;
 
-export async function readAiSettingsRow(deps: Pick<AppDeps, 'db'>, shopId: string): Promise<AiSettingsRow | undefined> {
+export async function readAiSettingsRow(
+  deps: Pick<AppDeps, 'db'>,
+  shopId: string,
+): Promise<AiSettingsRow | undefined> {
   const [row] = await deps.db.select().from(aiSettings).where(eq(aiSettings.shopId, shopId));
   return row;
 }
 
-export const openShopSettings = (deps: Pick<AppDeps, 'secrets'>, row: AiSettingsRow | undefined): ShopModelSettings => ({
+export const openShopSettings = (
+  deps: Pick<AppDeps, 'secrets'>,
+  row: AiSettingsRow | undefined,
+): ShopModelSettings => ({
   baseUrl: row?.baseUrl ?? undefined,
   model: row?.model ?? undefined,
   apiKey: row?.apiKey == null ? undefined : deps.secrets.open(row.apiKey),
@@ -59,7 +65,7 @@ export function aiNotConfigured(missing: readonly string[]): AppError {
     'AI_NOT_CONFIGURED',
     `The AI assistant is not configured (missing ${missing.join(' and ')}). The operator sets ` +
       `${SERVER_VARIABLES.join(', ')} (any OpenAI-compatible Chat Completions API) and restarts the server, ` +
-      "or the shop configures its own model with the MCP tool configure_ai.",
+      'or the shop configures its own model with the MCP tool configure_ai.',
     503,
     { missing },
   );

@@ -43,7 +43,10 @@ export async function runReplyLoop(input: ReplyLoopInput): Promise<string> {
   const { deps, target, messages, tools, runner, limits, deadlines, meter } = input;
   for (let step = 1; ; step++) {
     const offerTools =
-      tools.length > 0 && step < limits.maxSteps && !runner.limitReached && performance.now() < deadlines.functions;
+      tools.length > 0 &&
+      step < limits.maxSteps &&
+      !runner.limitReached &&
+      performance.now() < deadlines.functions;
     const timeLeft = Math.floor(deadlines.reply - performance.now());
     if (timeLeft <= 0) {
       throw new AppError('AI_TIMEOUT', `The reply took longer than ${limits.replyTimeoutMs} ms.`, 504);
@@ -58,7 +61,8 @@ export async function runReplyLoop(input: ReplyLoopInput): Promise<string> {
     meter.usage.prompt_tokens += result.usage.prompt_tokens;
     meter.usage.completion_tokens += result.usage.completion_tokens;
     meter.usage.total_tokens += result.usage.total_tokens;
-    if (result.usageEstimated) deps.logger.warn({ model: target.model }, 'the model API reported no usage; estimated');
+    if (result.usageEstimated)
+      deps.logger.warn({ model: target.model }, 'the model API reported no usage; estimated');
 
     if (!offerTools || result.toolCalls.length === 0) {
       const reply = result.content?.trim() ?? '';

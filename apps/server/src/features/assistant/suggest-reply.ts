@@ -12,12 +12,13 @@ import { reserveCredits, settleCharge, type SettledCharge } from '../credits/ind
 import { listFunctionsForModel } from '../functions/index.ts';
 import { getShop } from '../shops/index.ts';
 import { readChatPhone } from './chat-phone.ts';
+import { loadConversation } from './conversation.ts';
 import { gatherCustomerContext } from './customer-context.ts';
 import { newFenceNonce } from './data-fence.ts';
 import { writeFunctionLogs } from './function-logs.ts';
 import { defaultReplyLimits, replyDeadlines, type ReplyLimits } from './limits.ts';
 import { resolveModelTarget } from './model-settings.ts';
-import { buildPrompt, type ConversationLine } from './prompt.ts';
+import { buildPrompt } from './prompt.ts';
 import { newMeter, runReplyLoop } from './reply-loop.ts';
 import { createToolCallRunner, type ExecutedCall, type ToolCallRunner } from './tool-calls.ts';
 
@@ -37,15 +38,6 @@ export interface SuggestReplyOptions {
 /** The ledger's name for what AI replies spend. */
 export const AI_REPLY_FEATURE = 'ai_reply';
 
-function conversationOf(input: SuggestReplyRequest): { lines: ConversationLine[]; source: ContextSource } {
-  const lines = (input.messages ?? []).map((message) => ({
-    direction: message.direction,
-    text: message.text,
-    sentAt: message.sent_at,
-  }));
-  return { lines, source: { kind: 'messages', origin: lines.length > 0 ? 'request' : 'none', count: lines.length } };
-}
-
 const presentCall = (call: ExecutedCall) => ({
   name: call.name,
   arguments: call.arguments,
@@ -63,9 +55,8 @@ export async function suggestReply(
 ): Promise<{ response: SuggestReplyResponse; timing: ReplyTiming }> {
   const requestStarted = performance.now();
   const limits = { ...defaultReplyLimits, ...options.limits };
-  const shop = await getShop(deps.db, shopId);
+  const [shop, target] = await Promise.all([getShop(deps.db, shopId), resolveModelTarget(deps, shopId)]);
   const phone = readChatPhone(input.phone, shop.country);
-  const target = await resolveModelTarget(deps, shopId);
   const reservation = await reserveCredits(deps, { id: shop.id, timezone: shop.timezone });
 
   // The reply's own time starts once it holds credits: waiting for them is not the model's budget.
@@ -89,7 +80,11 @@ export async function suggestReply(
       crmMs = performance.now() - started;
       return context;
     };
-    const [customer, tools] = await Promise.all([timedContext(), listFunctionsForModel(deps, shopId)]);
+    const [customer, tools, conversation] = await Promise.all([
+      timedContext(),
+      listFunctionsForModel(deps, shopId),
+      loadConversation(deps, shopId, phone, input),
+    ]);
     runner = createToolCallRunner({
       deps,
       shopId,
@@ -97,7 +92,6 @@ export async function suggestReply(
       deadlines,
       offered: tools.map((tool) => tool.function.name),
     });
-    const conversation = conversationOf(input);
     sources = [...customer.sources, conversation.source];
     if (input.instruction !== undefined) sources.push({ kind: 'instruction' });
     const messages = buildPrompt({

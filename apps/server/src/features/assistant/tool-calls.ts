@@ -104,13 +104,21 @@ export function createToolCallRunner(ctx: ToolCallContext) {
     return outcomeOfHttp(result, limits.functionAnswerMaxChars);
   }
 
-  function plan(call: ModelToolCall, fn: LoadedFunction | undefined, args: ReturnType<typeof parseArguments>): Plan {
+  function plan(
+    call: ModelToolCall,
+    fn: LoadedFunction | undefined,
+    args: ReturnType<typeof parseArguments>,
+  ): Plan {
     const { name } = call.function;
     if (fn === undefined) {
       const known = ctx.offered.length > 0 ? ctx.offered.join(', ') : 'none';
       return {
         kind: 'answered',
-        outcome: refusedCall('unknown_function', 'UNKNOWN_FUNCTION', `There is no function "${name}". Available: ${known}.`),
+        outcome: refusedCall(
+          'unknown_function',
+          'UNKNOWN_FUNCTION',
+          `There is no function "${name}". Available: ${known}.`,
+        ),
       };
     }
     if (!args.ok) {
@@ -149,7 +157,11 @@ export function createToolCallRunner(ctx: ToolCallContext) {
           : "The reply's time for function calls is up";
       return {
         kind: 'answered',
-        outcome: refusedCall('limit_reached', 'LIMIT_REACHED', `${why}; nothing was sent. Answer with what you have.`),
+        outcome: refusedCall(
+          'limit_reached',
+          'LIMIT_REACHED',
+          `${why}; nothing was sent. Answer with what you have.`,
+        ),
       };
     }
     httpCalls++;
@@ -167,7 +179,12 @@ export function createToolCallRunner(ctx: ToolCallContext) {
       const step = plan(call, functions[index], parsed[index] ?? { ok: false });
       if (step.kind === 'answered') return Promise.resolve(step.outcome);
       if (step.kind === 'duplicate') {
-        return step.of.then((original) => ({ ...original, status: 'duplicate', httpStatus: null, latencyMs: null }));
+        return step.of.then((original) => ({
+          ...original,
+          status: 'duplicate',
+          httpStatus: null,
+          latencyMs: null,
+        }));
       }
       const { loaded: fn, args } = step;
       let outcome: Promise<CallOutcome>;

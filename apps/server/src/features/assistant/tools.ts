@@ -9,7 +9,10 @@ const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: t
 
 const configureAiInput = z.strictObject({
   base_url: z
-    .url({ protocol: /^https?$/, error: 'base_url must be an absolute http(s) URL such as https://api.openai.com/v1' })
+    .url({
+      protocol: /^https?$/,
+      error: 'base_url must be an absolute http(s) URL such as https://api.openai.com/v1',
+    })
     .max(2048)
     .nullable()
     .optional()
@@ -31,7 +34,9 @@ const configureAiInput = z.strictObject({
     .max(4096)
     .nullable()
     .optional()
-    .describe('API key sent as a Bearer token. Stored encrypted, never shown. null removes it; omit to keep.'),
+    .describe(
+      'API key sent as a Bearer token. Stored encrypted, never shown. null removes it; omit to keep.',
+    ),
 });
 
 export const assistantTools: Tool[] = [
@@ -53,7 +58,7 @@ export const assistantTools: Tool[] = [
     description:
       "Sets this shop's own model for AI reply suggestions, overriding the server's PARLEY_LLM_* settings field by " +
       "field: base_url, model, api_key (null returns a field to the server default). The server's API key is never " +
-      "sent to a base URL set here. Side effects: stores the settings (the key encrypted); replies use them from " +
+      'sent to a base URL set here. Side effects: stores the settings (the key encrypted); replies use them from ' +
       'the next one on. Without confirm: true it only previews the change.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     input: configureAiInput,
@@ -76,7 +81,13 @@ export const assistantTools: Tool[] = [
         .datetime({ offset: true, error: 'since must be an ISO 8601 date-time such as 2026-03-01T00:00:00Z' })
         .optional()
         .describe('Only calls at or after this time (ISO 8601).'),
-      limit: z.number().int().min(1).max(500).default(50).describe('At most this many calls (1-500, default 50).'),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(500)
+        .default(50)
+        .describe('At most this many calls (1-500, default 50).'),
     }),
     run: async (args, { deps, shopId }) => {
       const calls = await listFunctionLogs(deps, shopId, {

@@ -19,18 +19,23 @@ export interface CreditShop {
 }
 
 /**
- * Creates the row on first use and locks it: `ON CONFLICT DO UPDATE` takes the row lock (a plain
- * SELECT … FOR UPDATE could not lock a row that does not exist yet) and RETURNING gives its latest
- * committed values. Then, on the first movement of a month, grants that month's free credits; what
- * was left of the previous month's is not carried over.
+ * Locks the shop's row (SELECT … FOR UPDATE), creating it on the shop's first credit movement;
+ * ON CONFLICT DO NOTHING makes two first movements racing each other create it once. Then, on the
+ * first movement of a month, grants that month's free credits; what was left of the previous
+ * month's is not carried over.
  */
 export async function lockBalance(tx: Tx, shop: CreditShop, now: Date): Promise<BalanceRow> {
-  const [locked] = await tx
-    .insert(creditBalances)
-    .values({ shopId: shop.id, period: '', freeLeft: 0, purchasedLeft: 0, updatedAt: now })
-    .onConflictDoUpdate({ target: creditBalances.shopId, set: { shopId: sql`excluded.shop_id` } })
-    .returning();
-  if (locked === undefined) throw new Error('credit balance upsert returned no row');
+  const selectLocked = () =>
+    tx.select().from(creditBalances).where(eq(creditBalances.shopId, shop.id)).for('update');
+  let [locked] = await selectLocked();
+  if (locked === undefined) {
+    await tx
+      .insert(creditBalances)
+      .values({ shopId: shop.id, period: '', freeLeft: 0, purchasedLeft: 0, updatedAt: now })
+      .onConflictDoNothing();
+    [locked] = await selectLocked();
+    if (locked === undefined) throw new Error('the credit balance row was not created');
+  }
   const period = monthOf(now, shop.timezone);
   // `YYYY-MM` sorts by time. A process whose clock is behind another's must not move the month back.
   if (locked.period >= period) return locked;
@@ -59,7 +64,12 @@ export async function lockBalance(tx: Tx, shop: CreditShop, now: Date): Promise<
 export async function writeBalance(tx: Tx, row: BalanceRow): Promise<void> {
   await tx
     .update(creditBalances)
-    .set({ period: row.period, freeLeft: row.freeLeft, purchasedLeft: row.purchasedLeft, updatedAt: row.updatedAt })
+    .set({
+      period: row.period,
+      freeLeft: row.freeLeft,
+      purchasedLeft: row.purchasedLeft,
+      updatedAt: row.updatedAt,
+    })
     .where(eq(creditBalances.shopId, row.shopId));
 }
 
@@ -67,7 +77,10 @@ export async function writeBalance(tx: Tx, row: BalanceRow): Promise<void> {
  * The balance as of `now` without writing: a row of an earlier month (or none) means this month's
  * free credits are still untouched.
  */
-export function currentBalance(row: BalanceRow | undefined, period: string): { freeLeft: number; purchasedLeft: number } {
+export function currentBalance(
+  row: BalanceRow | undefined,
+  period: string,
+): { freeLeft: number; purchasedLeft: number } {
   return {
     freeLeft: row !== undefined && row.period >= period ? row.freeLeft : FREE_CREDITS_PER_MONTH,
     purchasedLeft: row?.purchasedLeft ?? 0,

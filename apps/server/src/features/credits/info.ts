@@ -7,11 +7,13 @@ import { currentBalance, type CreditShop } from './balance.ts';
 import { monthOf, renewalOf } from './period.ts';
 
 /** Credits a charge took from the pools: its deltas are negative. */
-export const spentCredits = sql<number>`coalesce(-sum(${creditLedger.freeDelta} + ${creditLedger.purchasedDelta}), 0)`.mapWith(
-  Number,
-);
+export const spentCredits =
+  sql<number>`coalesce(-sum(${creditLedger.freeDelta} + ${creditLedger.purchasedDelta}), 0)`.mapWith(Number);
 
-export async function getCreditsInfo(deps: Pick<AppDeps, 'db' | 'clock'>, shop: CreditShop): Promise<CreditsInfo> {
+export async function getCreditsInfo(
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+  shop: CreditShop,
+): Promise<CreditsInfo> {
   const period = monthOf(deps.clock.now(), shop.timezone);
   const [[row], [used]] = await Promise.all([
     deps.db.select().from(creditBalances).where(eq(creditBalances.shopId, shop.id)),
@@ -19,7 +21,11 @@ export async function getCreditsInfo(deps: Pick<AppDeps, 'db' | 'clock'>, shop: 
       .select({ credits: spentCredits })
       .from(creditLedger)
       .where(
-        and(eq(creditLedger.shopId, shop.id), eq(creditLedger.kind, 'charge'), eq(creditLedger.period, period)),
+        and(
+          eq(creditLedger.shopId, shop.id),
+          eq(creditLedger.kind, 'charge'),
+          eq(creditLedger.period, period),
+        ),
       ),
   ]);
   const { freeLeft, purchasedLeft } = currentBalance(row, period);

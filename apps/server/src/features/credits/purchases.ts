@@ -37,7 +37,11 @@ export async function addPurchasedCredits(
       .onConflictDoNothing()
       .returning();
     if (inserted !== undefined) {
-      await writeBalance(tx, { ...balance, purchasedLeft: balance.purchasedLeft + input.amount, updatedAt: now });
+      await writeBalance(tx, {
+        ...balance,
+        purchasedLeft: balance.purchasedLeft + input.amount,
+        updatedAt: now,
+      });
       return { entry: inserted, created: true };
     }
     const [existing] = await tx
@@ -50,7 +54,8 @@ export async function addPurchasedCredits(
           eq(creditLedger.reference, input.reference),
         ),
       );
-    if (existing === undefined) throw new Error('purchase insert conflicted but no purchase has its reference');
+    if (existing === undefined)
+      throw new Error('purchase insert conflicted but no purchase has its reference');
     if (existing.purchasedDelta !== input.amount) {
       throw new AppError(
         'CONFLICT',

@@ -11,9 +11,8 @@
  *   tokens, up to what is left minus what other replies still hold; anything beyond is recorded as
  *   `unbilled` in the ledger rather than taken from another reply's reservation or below zero.
  */
-import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, ne, or, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
-import type { Tx } from '../../db/database.ts';
 import { creditLedger, creditReservations } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { lockBalance, writeBalance, type CreditShop } from './balance.ts';
@@ -50,19 +49,15 @@ export interface SettledCharge {
   unbilled: number;
 }
 
-const heldBy = async (tx: Tx, shopId: string, now: Date, except?: string) => {
-  const [row] = await tx
-    .select({ held: sql<number>`coalesce(sum(${creditReservations.amount}), 0)`.mapWith(Number) })
-    .from(creditReservations)
-    .where(
-      and(
-        eq(creditReservations.shopId, shopId),
-        gt(creditReservations.expiresAt, now),
-        except === undefined ? undefined : ne(creditReservations.id, except),
-      ),
-    );
-  return row?.held ?? 0;
-};
+/** Credits held by the shop's unexpired reservations, except `except`'s. */
+const heldBy = (shopId: string, now: Date, except?: string) =>
+  and(
+    eq(creditReservations.shopId, shopId),
+    gt(creditReservations.expiresAt, now),
+    except === undefined ? undefined : ne(creditReservations.id, except),
+  );
+
+const heldSum = sql<number>`coalesce(sum(${creditReservations.amount}), 0)`.mapWith(Number);
 
 type Attempt = { kind: 'reserved'; reservation: CreditReservation } | { kind: 'empty' } | { kind: 'busy' };
 
@@ -72,10 +67,9 @@ function tryReserve(deps: Deps, shop: CreditShop, wanted: number): Promise<Attem
     const balance = await lockBalance(tx, shop, now);
     const spendable = balance.freeLeft + balance.purchasedLeft;
     if (spendable <= 0) return { kind: 'empty' };
-    await tx
-      .delete(creditReservations)
-      .where(and(eq(creditReservations.shopId, shop.id), lte(creditReservations.expiresAt, now)));
-    const held = await heldBy(tx, shop.id, now);
+    // Expired reservations (left by a crashed process) are not counted; settlements delete them.
+    const [row] = await tx.select({ held: heldSum }).from(creditReservations).where(heldBy(shop.id, now));
+    const held = row?.held ?? 0;
     let amount: number;
     if (spendable - held >= wanted) amount = wanted;
     else if (held === 0) amount = spendable;
@@ -123,8 +117,25 @@ export async function settleCharge(
   try {
     return await deps.db.transaction(async (tx) => {
       const balance = await lockBalance(tx, shop, now);
-      const othersHold = await heldBy(tx, shop.id, now, reservation.id);
-      await tx.delete(creditReservations).where(eq(creditReservations.id, reservation.id));
+      // One statement frees this reservation and the expired ones, and sums what the others hold
+      // (a CTE's delete is not visible to its own statement, hence the id filter).
+      const freed = tx.$with('freed').as(
+        tx
+          .delete(creditReservations)
+          .where(
+            or(
+              eq(creditReservations.id, reservation.id),
+              and(eq(creditReservations.shopId, shop.id), lte(creditReservations.expiresAt, now)),
+            ),
+          )
+          .returning({ id: creditReservations.id }),
+      );
+      const [others] = await tx
+        .with(freed)
+        .select({ held: heldSum })
+        .from(creditReservations)
+        .where(heldBy(shop.id, now, reservation.id));
+      const othersHold = others?.held ?? 0;
       if (tokens === 0) return { charged: 0, unbilled: 0 };
 
       const available = Math.max(0, balance.freeLeft + balance.purchasedLeft - othersHold);

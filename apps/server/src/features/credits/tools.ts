@@ -7,7 +7,10 @@ import { getUsageStats } from './usage-stats.ts';
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
-const isCalendarDay = (value: string) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+const isCalendarDay = (value: string) => {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+};
 
 const localDay = (which: string) =>
   z
@@ -26,7 +29,9 @@ export const creditTools: Tool[] = [
       'this month and when the free credits renew. One credit is one token the model reports. Read-only.',
     annotations: readOnly,
     input: z.strictObject({}),
-    run: async (_args, { deps, shopId }) => ({ ...(await getCreditsInfo(deps, await loadCreditShop(deps, shopId))) }),
+    run: async (_args, { deps, shopId }) => ({
+      ...(await getCreditsInfo(deps, await loadCreditShop(deps, shopId))),
+    }),
   }),
   defineTool({
     kind: 'plain',

@@ -30,7 +30,11 @@ const add = (into: Totals, row: Totals) => {
 
 const zero = (): Totals => ({ credits: 0, calls: 0, unbilled: 0 });
 
-export async function getUsageStats(deps: Pick<AppDeps, 'db' | 'clock'>, shop: CreditShop, range: UsageRange) {
+export async function getUsageStats(
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+  shop: CreditShop,
+  range: UsageRange,
+) {
   const now = deps.clock.now();
   const from = range.from ?? firstDayOf(monthOf(now, shop.timezone));
   const to = range.to ?? dayOf(now, shop.timezone);

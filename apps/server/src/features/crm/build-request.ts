@@ -39,6 +39,10 @@ export interface CrmRequest {
   show(): ShownRequest;
 }
 
+/** RFC 7617: the value after `Basic `. */
+export const basicCredentials = ({ username, password }: { username: string; password: string }) =>
+  Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+
 /** A value sent to the CRM, and whether it is a credential that must never be shown. */
 interface Field {
   /** A number stays a number in a JSON body. */
@@ -138,8 +142,7 @@ export function buildCrmRequest(input: CrmRequestInput): CrmRequest {
   if (auth?.type === 'header') {
     for (const [name, value] of Object.entries(auth.fields)) headers.set(name, value, true);
   } else if (auth?.type === 'basic') {
-    const pair = Buffer.from(`${auth.fields.username}:${auth.fields.password}`, 'utf8').toString('base64');
-    headers.set('Authorization', `Basic ${pair}`, true);
+    headers.set('Authorization', `Basic ${basicCredentials(auth.fields)}`, true);
   }
   // Signed over the target exactly as the outbound client will send it: its own URL parse of `sentUrl`.
   const sent = new URL(sentUrl);

@@ -6,13 +6,14 @@
 import {
   CRM_TIMEOUT_MAX_MS,
   type CrmAnswerIssue,
+  type CrmEndpointMethod,
   type CrmEndpointType,
   type PanelCrmAnswers,
 } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import type { TargetCredentials } from '../../lib/credentials.ts';
 import { OutboundError, type OutboundResponse } from '../../lib/outbound/index.ts';
-import { buildCrmRequest, type CrmCallParams, type CrmRequest } from './build-request.ts';
+import { basicCredentials, buildCrmRequest, type CrmCallParams, type CrmRequest } from './build-request.ts';
 import { timeoutAdvice, type CrmCallError } from './call-errors.ts';
 import { readCrmAnswer } from './read-answer.ts';
 import { createSecretScrubber, type SecretScrubber } from './secret-scrubber.ts';
@@ -23,7 +24,7 @@ const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
 export interface CrmTarget {
   url: string;
-  method: 'GET' | 'POST';
+  method: CrmEndpointMethod;
   timeoutMs: number;
   credentials: TargetCredentials;
   /** The shop's request-signing secret, in clear. */
@@ -60,9 +61,7 @@ function secretsOf({ credentials, signingSecret }: CrmTarget): string[] {
   const { token, headers, auth } = credentials;
   const secrets = [signingSecret, ...Object.values(headers ?? {}), ...Object.values(auth?.fields ?? {})];
   if (token !== undefined) secrets.push(token);
-  if (auth?.type === 'basic') {
-    secrets.push(Buffer.from(`${auth.fields.username}:${auth.fields.password}`, 'utf8').toString('base64'));
-  }
+  if (auth?.type === 'basic') secrets.push(basicCredentials(auth.fields));
   return secrets;
 }
 

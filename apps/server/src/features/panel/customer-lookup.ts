@@ -45,9 +45,9 @@ export class CustomerLookups {
     this.#cache = new TtlCache({ maxEntries: policy.cacheEntries, clock: deps.clock });
   }
 
-  /** `phone` is E.164; `refresh` skips the cache and re-reads the chat's links. */
+  /** `phone` is E.164; `refresh` skips the cache. */
   async lookup(shopId: string, phone: string, refresh: boolean): Promise<CustomerLookup> {
-    const linkedPhones = await this.#linked.get(shopId, phone, refresh);
+    const linkedPhones = await this.#linked.get(shopId, phone);
     const key = chatPrefix(shopId, phone) + linkedPhones.join(',');
     if (!refresh) {
       const hit = this.#cache.get(key);
@@ -61,7 +61,7 @@ export class CustomerLookups {
 
   /** Forgets the chat's links and answers, after its links changed. */
   forgetChat(shopId: string, phone: string): void {
-    this.#linked.forget(shopId, phone);
+    this.#linked.forget(shopId);
     this.#cache.deleteByPrefix(chatPrefix(shopId, phone));
   }
 

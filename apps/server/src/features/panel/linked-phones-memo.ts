@@ -1,45 +1,57 @@
 /**
- * The phones linked to each chat, kept in memory so a cached lookup needs no database read. A link
- * change made through this process forgets the chat at once; one made through another process (several
- * processes on one PostgreSQL) is seen within the memo's lifetime, or at once with `refresh=1`.
+ * The phones linked to every chat of a shop, kept in memory per shop, so that neither a cached nor an
+ * uncached lookup reads the links table. Links are made by hand, a few per chat, so a shop's map stays
+ * small. A link change made through this process forgets the shop's map at once; one made through
+ * another process (several processes on one PostgreSQL) is seen within the memo's lifetime.
  */
 import type { AppDeps } from '../../app-deps.ts';
-import { linkedPhonesFor } from './links.ts';
-import { SingleFlight } from './single-flight.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
+import { normalizeRelated } from './links.ts';
+import { selectShopLinkedPhones } from './links-store.ts';
+import { SingleFlight } from './single-flight.ts';
+
+type ChatLinks = ReadonlyMap<string, readonly string[]>;
+
+const noPhones: readonly string[] = [];
 
 export class LinkedPhonesMemo {
-  readonly #deps: Pick<AppDeps, 'db' | 'clock'>;
-  readonly #memo: TtlCache<readonly string[]>;
-  readonly #loads = new SingleFlight<readonly string[]>();
+  readonly #db: AppDeps['db'];
+  readonly #memo: TtlCache<ChatLinks>;
+  readonly #loads = new SingleFlight<ChatLinks>();
   readonly #lifetime: { freshMs: number; staleMs: number };
   /** Bumped by every forget, so a read that started before a link change does not store old links. */
   #generation = 0;
 
-  constructor(deps: Pick<AppDeps, 'db' | 'clock'>, options: { maxEntries: number; lifetimeMs: number }) {
-    this.#deps = deps;
-    this.#memo = new TtlCache({ maxEntries: options.maxEntries, clock: deps.clock });
+  constructor(deps: Pick<AppDeps, 'db' | 'clock'>, options: { maxShops: number; lifetimeMs: number }) {
+    this.#db = deps.db;
+    this.#memo = new TtlCache({ maxEntries: options.maxShops, clock: deps.clock });
     this.#lifetime = { freshMs: options.lifetimeMs, staleMs: 0 };
   }
 
-  /** `reload` skips the memo (the agent asked for fresh data). */
-  async get(shopId: string, phone: string, reload = false): Promise<readonly string[]> {
-    const key = `${shopId}|${phone}`;
-    if (!reload) {
-      const hit = this.#memo.get(key);
-      if (hit !== undefined) return hit.value;
-    }
-    const generation = this.#generation;
-    // Keyed by generation too: a request after a link change must not join a read that started before it.
-    return this.#loads.run(`${key}#${generation}`, async () => {
-      const phones = await linkedPhonesFor(this.#deps, shopId, phone);
-      if (generation === this.#generation) this.#memo.set(key, phones, this.#lifetime);
-      return phones;
-    });
+  /** The phones linked to the chat `phone` (E.164), sorted. */
+  async get(shopId: string, phone: string): Promise<readonly string[]> {
+    const links = this.#memo.get(shopId)?.value ?? (await this.#load(shopId));
+    return links.get(phone) ?? noPhones;
   }
 
-  forget(shopId: string, phone: string): void {
+  forget(shopId: string): void {
     this.#generation++;
-    this.#memo.delete(`${shopId}|${phone}`);
+    this.#memo.delete(shopId);
+  }
+
+  #load(shopId: string): Promise<ChatLinks> {
+    const generation = this.#generation;
+    // Keyed by generation too: a request after a link change must not join a read that started before it.
+    return this.#loads.run(`${shopId}#${generation}`, async () => {
+      const byChat = new Map<string, string[]>();
+      for (const { chatPhone, phone } of await selectShopLinkedPhones(this.#db, shopId)) {
+        byChat.set(chatPhone, [...(byChat.get(chatPhone) ?? []), phone]);
+      }
+      const links: ChatLinks = new Map(
+        [...byChat].map(([chatPhone, phones]) => [chatPhone, normalizeRelated(phones, chatPhone)]),
+      );
+      if (generation === this.#generation) this.#memo.set(shopId, links, this.#lifetime);
+      return links;
+    });
   }
 }

@@ -62,6 +62,18 @@ export async function selectLinkedPhones(db: Db, shopId: string, chatPhone: stri
   return rows.flatMap((row) => (row.phone === null ? [] : [row.phone]));
 }
 
+/** Every (chat, linked customer phone) pair of the shop: the panel keeps them in memory per shop. */
+export async function selectShopLinkedPhones(
+  db: Db,
+  shopId: string,
+): Promise<Array<{ chatPhone: string; phone: string }>> {
+  const rows = await db
+    .select({ chatPhone: panelLinks.chatPhone, phone: panelLinks.customerPhone })
+    .from(panelLinks)
+    .where(and(eq(panelLinks.shopId, shopId), isNotNull(panelLinks.customerPhone)));
+  return rows.flatMap((row) => (row.phone === null ? [] : [{ chatPhone: row.chatPhone, phone: row.phone }]));
+}
+
 /** The deleted link, or undefined when the shop has no link with that id. */
 export async function deleteLink(db: Db, shopId: string, id: string): Promise<LinkRow | undefined> {
   const [row] = await db

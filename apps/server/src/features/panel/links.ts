@@ -95,7 +95,7 @@ export async function unlinkCustomer(deps: Pick<AppDeps, 'db'>, shopId: string, 
 }
 
 /** Sorted and without the chat's own number, so equal sets give equal cache keys and CRM requests. */
-const normalizeRelated = (phones: readonly string[], chatPhone: string): string[] =>
+export const normalizeRelated = (phones: readonly string[], chatPhone: string): string[] =>
   [...new Set(phones)].filter((phone) => phone !== chatPhone).sort();
 
 const relatedPhones = (rows: readonly LinkRow[], chatPhone: string): string[] =>

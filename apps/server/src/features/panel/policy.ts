@@ -19,7 +19,10 @@ export interface PanelPolicy {
   error: CacheLifetime;
   /** Customer answers kept per process; least recently used first out. */
   cacheEntries: number;
-  /** How long the phones linked to a chat are reused before the database is read again. */
+  /**
+   * How long a shop's chat links are reused before the database is read again: the delay before a link
+   * made through another process (on a shared PostgreSQL) reaches this one's lookups.
+   */
   linkedPhonesMs: number;
   /** CRM calls of one shop running at once, and waiting behind them (then CRM_BUSY). */
   crmConcurrencyPerShop: number;
@@ -34,7 +37,7 @@ export const defaultPanelPolicy: PanelPolicy = {
   notFound: { freshMs: 15_000, staleMs: 0 },
   error: { freshMs: 5_000, staleMs: 0 },
   cacheEntries: 10_000,
-  linkedPhonesMs: 60_000,
+  linkedPhonesMs: 10_000,
   crmConcurrencyPerShop: 8,
   crmQueuePerShop: 200,
   auditBatchRows: 200,

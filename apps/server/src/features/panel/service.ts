@@ -46,7 +46,7 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
   const lookups = new CustomerLookups(
     deps,
     gate,
-    new LinkedPhonesMemo(deps, { maxEntries: policy.cacheEntries, lifetimeMs: policy.linkedPhonesMs }),
+    new LinkedPhonesMemo(deps, { maxShops: policy.cacheEntries, lifetimeMs: policy.linkedPhonesMs }),
     policy,
   );
   const audit = new LookupAudit(deps, { batchRows: policy.auditBatchRows, flushMs: policy.auditFlushMs });

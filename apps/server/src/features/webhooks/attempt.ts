@@ -8,7 +8,10 @@ import { applyAttemptToHealth } from './health-store.ts';
 import { decideAfterAttempt, type DeliveryDecision } from './retry-schedule.ts';
 import { sendToStoredTarget, type SentWebhook } from './send.ts';
 
-export type AttemptDeps = Pick<AppDeps, 'db' | 'outbound' | 'clock' | 'version' | 'secrets' | 'logger' | 'metrics'>;
+export type AttemptDeps = Pick<
+  AppDeps,
+  'db' | 'outbound' | 'clock' | 'version' | 'secrets' | 'logger' | 'metrics'
+>;
 
 export interface AttemptReport {
   sent: SentWebhook;
@@ -48,9 +51,15 @@ export async function attemptDelivery(
     health: await applyAttemptToHealth(tx, claimed.shopId, claimed.url, outcome, now),
   }));
 
-  const log = deps.logger.child({ shopId: claimed.shopId, eventId: claimed.eventId, attempt: claimed.attempt });
-  if (!current) log.warn('webhook attempt finished after its lease had expired; recorded, the newer claim decides');
-  if (decision.status === 'exhausted') log.warn({ error: outcome.error }, 'webhook delivery exhausted its attempts');
+  const log = deps.logger.child({
+    shopId: claimed.shopId,
+    eventId: claimed.eventId,
+    attempt: claimed.attempt,
+  });
+  if (!current)
+    log.warn('webhook attempt finished after its lease had expired; recorded, the newer claim decides');
+  if (decision.status === 'exhausted')
+    log.warn({ error: outcome.error }, 'webhook delivery exhausted its attempts');
   if (health !== null && health.before.pausedAt === null && health.after.pausedAt !== null) {
     log.warn({ reason: health.after.pauseReason }, 'webhook paused');
   }

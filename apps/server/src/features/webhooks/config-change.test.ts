@@ -69,8 +69,10 @@ test('the timeout keeps its value unless given; a whsec_ secret must carry base6
     (error: unknown) => isAppError(error) && /webhook_secret starts with whsec_/.test(error.message),
   );
   assert.equal(
-    planWebhookChange(stored, { webhook_enabled: true, webhook_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
-      .secret.kind,
+    planWebhookChange(stored, {
+      webhook_enabled: true,
+      webhook_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    }).secret.kind,
     'set',
   );
 });

@@ -73,7 +73,11 @@ export async function testWebhook(deps: AppDeps, shopId: string, input: TestWebh
   };
 }
 
-export async function listWebhookDeliveries(deps: AppDeps, shopId: string, input: ListWebhookDeliveriesInput) {
+export async function listWebhookDeliveries(
+  deps: AppDeps,
+  shopId: string,
+  input: ListWebhookDeliveriesInput,
+) {
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
   const [config, page] = await Promise.all([
     readWebhookConfig(deps.db, shopId),
@@ -104,7 +108,10 @@ export async function redeliverWebhook(deps: AppDeps, shopId: string, input: Red
     );
   }
   const { delivery } = claim;
-  const report = await attemptDelivery(deps, delivery, { random: Math.random, timeoutMs: INTERACTIVE_TIMEOUT_MS });
+  const report = await attemptDelivery(deps, delivery, {
+    random: Math.random,
+    timeoutMs: INTERACTIVE_TIMEOUT_MS,
+  });
   if (report === null) throw new Error('an attempt without a shutdown signal always reports');
   return {
     event_id: delivery.eventId,

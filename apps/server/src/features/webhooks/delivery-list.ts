@@ -100,7 +100,10 @@ export async function listDeliveries(
       ...row,
       attemptRows: attempts.filter((attempt) => attempt.eventId === row.eventId),
     })),
-    next: rows.length > query.limit && last !== undefined ? { createdAt: last.createdAt, eventId: last.eventId } : null,
+    next:
+      rows.length > query.limit && last !== undefined
+        ? { createdAt: last.createdAt, eventId: last.eventId }
+        : null,
   };
 }
 

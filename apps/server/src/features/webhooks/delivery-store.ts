@@ -206,7 +206,11 @@ async function claimRows(
         sendable.map((row) => row.eventId),
       ),
     )
-    .returning({ eventId: deliveries.eventId, attempts: deliveries.attempts, scheduleStart: deliveries.scheduleStart });
+    .returning({
+      eventId: deliveries.eventId,
+      attempts: deliveries.attempts,
+      scheduleStart: deliveries.scheduleStart,
+    });
   const byId = new Map(claimed.map((row) => [row.eventId, row]));
   return sendable.flatMap((row) => {
     const after = byId.get(row.eventId);
@@ -333,7 +337,12 @@ export async function requeueFailedSince(
  * forward, and those that ran out of attempts during the outage (since `failingSince`) get a fresh
  * schedule. The caller wakes the workers with its commit.
  */
-export async function resumeDeliveries(tx: Db, shopId: string, failingSince: Date | null, now: Date): Promise<void> {
+export async function resumeDeliveries(
+  tx: Db,
+  shopId: string,
+  failingSince: Date | null,
+  now: Date,
+): Promise<void> {
   await tx
     .update(deliveries)
     .set({ dueAt: now })

@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { healthAfterAttempt, PAUSE_AFTER_FAILING_MS, PROBE_INTERVAL_MS, type WebhookHealth } from './health.ts';
+import {
+  healthAfterAttempt,
+  PAUSE_AFTER_FAILING_MS,
+  PROBE_INTERVAL_MS,
+  type WebhookHealth,
+} from './health.ts';
 
 const t0 = new Date('2026-03-02T10:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -18,7 +23,10 @@ test('the first failure starts the 5 days; failing for less does not pause', () 
   const once = healthAfterAttempt(healthy, failed, t0);
   assert.deepEqual(once.failingSince, t0);
   const later = healthAfterAttempt(once, failed, at(PAUSE_AFTER_FAILING_MS - 1));
-  assert.deepEqual([later.failingSince, later.pausedAt, later.lastFailureAt], [t0, null, at(PAUSE_AFTER_FAILING_MS - 1)]);
+  assert.deepEqual(
+    [later.failingSince, later.pausedAt, later.lastFailureAt],
+    [t0, null, at(PAUSE_AFTER_FAILING_MS - 1)],
+  );
 });
 
 test('5 days of failures pause the webhook and schedule a probe 6 hours later', () => {

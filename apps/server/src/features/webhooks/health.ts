@@ -41,5 +41,10 @@ export function healthAfterAttempt(
       ? 'failing'
       : null;
   if (reason === null) return next;
-  return { ...next, pausedAt: now, pauseReason: reason, nextProbeAt: new Date(now.getTime() + PROBE_INTERVAL_MS) };
+  return {
+    ...next,
+    pausedAt: now,
+    pauseReason: reason,
+    nextProbeAt: new Date(now.getTime() + PROBE_INTERVAL_MS),
+  };
 }

@@ -9,12 +9,7 @@ import { parseRetryAfter } from './retry-after.ts';
 export const RESPONSE_EXCERPT_BYTES = 4096;
 
 export type AttemptErrorClass =
-  | 'http_status'
-  | 'redirect'
-  | 'timeout'
-  | 'connection'
-  | 'refused_by_policy'
-  | 'configuration';
+  'http_status' | 'redirect' | 'timeout' | 'connection' | 'refused_by_policy' | 'configuration';
 
 export interface AttemptError {
   class: AttemptErrorClass;

@@ -7,13 +7,26 @@ const noJitter = () => 0;
 test('the SPEC §6 schedule: 9 delays, 10 attempts', () => {
   const delays = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((failures) => nextRetryDelay(failures, noJitter, null));
   const s = 1000;
-  assert.deepEqual(delays, [5 * s, 300 * s, 1800 * s, 7200 * s, 18000 * s, 36000 * s, 50400 * s, 72000 * s, 86400 * s]);
+  assert.deepEqual(delays, [
+    5 * s,
+    300 * s,
+    1800 * s,
+    7200 * s,
+    18000 * s,
+    36000 * s,
+    50400 * s,
+    72000 * s,
+    86400 * s,
+  ]);
   assert.equal(MAX_ATTEMPTS, 10);
   assert.equal(nextRetryDelay(10, noJitter, null), null);
 });
 
 test('jitter adds up to 10 %', () => {
-  assert.equal(nextRetryDelay(2, () => 0.5, null), 315_000);
+  assert.equal(
+    nextRetryDelay(2, () => 0.5, null),
+    315_000,
+  );
   const most = nextRetryDelay(9, () => 0.999_999_9, null) ?? 0;
   assert.ok(most > 86_400_000 * 1.0999 && most < 86_400_000 * 1.1, String(most));
 });
@@ -32,10 +45,20 @@ test('a decision counts failures from the start of the current schedule', () => 
     status: 'queued',
     dueAt: new Date('2026-03-02T10:00:05Z'),
   });
-  assert.deepEqual(decideAfterAttempt({ attempt: 10, scheduleStart: 0 }, failed, now, noJitter), { status: 'exhausted' });
-  assert.equal(decideAfterAttempt({ attempt: 12, scheduleStart: 10 }, failed, now, noJitter).status, 'queued');
+  assert.deepEqual(decideAfterAttempt({ attempt: 10, scheduleStart: 0 }, failed, now, noJitter), {
+    status: 'exhausted',
+  });
+  assert.equal(
+    decideAfterAttempt({ attempt: 12, scheduleStart: 10 }, failed, now, noJitter).status,
+    'queued',
+  );
   assert.deepEqual(
-    decideAfterAttempt({ attempt: 12, scheduleStart: 10 }, { delivered: true, retryAfterMs: null }, now, noJitter),
+    decideAfterAttempt(
+      { attempt: 12, scheduleStart: 10 },
+      { delivered: true, retryAfterMs: null },
+      now,
+      noJitter,
+    ),
     { status: 'delivered' },
   );
 });

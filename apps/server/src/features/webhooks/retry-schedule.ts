@@ -11,7 +11,17 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 export const webhookRetryPolicy = createRetryPolicy({
-  delaysMs: [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR],
+  delaysMs: [
+    5 * SECOND,
+    5 * MINUTE,
+    30 * MINUTE,
+    2 * HOUR,
+    5 * HOUR,
+    10 * HOUR,
+    14 * HOUR,
+    20 * HOUR,
+    24 * HOUR,
+  ],
   jitter: 0.1,
 });
 
@@ -21,13 +31,18 @@ export const MAX_ATTEMPTS = webhookRetryPolicy.maxAttempts;
 export const MAX_RETRY_AFTER_MS = 24 * HOUR;
 
 /** The wait before the next attempt, or null when the schedule is used up (the delivery is exhausted). */
-export function nextRetryDelay(failures: number, random: () => number, retryAfterMs: number | null): number | null {
+export function nextRetryDelay(
+  failures: number,
+  random: () => number,
+  retryAfterMs: number | null,
+): number | null {
   const scheduled = webhookRetryPolicy.delayAfter(failures, random);
   if (scheduled === null) return null;
   return Math.max(scheduled, Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
 }
 
-export type DeliveryDecision = { status: 'delivered' } | { status: 'queued'; dueAt: Date } | { status: 'exhausted' };
+export type DeliveryDecision =
+  { status: 'delivered' } | { status: 'queued'; dueAt: Date } | { status: 'exhausted' };
 
 /** Where a delivery goes after an attempt: delivered, back in the queue for later, or out of attempts. */
 export function decideAfterAttempt(
@@ -38,5 +53,7 @@ export function decideAfterAttempt(
 ): DeliveryDecision {
   if (outcome.delivered) return { status: 'delivered' };
   const delay = nextRetryDelay(claimed.attempt - claimed.scheduleStart, random, outcome.retryAfterMs);
-  return delay === null ? { status: 'exhausted' } : { status: 'queued', dueAt: new Date(now.getTime() + delay) };
+  return delay === null
+    ? { status: 'exhausted' }
+    : { status: 'queued', dueAt: new Date(now.getTime() + delay) };
 }

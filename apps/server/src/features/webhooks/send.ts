@@ -5,7 +5,13 @@
  */
 import { buildSignatureHeaders, isValidSecret } from '@parley/webhooks';
 import type { AppDeps } from '../../app-deps.ts';
-import { failure, outcomeOfError, outcomeOfResponse, RESPONSE_EXCERPT_BYTES, type AttemptOutcome } from './outcome.ts';
+import {
+  failure,
+  outcomeOfError,
+  outcomeOfResponse,
+  RESPONSE_EXCERPT_BYTES,
+  type AttemptOutcome,
+} from './outcome.ts';
 
 export interface WebhookTarget {
   url: string;
@@ -42,7 +48,11 @@ export async function sendWebhook(
 ): Promise<SentWebhook> {
   const startedAt = deps.clock.now();
   if (target.secret !== undefined && !isValidSecret(target.secret)) {
-    return { startedAt, requestHeaders: {}, outcome: failure('configuration', 'INVALID_SECRET', INVALID_SECRET_MESSAGE) };
+    return {
+      startedAt,
+      requestHeaders: {},
+      outcome: failure('configuration', 'INVALID_SECRET', INVALID_SECRET_MESSAGE),
+    };
   }
   const requestHeaders = {
     ...buildSignatureHeaders({
@@ -67,7 +77,11 @@ export async function sendWebhook(
     });
     return { startedAt, requestHeaders, outcome: outcomeOfResponse(response, deps.clock.now()) };
   } catch (error) {
-    return { startedAt, requestHeaders, outcome: outcomeOfError(error, Math.round(performance.now() - started)) };
+    return {
+      startedAt,
+      requestHeaders,
+      outcome: outcomeOfError(error, Math.round(performance.now() - started)),
+    };
   }
 }
 

@@ -53,7 +53,11 @@ function apiErrorMessage(body: string): string {
 function estimateUsage(requestBody: string, responseBody: string): Usage {
   const prompt = Math.ceil(requestBody.length / 4);
   const completionTokens = Math.ceil(responseBody.length / 4);
-  return { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completionTokens,
+    total_tokens: prompt + completionTokens,
+  };
 }
 
 function parseCompletion(requestBody: string, status: number, raw: Buffer, latencyMs: number): ChatResult {
@@ -115,7 +119,10 @@ export function createLlmProvider(options: { outbound: OutboundHttp }): LlmProvi
         ...(request.tools === undefined ? {} : { tools: request.tools, tool_choice: 'auto' }),
         max_tokens: request.maxTokens,
       });
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/json',
+      };
       if (target.apiKey !== undefined) headers.authorization = `Bearer ${target.apiKey}`;
       const started = performance.now();
       const response = await transports[target.origin].post({

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { detectChat, identityFromDom, identityFromStore } from './detect-chat.ts';
+
+const dom = (headerTitle: string | null, ...messageDataIds: string[]) => ({
+  open: true,
+  headerTitle,
+  messageDataIds,
+});
+
+test('the start screen is no chat', () => {
+  assert.deepEqual(identityFromDom({ open: false, headerTitle: null, messageDataIds: [] }), { kind: 'none' });
+});
+
+test('message rows of a @c.us chat name its phone, whatever the header says', () => {
+  assert.deepEqual(identityFromDom(dom('Lucía', 'false_34655123987@c.us_AAA', 'true_34655123987@c.us_BBB')), {
+    kind: 'phone',
+    phone: '+34655123987',
+    name: 'Lucía',
+    source: 'messages',
+  });
+});
+
+test('@lid rows are never read as a phone; a number in the header is', () => {
+  assert.deepEqual(identityFromDom(dom('Marta', 'false_172829449224331@lid_AAA')), {
+    kind: 'no_phone',
+    reason: 'lid',
+    name: 'Marta',
+    source: 'messages',
+  });
+  assert.deepEqual(identityFromDom(dom('+34 612 34 56 78', 'false_172829449224331@lid_AAA')), {
+    kind: 'phone',
+    phone: '+34612345678',
+    name: '+34 612 34 56 78',
+    source: 'header',
+  });
+});
+
+test("a group never yields a phone: not its id, not a sender's, not a number in its name", () => {
+  const group = identityFromDom(
+    dom(
+      '+34 600 00 00 00',
+      'false_120363040000000000@g.us_AAA_34655123987@c.us',
+      'true_120363040000000000@g.us_BBB',
+    ),
+  );
+  assert.deepEqual(group, {
+    kind: 'no_phone',
+    reason: 'group',
+    name: '+34 600 00 00 00',
+    source: 'messages',
+  });
+});
+
+test('an empty new chat is known by its header number only', () => {
+  assert.equal(identityFromDom(dom('+52 1 55 1234 5678')).kind, 'phone');
+  assert.deepEqual(identityFromDom(dom('Nuevo contacto')), {
+    kind: 'no_phone',
+    reason: 'unrecognized',
+    name: 'Nuevo contacto',
+    source: 'header',
+  });
+});
+
+test('rows of two chats at once (mid-switch) are ambiguous rather than a guess', () => {
+  const mixed = identityFromDom(dom('Lucía', 'false_34655123987@c.us_AAA', 'false_447700900123@c.us_BBB'));
+  assert.equal(mixed.kind, 'no_phone');
+  assert.equal(mixed.kind === 'no_phone' && mixed.reason, 'ambiguous');
+});
+
+test("the store's active chat: @c.us, @lid with a known number, @lid without, group", () => {
+  assert.deepEqual(identityFromStore({ chatJid: '5491123456789@c.us', phoneJid: null, title: 'Sofía' }), {
+    kind: 'phone',
+    phone: '+5491123456789',
+    name: 'Sofía',
+    source: 'store',
+  });
+  assert.deepEqual(
+    identityFromStore({ chatJid: '172829449224331@lid', phoneJid: '14155550123@c.us', title: 'Emily' }),
+    {
+      kind: 'phone',
+      phone: '+14155550123',
+      name: 'Emily',
+      source: 'store',
+    },
+  );
+  assert.equal(
+    identityFromStore({ chatJid: '172829449224331@lid', phoneJid: null, title: 'Emily' }).kind,
+    'no_phone',
+  );
+  assert.equal(
+    identityFromStore({ chatJid: '120363040000000000@g.us', phoneJid: null, title: 'Runners' }).kind,
+    'no_phone',
+  );
+  assert.deepEqual(identityFromStore({ chatJid: null, phoneJid: null, title: null }), { kind: 'none' });
+});
+
+test('the store wins when it knows the phone; the DOM decides when the store cannot', () => {
+  const lidDom = dom('+34 612 34 56 78', 'false_172829449224331@lid_AAA');
+  const storeWithPhone = { chatJid: '172829449224331@lid', phoneJid: '34655123987@c.us', title: 'Lucía' };
+  assert.deepEqual(detectChat(storeWithPhone, lidDom), {
+    kind: 'phone',
+    phone: '+34655123987',
+    name: 'Lucía',
+    source: 'store',
+  });
+  const storeWithoutPhone = { chatJid: '172829449224331@lid', phoneJid: null, title: 'Lucía' };
+  const decided = detectChat(storeWithoutPhone, lidDom);
+  assert.equal(decided.kind === 'phone' && decided.phone, '+34612345678');
+  assert.deepEqual(detectChat(storeWithoutPhone, dom('Lucía', 'false_172829449224331@lid_AAA')), {
+    kind: 'no_phone',
+    reason: 'lid',
+    name: 'Lucía',
+    source: 'store',
+  });
+  // Unreachable store (null), or a store that has not caught up with the page (no active chat).
+  assert.equal(detectChat(null, dom('Lucía', 'false_34655123987@c.us_AAA')).kind, 'phone');
+  assert.equal(
+    detectChat({ chatJid: null, phoneJid: null, title: null }, dom('Lucía', 'false_34655123987@c.us_AAA'))
+      .kind,
+    'phone',
+  );
+});
+
+test('a group in the store is not overridden by a number the DOM shows', () => {
+  const store = { chatJid: '120363040000000000@g.us', phoneJid: null, title: '+34 600 00 00 00' };
+  assert.equal(detectChat(store, dom('+34 600 00 00 00')).kind, 'no_phone');
+});

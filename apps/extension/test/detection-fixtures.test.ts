@@ -1,0 +1,84 @@
+/**
+ * Detection on saved WhatsApp Web markup (test/fixtures/whatsapp), in a real Chromium: the same
+ * selectors and parsing the content script runs, on each fixture, against `expected.json`.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ChatIdentity } from '../src/shared/chat.ts';
+import { chromiumPath, quietChromiumArgs } from './support/chromium.ts';
+import type { Detection } from './support/detection-entry.ts';
+
+const fixtures = new URL('fixtures/whatsapp/', import.meta.url);
+const expected = JSON.parse(readFileSync(new URL('expected.json', fixtures), 'utf8')) as Record<
+  string,
+  { chat: ChatIdentity; messages?: unknown[] }
+>;
+
+let browser: Browser;
+let page: Page;
+let script: string;
+
+before(async () => {
+  const bundle = await build({
+    entryPoints: [new URL('support/detection-entry.ts', import.meta.url).pathname],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'chrome116',
+  });
+  script = bundle.outputFiles[0]?.text ?? '';
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...quietChromiumArgs, '--host-resolver-rules=MAP * ~NOTFOUND'],
+  });
+  // WhatsApp shows times in the browser's zone; a fixed one makes `sent_at` exact.
+  const context = await browser.newContext({ timezoneId: 'Europe/Madrid', locale: 'es-ES' });
+  page = await context.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function load(file: string): Promise<void> {
+  await page.setContent(readFileSync(new URL(file, fixtures), 'utf8'));
+  await page.addScriptTag({ content: script });
+}
+
+type Exposed = { parleyDetection: Detection };
+const detect = () => page.evaluate(() => (globalThis as unknown as Exposed).parleyDetection.detect());
+const visibleMessages = () =>
+  page.evaluate(() => (globalThis as unknown as Exposed).parleyDetection.messages(true));
+const insert = (text: string) =>
+  page.evaluate((value) => (globalThis as unknown as Exposed).parleyDetection.insert(value), text);
+
+for (const [file, wanted] of Object.entries(expected)) {
+  test(`${file}: detects ${wanted.chat.kind === 'phone' ? wanted.chat.phone : wanted.chat.kind}`, async () => {
+    await load(file);
+    assert.deepEqual(await detect(), wanted.chat);
+    if (wanted.messages !== undefined) {
+      assert.deepEqual(await visibleMessages(), wanted.messages);
+    }
+  });
+}
+
+test('insert into chat puts the text in the composer after what the agent typed, and sends nothing', async () => {
+  await load('individual-chat.html');
+  const composer = page.locator('footer [contenteditable="true"]');
+  await composer.pressSequentially('Mira');
+  const outcome = await insert('https://track.example/SE123');
+  assert.deepEqual(outcome, { ok: true, value: null });
+  assert.equal((await composer.innerText()).trim(), 'Mira https://track.example/SE123');
+  // Still one outgoing message: nothing was sent.
+  assert.equal(await page.locator('[data-id^="true_"]').count(), 1);
+});
+
+test('insert into chat without an open chat says so', async () => {
+  await load('start-screen.html');
+  const outcome = await insert('hola');
+  assert.equal(outcome.ok, false);
+});

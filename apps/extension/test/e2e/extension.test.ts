@@ -1,0 +1,210 @@
+/**
+ * The built extension in Debian's Chromium, beside a page served as https://web.whatsapp.com/ that
+ * looks and changes like WhatsApp Web, talking to a real Parley whose CRM is the demo CRM. Every
+ * request stays on loopback. Screenshots of each state go to apps/extension/test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openBrowserSession, type BrowserSession } from './browser-session.ts';
+import { hangOnPort } from './hanging-port.ts';
+import { startParley, type ParleyForTest } from './parley.ts';
+import { startWhatsAppServer, type WhatsAppServer } from './whatsapp-server.ts';
+
+let parley: ParleyForTest;
+let whatsappServer: WhatsAppServer;
+
+before(async () => {
+  parley = await startParley();
+  whatsappServer = await startWhatsAppServer();
+});
+
+after(async () => {
+  await whatsappServer?.close();
+  await parley?.close();
+});
+
+/** The options page, as an agent fills it in. */
+async function connect(session: BrowserSession, token: string, button: '#check' | '#save'): Promise<void> {
+  const { options } = session;
+  await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+  await options.fill('#server-url', parley.url);
+  await options.fill('#token', token);
+  await options.click(button);
+  await options.locator('#result.result-ok, #result.result-error').waitFor();
+}
+
+test('the side panel beside WhatsApp Web, end to end', async (t) => {
+  const session = await openBrowserSession(whatsappServer.port, 'en-US');
+  const { options, whatsapp, panel, openChat, panelShows, state, shoot } = session;
+  const composer = whatsapp.locator('#main footer [contenteditable="true"]');
+  try {
+    await t.test(
+      'options: a wrong token is refused with a clear message; the right one is saved',
+      async () => {
+        await connect(session, 'pk_agent_not-a-real-token', '#check');
+        assert.match(await options.locator('#result.result-error').innerText(), /refused the agent token/);
+        await shoot(options, 'options-wrong-token');
+        await connect(session, parley.agentToken, '#save');
+        assert.match(await options.locator('#result.result-ok').innerText(), /Saved\. Connected to Parley/);
+        await shoot(options, 'options-saved');
+      },
+    );
+
+    await t.test('before any chat is open, the panel says to open one', async () => {
+      await whatsapp.goto('https://web.whatsapp.com/');
+      await panel.goto(`chrome-extension://${session.extensionId}/sidepanel.html`);
+      await state('no-chat').waitFor();
+      await shoot(panel, '01-no-chat');
+    });
+
+    await t.test("chat A: the customer's profile, metrics, orders and tracking", async () => {
+      await openChat('lucia');
+      await panelShows('Lucía Fernández Ortega');
+      await panelShows('#EX-2026-0311');
+      const tracking = panel.locator('.tracking a').first();
+      assert.equal(await tracking.getAttribute('href'), 'https://tracking.example-carrier.com/SE123456789ES');
+      assert.match((await panel.locator('.metrics').textContent()) ?? '', /Total spent€612\.40/);
+      await panel
+        .locator('[data-updated]')
+        .getByText(/Updated/)
+        .waitFor();
+      await shoot(panel, '02-customer-a');
+    });
+
+    await t.test('switching to chat B shows B', async () => {
+      await openChat('emily');
+      await panelShows('Emily Carter');
+      await panelShows('#EX-2026-0350');
+      assert.equal(await panel.getByText('Lucía Fernández Ortega').count(), 0);
+      await shoot(panel, '03-customer-b');
+    });
+
+    await t.test(
+      'an unknown number: not found, search, link; the next lookup sends relatedphones',
+      async () => {
+        await openChat('unknown');
+        await state('not-found').waitFor();
+        assert.match(await state('not-found').innerText(), /\+34611000111/);
+        await shoot(panel, '04-not-found');
+        await state('not-found').getByRole('button', { name: 'Search and link' }).click();
+        await panel.fill('[data-search="customers"]', 'work account');
+        const result = panel.locator('[data-tab-body="customers"] .result', {
+          hasText: 'Lucía Fernández (work account)',
+        });
+        await result.waitFor();
+        await shoot(panel, '05-search-to-link');
+        await result.getByRole('button', { name: 'Link to this chat' }).click();
+        await panelShows('Lucía Fernández (work account)');
+        await panelShows('Linked to this chat');
+        const lookups = parley.crmRequests
+          .filter((target) => target.startsWith('/crm/sidePanel_CustomerInfo?'))
+          .map((target) => new URL(target, 'http://crm').searchParams)
+          .filter((params) => params.get('phone') === '+34611000111');
+        assert.ok(
+          lookups.some((params) => params.get('relatedphones') === '+34911222333'),
+          `no lookup of the chat sent relatedphones: ${lookups.map(String).join(' | ')}`,
+        );
+        await shoot(panel, '06-linked');
+      },
+    );
+
+    await t.test('several customers for one chat: a picker, then the chosen one', async () => {
+      await panel.locator('[data-tab-button="customers"]').click();
+      await panel.fill('[data-search="customers"]', 'lucia.fernandez@example.net');
+      const result = panel.locator('[data-tab-body="customers"] .result', {
+        hasText: 'Lucía Fernández Ortega',
+      });
+      await result.getByRole('button', { name: 'Link to this chat' }).click();
+      await panel.locator('.picker').waitFor();
+      assert.equal(await panel.locator('.picker .choice').count(), 2);
+      await shoot(panel, '07-picker');
+      await panel.locator('.picker .choice', { hasText: 'Lucía Fernández Ortega' }).click();
+      await panelShows('#EX-2026-0311');
+    });
+
+    await t.test('insert a tracking link: the composer holds it, nothing is sent', async () => {
+      await openChat('lucia');
+      await panelShows('#EX-2026-0311');
+      const sentBefore = await whatsapp.locator('[data-id^="true_"]').count();
+      await panel.locator('.tracking .insert').first().click();
+      await panel.locator('.flash-ok').waitFor();
+      await whatsapp.waitForFunction(() =>
+        document
+          .querySelector('#main footer [contenteditable="true"]')
+          ?.textContent?.includes('SE123456789ES'),
+      );
+      assert.equal(
+        (await composer.innerText()).trim(),
+        'Here is the tracking of your order #EX-2026-0311: https://tracking.example-carrier.com/SE123456789ES',
+      );
+      assert.equal(await whatsapp.locator('[data-id^="true_"]').count(), sentBefore);
+      await shoot(panel, '08-inserted');
+      await shoot(whatsapp, '09-whatsapp-composer');
+    });
+
+    await t.test('products and global search with type-ahead; a product goes into the chat', async () => {
+      await panel.locator('[data-tab-button="products"]').click();
+      await panel.fill('[data-search="products"]', 'merino');
+      const product = panel
+        .locator('[data-tab-body="products"] .result', { hasText: 'Merino socks' })
+        .first();
+      await product.waitFor();
+      await shoot(panel, '10-products');
+      await product.getByRole('button', { name: 'Insert into chat' }).click();
+      await whatsapp.waitForFunction(() =>
+        document
+          .querySelector('#main footer [contenteditable="true"]')
+          ?.textContent?.includes('Merino socks'),
+      );
+      await panel.locator('[data-tab-button="global"]').click();
+      await panel.fill('[data-search="global"]', 'EX-2026');
+      await panel.locator('[data-tab-body="global"] .result').first().waitFor();
+      await shoot(panel, '11-global-search');
+      await panel.locator('[data-tab-button="customer"]').click();
+    });
+
+    await t.test('CRM down: loading, then the error state; Retry once it is back', async () => {
+      await parley.stopCrm();
+      const hung = await hangOnPort(parley.crmPort);
+      // A chat not looked up yet (so no cache answers): its number is known from WhatsApp's store only.
+      await openChat('work');
+      await state('loading').waitFor();
+      await shoot(panel, '12-loading');
+      await hung.drop();
+      await state('error').waitFor();
+      assert.match(await state('error').innerText(), /call to the CRM failed/);
+      await shoot(panel, '13-crm-error');
+      await parley.startCrm();
+      await state('error').getByRole('button', { name: 'Retry' }).click();
+      await panelShows('Lucía Fernández (work account)');
+      await shoot(panel, '14-retried-store-chat');
+    });
+
+    await t.test("a group chat is never taken for a customer's number", async () => {
+      await openChat('group');
+      await state('no-phone').waitFor();
+      assert.match(await state('no-phone').innerText(), /group chat/);
+      await shoot(panel, '15-group');
+    });
+  } finally {
+    await session.close();
+  }
+});
+
+test('in Spanish, with amounts and dates for a Spanish agent', async () => {
+  const session = await openBrowserSession(whatsappServer.port, 'es-ES');
+  try {
+    await connect(session, parley.agentToken, '#save');
+    assert.match(await session.options.locator('#result.result-ok').innerText(), /Guardado/);
+    await session.whatsapp.goto('https://web.whatsapp.com/');
+    await session.panel.goto(`chrome-extension://${session.extensionId}/sidepanel.html`);
+    await session.openChat('lucia');
+    await session.panelShows('Lucía Fernández Ortega');
+    const metrics = (await session.panel.locator('.metrics').textContent()) ?? '';
+    assert.match(metrics.replace(/\s/g, ' '), /Total gastado612,40 €/);
+    await session.panelShows('27 feb 2026');
+    await session.shoot(session.panel, '16-spanish');
+  } finally {
+    await session.close();
+  }
+});

@@ -1,0 +1,107 @@
+/**
+ * A real Parley in-process on 127.0.0.1 (the same runtime `npm start` wires, on a fresh embedded
+ * database), a shop whose CRM endpoints point to the demo CRM on loopback, and an agent token —
+ * set up through the public HTTP API and MCP, as an admin would.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../server/src/config.ts';
+import { startRuntime } from '../../../server/src/runtime.ts';
+import { demoCrmEndpoints } from '../../../../examples/demo-crm/endpoints.ts';
+import { startDemoCrm, type DemoCrm } from '../../../../examples/demo-crm/server.ts';
+
+export interface ParleyForTest {
+  url: string;
+  agentToken: string;
+  /** Path and query of every request the CRM answered, in order. */
+  crmRequests: string[];
+  /** The CRM's port, which stays the same when it is stopped and started again. */
+  crmPort: number;
+  stopCrm(): Promise<void>;
+  startCrm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function call(url: string, token: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'mcp-protocol-version': '2025-06-18',
+    },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+export async function startParley(): Promise<ParleyForTest> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-extension-e2e-'));
+  const crmRequests: string[] = [];
+  const startCrmOn = (port: number) =>
+    startDemoCrm({ port, host: '127.0.0.1', onRequest: ({ target }) => crmRequests.push(target) });
+  let crm: DemoCrm | null = await startCrmOn(0);
+  const crmPort = Number(new URL(crm.url).port);
+  const adminToken = `pk_admin_${randomBytes(16).toString('hex')}`;
+  const runtime = await startRuntime(
+    loadConfig({
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_ADMIN_TOKEN: adminToken,
+      PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1',
+      PARLEY_LOG_LEVEL: 'silent',
+      PARLEY_DISABLE_DEMO: 'true',
+    }),
+  );
+  try {
+    await runtime.app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(runtime.app.server.address() as AddressInfo).port}`;
+    const shop = (await call(`${url}/api/admin/shops`, adminToken, {
+      name: 'Tienda Runner',
+      country: 'ES',
+    })) as { token: string };
+    let id = 0;
+    for (const endpoint of demoCrmEndpoints(crm.url)) {
+      const answer = await call(`${url}/api/mcp`, shop.token, {
+        jsonrpc: '2.0',
+        id: ++id,
+        method: 'tools/call',
+        params: { name: 'update_crm_endpoints', arguments: { add_crm_endpoint: endpoint, confirm: true } },
+      });
+      const result = answer.result as { isError?: boolean } | undefined;
+      if (result === undefined || result.isError === true)
+        throw new Error(`update_crm_endpoints failed: ${JSON.stringify(answer)}`);
+    }
+    const agent = (await call(`${url}/api/agents`, shop.token, { nickname: 'ana', name: 'Ana García' })) as {
+      token: string;
+    };
+    return {
+      url,
+      agentToken: agent.token,
+      crmRequests,
+      crmPort,
+      async stopCrm() {
+        await crm?.close();
+        crm = null;
+      },
+      async startCrm() {
+        crm = await startCrmOn(crmPort);
+      },
+      async close() {
+        await crm?.close();
+        await runtime.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await crm.close();
+    await runtime.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
