@@ -26,19 +26,18 @@ const connector = async () => {
   const o = await callCrmEndpoint(app.deps, shopId, 'sidePanel_CustomerInfo', { phone: '+34655123987', relatedphones: [] });
   if (o.status !== 'ok') throw new Error(JSON.stringify(o));
 };
-const p50 = (t: number[]) => [...t].sort((a, b) => a - b)[Math.ceil(0.5 * t.length) - 1]!;
 const fns: Record<string, () => Promise<void>> = { raw, outbound, connector };
-const times: Record<string, number[]> = { raw: [], outbound: [], connector: [] };
-for (let i = 0; i < 100; i++) for (const fn of Object.values(fns)) await fn();
-for (let i = 0; i < 1500; i++) {
-  if (i % 500 === 0) { for (const [n, t] of Object.entries(times)) { if (t.length) console.log(i, n, p50(t).toFixed(3)); t.length = 0; } }
+for (let round = 0; round < 3; round++) {
   for (const [name, fn] of Object.entries(fns)) {
-    const s = performance.now(); await fn(); times[name]!.push(performance.now() - s);
+    for (let i = 0; i < 200; i++) await fn();
+    const n = 1000;
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    for (let i = 0; i < n; i++) await fn();
+    const used = process.cpuUsage(cpu);
+    console.log(round, name.padEnd(10), 'cpu/call', ((used.user + used.system) / n / 1000).toFixed(3), 'ms', 'wall/call', ((performance.now() - wall) / n).toFixed(3), 'ms', app.deps.databaseKind);
   }
 }
-
-for (const [name, t] of Object.entries(times)) console.log(name.padEnd(10), 'p50', p50(t).toFixed(3), 'ms');
-console.log('connector - raw', (p50(times.connector!) - p50(times.raw!)).toFixed(3), 'ms; connector - outbound', (p50(times.connector!) - p50(times.outbound!)).toFixed(3), 'ms', app.deps.databaseKind);
 crm.requests.length = 0;
 await crm.close();
 await app.close();

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   crmEndpointDefinition,
   customerLookupResponse,
+  MAX_LINKS_PER_CHAT,
   panelAuditResponse,
   panelSearchResponse,
   type CrmEndpointType,
@@ -249,6 +250,23 @@ describe('links', () => {
     assert.deepEqual(afterUnlink.linked_phones, []);
     assert.equal(requestsTo(path)[3]?.query.get('relatedphones'), null);
     assert.equal(requestsTo(path).length, 4);
+  });
+
+  test(`a chat takes at most ${MAX_LINKS_PER_CHAT} links; linking one of them again still works`, async () => {
+    const { token } = await t.createShop();
+    const link = (id: number) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/panel/links',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { phone: LUCIA, customer: { id } },
+      });
+    for (let id = 1; id <= MAX_LINKS_PER_CHAT; id++) assert.equal((await link(id)).statusCode, 201);
+    const tooMany = await link(MAX_LINKS_PER_CHAT + 1);
+    assert.equal(tooMany.statusCode, 409);
+    assert.equal((tooMany.json() as { error: { code: string } }).error.code, 'TOO_MANY_LINKS');
+    assert.match(tooMany.body, /remove one first/);
+    assert.equal((await link(1)).statusCode, 200);
   });
 
   test('a link needs an id, phone or email of the customer; its phones must be real', async () => {

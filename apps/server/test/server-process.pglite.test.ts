@@ -16,7 +16,7 @@ const extract = (lines: string[], pattern: RegExp): string => {
   throw new Error(`no line matches ${pattern}`);
 };
 
-describe('the server process on a fresh data dir', { timeout: 120_000 }, () => {
+describe('the server process on a fresh data dir', { timeout: 300_000 }, () => {
   let adminToken = '';
 
   it('prints the admin token, a demo shop token and an MCP snippet once, and serves /health', async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { spawnServer, waitUntilListening, type ServerProcess } from './helpers/server-process.ts';
 import { createScratchPostgresDatabase } from './helpers/test-database.ts';
 
-describe('several server processes on one PostgreSQL', { timeout: 120_000 }, () => {
+describe('several server processes on one PostgreSQL', { timeout: 300_000 }, () => {
   let database: { url: string; drop(): Promise<void> };
   const dataDirs: string[] = [];
   const servers: ServerProcess[] = [];

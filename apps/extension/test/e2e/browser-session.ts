@@ -15,6 +15,7 @@ const dist = new URL('../../dist/', import.meta.url).pathname;
 const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 export interface BrowserSession {
+  context: BrowserContext;
   extensionId: string;
   options: Page;
   whatsapp: Page;
@@ -63,6 +64,7 @@ export async function openBrowserSession(whatsappPort: number, locale: string): 
     const customerTab = panel.locator('[data-tab-body="customer"]');
     const opened = context;
     return {
+      context: opened,
       extensionId: new URL(worker.url()).host,
       options,
       whatsapp,

@@ -186,6 +186,40 @@ test('the side panel beside WhatsApp Web, end to end', async (t) => {
       assert.match(await state('no-phone').innerText(), /group chat/);
       await shoot(panel, '15-group');
     });
+
+    await t.test(
+      'once turned on, the visible messages of the open chat reach the conversation API',
+      async () => {
+        await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+        await options.check('#report');
+        await options.click('#save');
+        await options.locator('#result.result-ok').waitFor();
+        const posted = session.context.waitForEvent('request', (request) =>
+          request.url().endsWith('/api/conversations/messages'),
+        );
+        await openChat('emily');
+        const answer = (await (await posted).response())?.json() as Promise<{ accepted: number }>;
+        assert.equal((await answer).accepted, 1);
+        // Intake is idempotent per message id: the same id again is not accepted, so the server has it.
+        const id = await whatsapp.locator('#main [data-id]').first().getAttribute('data-id');
+        const again = await fetch(`${parley.url}/api/conversations/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${parley.agentToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            chat_phone: '+14155550123',
+            messages: [
+              {
+                id,
+                direction: 'in',
+                text: 'Hi! Can I change the sock size?',
+                sent_at: '2026-03-02T10:02:00Z',
+              },
+            ],
+          }),
+        });
+        assert.equal(((await again.json()) as { accepted: number }).accepted, 0);
+      },
+    );
   } finally {
     await session.close();
   }

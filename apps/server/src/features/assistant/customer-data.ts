@@ -6,7 +6,7 @@
 import type { PanelCart, PanelCustomer, PanelOrder } from '@parley/contract';
 
 /** Characters of CRM data per reply (about 4,000 tokens). */
-export const CUSTOMER_DATA_MAX_CHARS = 16_000;
+const CUSTOMER_DATA_MAX_CHARS = 16_000;
 const MAX_CUSTOMERS = 3;
 const MAX_ITEMS = 10;
 const MAX_CARTS = 3;

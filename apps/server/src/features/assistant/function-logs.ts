@@ -12,7 +12,7 @@ import type { ExecutedCall } from './tool-calls.ts';
 /** The model may put a customer's password or a token into an argument; the log keeps its name only. */
 const SECRET_NAME = /pass(word)?|secret|token|api[-_]?key|authorization|credential/i;
 
-export function redactArguments(value: unknown): unknown {
+function redactArguments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactArguments);
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(

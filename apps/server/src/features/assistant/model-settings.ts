@@ -9,7 +9,7 @@ import { aiSettings } from '../../db/schema.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { LlmTarget } from '../../lib/llm/index.ts';
 
-export type AiSettingsRow = typeof aiSettings.$inferSelect;
+type AiSettingsRow = typeof aiSettings.$inferSelect;
 
 /** The shop's own settings, key opened; all undefined when it has none. */
 export interface ShopModelSettings {
@@ -18,7 +18,7 @@ export interface ShopModelSettings {
   apiKey: string | undefined;
 }
 
-export const SERVER_VARIABLES = ['PARLEY_LLM_BASE_URL', 'PARLEY_LLM_API_KEY', 'PARLEY_LLM_MODEL'] as const;
+const SERVER_VARIABLES = ['PARLEY_LLM_BASE_URL', 'PARLEY_LLM_API_KEY', 'PARLEY_LLM_MODEL'] as const;
 
 export async function readAiSettingsRow(
   deps: Pick<AppDeps, 'db'>,

@@ -36,7 +36,7 @@ export interface SuggestReplyOptions {
 }
 
 /** The ledger's name for what AI replies spend. */
-export const AI_REPLY_FEATURE = 'ai_reply';
+const AI_REPLY_FEATURE = 'ai_reply';
 
 const presentCall = (call: ExecutedCall) => ({
   name: call.name,

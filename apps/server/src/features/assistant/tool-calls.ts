@@ -186,14 +186,14 @@ export function createToolCallRunner(ctx: ToolCallContext) {
           latencyMs: null,
         }));
       }
-      const { loaded: fn, args } = step;
+      const { loaded, args } = step;
       let outcome: Promise<CallOutcome>;
-      if (isMutating(fn)) {
-        outcome = Promise.all([lastWrite, ...sinceWrite]).then(() => send(fn.fn, args));
+      if (isMutating(loaded)) {
+        outcome = Promise.all([lastWrite, ...sinceWrite]).then(() => send(loaded.fn, args));
         lastWrite = outcome;
         sinceWrite = [];
       } else {
-        outcome = lastWrite.then(() => send(fn.fn, args));
+        outcome = lastWrite.then(() => send(loaded.fn, args));
         sinceWrite.push(outcome);
       }
       answers.set(step.key, outcome);

@@ -22,7 +22,7 @@ import { signalSettlement, waitForSettlement } from './settlement-signal.ts';
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
 
 /** What one reply holds while it runs: above a typical reply with a few function calls. */
-export const RESERVATION_CREDITS = 16_000;
+const RESERVATION_CREDITS = 16_000;
 /** A reply lasts at most 90 s; a reservation older than this was left by a crashed process. */
 const RESERVATION_TTL_MS = 120_000;
 /** How long a reply waits for others of its shop to settle before giving up (503 CREDITS_BUSY). */
@@ -67,6 +67,8 @@ function tryReserve(deps: Deps, shop: CreditShop, wanted: number): Promise<Attem
     const balance = await lockBalance(tx, shop, now);
     const spendable = balance.freeLeft + balance.purchasedLeft;
     if (spendable <= 0) return { kind: 'empty' };
+    // A statement of its own, after the lock: in READ COMMITTED it then sees every reservation
+    // committed by the transaction the lock waited for (a subquery of the locking SELECT would not).
     // Expired reservations (left by a crashed process) are not counted; settlements delete them.
     const [row] = await tx.select({ held: heldSum }).from(creditReservations).where(heldBy(shop.id, now));
     const held = row?.held ?? 0;

@@ -25,7 +25,9 @@ export function createCrmGate(deps: AppDeps, options: { limit: number; maxQueued
       if (!(error instanceof QueueFullError)) throw error;
       return {
         status: 'busy',
-        message: `This shop's CRM is busy: ${error.message} Try again in a moment.`,
+        message:
+          `This shop's CRM already has ${options.limit} calls running and ${options.maxQueued} waiting; ` +
+          'try again in a moment.',
       };
     }
   };

@@ -4,8 +4,8 @@
  * and the bound keeps a flood of lookups from queueing without end. Idle keys hold no memory.
  */
 export class QueueFullError extends Error {
-  constructor(limit: number, maxQueued: number) {
-    super(`${limit} calls are running and ${maxQueued} are already waiting.`);
+  constructor() {
+    super('Every slot is taken and the queue is full.');
     this.name = 'QueueFullError';
   }
 }
@@ -40,7 +40,7 @@ export class KeyedSemaphore {
       this.#lanes.set(key, lane);
     }
     if (lane.running >= this.#limit) {
-      if (lane.waiting.length >= this.#maxQueued) throw new QueueFullError(this.#limit, this.#maxQueued);
+      if (lane.waiting.length >= this.#maxQueued) throw new QueueFullError();
       const queued = lane;
       // The slot is handed over by release(): `running` is not decremented in between.
       await new Promise<void>((resolve) => queued.waiting.push(resolve));

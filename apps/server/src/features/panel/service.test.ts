@@ -5,8 +5,10 @@
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { crmEndpointDefinition } from '@parley/contract';
+import { eq } from 'drizzle-orm';
 import { crmFixtures, crmNotFoundFixture, startFakeCrm, type FakeCrm } from '../../../test/helpers/fake-crm.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
+import { panelLookupAudit } from '../../db/schema.ts';
 import { applyCrmEndpointChange } from '../crm/index.ts';
 import type { PanelCaller } from './links.ts';
 import { defaultPanelPolicy } from './policy.ts';
@@ -41,6 +43,7 @@ async function setUp(path: string, policy = defaultPanelPolicy) {
   const caller: PanelCaller = { kind: 'shop', shopId };
   return {
     panel,
+    shopId,
     calls: () => crm.requests.filter((request) => request.path === path).length,
     lookup: (phone = LUCIA, refresh = false) => panel.lookupCustomer(caller, { phone, refresh }),
   };
@@ -154,7 +157,7 @@ test('one shop runs at most 8 CRM calls at once: the 9th waits, past the queue i
   const busy = await lookup('+34600000300');
   assert.equal(busy.status, 'error');
   assert.equal(busy.error?.code, 'CRM_BUSY');
-  assert.match(busy.error?.message ?? '', /8 calls are running and 1 are already waiting/);
+  assert.match(busy.error?.message ?? '', /already has 8 calls running and 1 waiting; try again in a moment/);
   assert.equal(busy.latency_ms, null);
   assert.equal(calls() - base, 8, 'the 9th is still waiting');
   assert.equal((await other.lookup()).status, 'found', 'another shop is not held up');
@@ -163,4 +166,19 @@ test('one shop runs at most 8 CRM calls at once: the 9th waits, past the queue i
   const answers = await Promise.all(hanging);
   assert.deepEqual(new Set(answers.map((a) => a.status)), new Set(['found']));
   assert.equal(calls() - base, 9);
+});
+
+test('closing the service writes the audit rows still buffered', async () => {
+  const { panel, shopId, lookup } = await setUp('/crm/closing', {
+    ...defaultPanelPolicy,
+    auditFlushMs: 60 * 60_000,
+  });
+  await lookup();
+  const rows = () => t.deps.db.select().from(panelLookupAudit).where(eq(panelLookupAudit.shopId, shopId));
+  assert.deepEqual(await rows(), [], 'buffered, not written yet');
+  await panel.close();
+  assert.deepEqual(
+    (await rows()).map((row) => [row.phone, row.agentId, row.status, row.cached]),
+    [[LUCIA, null, 'found', false]],
+  );
 });

@@ -56,10 +56,11 @@ export async function attemptDelivery(
     eventId: claimed.eventId,
     attempt: claimed.attempt,
   });
-  if (!current)
+  if (!current) {
     log.warn('webhook attempt finished after its lease had expired; recorded, the newer claim decides');
-  if (decision.status === 'exhausted')
+  } else if (decision.status === 'exhausted') {
     log.warn({ error: outcome.error }, 'webhook delivery exhausted its attempts');
+  }
   if (health !== null && health.before.pausedAt === null && health.after.pausedAt !== null) {
     log.warn({ reason: health.after.pauseReason }, 'webhook paused');
   }

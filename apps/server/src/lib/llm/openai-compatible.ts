@@ -104,7 +104,7 @@ function parseCompletion(requestBody: string, status: number, raw: Buffer, laten
   };
 }
 
-export const chatCompletionsUrl = (baseUrl: string) => `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
+const chatCompletionsUrl = (baseUrl: string) => `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
 
 export function createLlmProvider(options: { outbound: OutboundHttp }): LlmProvider {
   const transports: Record<LlmTarget['origin'], LlmTransport> = {

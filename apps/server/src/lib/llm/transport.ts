@@ -28,7 +28,7 @@ export interface LlmTransport {
 }
 
 /** A completion with long tool results is large, but never this large. */
-export const MAX_LLM_RESPONSE_BYTES = 8 * 1024 * 1024;
+const MAX_LLM_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 const tooLarge = () =>
   providerError(`The model API's answer exceeds ${MAX_LLM_RESPONSE_BYTES} bytes; it was not read.`);

@@ -14,18 +14,14 @@ import { recordWebhookEvent } from '../src/features/webhooks/index.ts';
 import { createManualClock } from '../src/lib/clock.ts';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../src/runtime.ts';
 import { callTool } from './helpers/mcp.ts';
-import { testDatabaseKind } from './helpers/test-database.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
 import type { DeliveryPage } from './helpers/webhooks.ts';
 
-const embeddedOnly =
-  testDatabaseKind() === 'pglite'
-    ? false
-    : 'embedded mode only; on PostgreSQL a lost claim waits for its lease (webhooks-worker.test.ts)';
-
+// Embedded mode only (hence .pglite.test.ts): on PostgreSQL a lost claim waits for its lease,
+// which webhooks-worker.test.ts covers.
 test(
   'a recorded event wakes the running worker; a restart re-queues the attempt in flight at once',
-  { skip: embeddedOnly, timeout: 120_000 },
+  { timeout: 120_000 },
   async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-webhooks-restart-'));
     const receiver = await startWebhookReceiver();

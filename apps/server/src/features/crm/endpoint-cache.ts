@@ -1,0 +1,60 @@
+/**
+ * The endpoint row (and the shop's sealed signing secret) each CRM call needs, kept for a second.
+ * Reading it is the costliest step of the connector's own work (~1-2 ms of CPU on PGlite, whose
+ * queries run on the main thread) against a 2 ms budget for everything Parley adds to a lookup.
+ *
+ * Every write the crm feature makes to these rows forgets the entry at once, and nothing else writes
+ * them: a single process (always the case on PGlite) never uses a stale row. With several processes
+ * on one PostgreSQL, another process's change shows within TTL_MS (an endpoint disabled elsewhere may
+ * be called for up to a second more).
+ */
+import type { CrmEndpointType } from '@parley/contract';
+import type { Db } from '../../db/database.ts';
+import { selectEndpointWithSecret, type EndpointWithSecret } from './store.ts';
+
+const TTL_MS = 1_000;
+
+interface Entry {
+  /** Undefined is cached too: a shop without this endpoint is asked about as often. */
+  value: EndpointWithSecret | undefined;
+  /** performance.now() time: how fresh the copy is, not business time (the app clock may be manual). */
+  expiresAt: number;
+}
+
+// Per database, so test apps in one process never share entries.
+const caches = new WeakMap<Db, Map<string, Entry>>();
+const keyOf = (shopId: string, type: CrmEndpointType) => `${shopId} ${type}`;
+
+function cacheOf(db: Db): Map<string, Entry> {
+  let cache = caches.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+export async function readEndpointForCall(
+  db: Db,
+  shopId: string,
+  type: CrmEndpointType,
+): Promise<EndpointWithSecret | undefined> {
+  const cache = cacheOf(db);
+  const key = keyOf(shopId, type);
+  const cached = cache.get(key);
+  if (cached !== undefined && cached.expiresAt > performance.now()) return cached.value;
+  const value = await selectEndpointWithSecret(db, shopId, type);
+  cache.set(key, { value, expiresAt: performance.now() + TTL_MS });
+  return value;
+}
+
+/** Call after writing an endpoint row (or the shop's signing secret); without a type, every type of the shop. */
+export function forgetEndpointForCall(db: Db, shopId: string, type?: CrmEndpointType): void {
+  const cache = caches.get(db);
+  if (cache === undefined) return;
+  if (type !== undefined) {
+    cache.delete(keyOf(shopId, type));
+    return;
+  }
+  for (const key of cache.keys()) if (key.startsWith(`${shopId} `)) cache.delete(key);
+}
