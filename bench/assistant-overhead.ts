@@ -4,13 +4,15 @@
  * settlement, context, prompt, tool loop bookkeeping, the function log). The server reports where
  * each reply's time went (Server-Timing); overhead = total - model - functions. The model is a
  * scripted OpenAI-compatible server answering at once; the baseline, measured in the same run, is
- * a bare POST of the same Chat Completions body to it.
+ * a bare POST of the same Chat Completions body to it. On a shared machine wall-clock figures move
+ * with the load, so the CPU time per call (the whole process: server, scripted model and client) is
+ * printed too.
  * Run from the repo root: node --import tsx bench/assistant-overhead.ts
  */
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { functionTools } from '../apps/server/src/features/functions/index.ts';
@@ -85,14 +87,24 @@ try {
     return (timing.total ?? NaN) - (timing.model ?? 0) - (timing.functions ?? 0);
   }
 
-  async function overheadOf(prepare: () => void): Promise<{ overhead: Percentiles; endToEnd: Percentiles }> {
+  /** `measureSequential` plus the process CPU time per call, warm-up included. */
+  async function withCpu<T>(run: () => Promise<T>): Promise<T & { cpuMs: number }> {
+    const before = process.cpuUsage();
+    const result = await run();
+    const used = process.cpuUsage(before);
+    return { ...result, cpuMs: (used.user + used.system) / 1000 / (ITERATIONS + WARMUP) };
+  }
+
+  async function overheadOf(prepare: () => void) {
     const overheads: number[] = [];
-    const endToEnd = await measureSequential(
-      async () => {
-        prepare();
-        overheads.push(await reply());
-      },
-      { iterations: ITERATIONS, warmup: WARMUP },
+    const endToEnd = await withCpu(() =>
+      measureSequential(
+        async () => {
+          prepare();
+          overheads.push(await reply());
+        },
+        { iterations: ITERATIONS, warmup: WARMUP },
+      ),
     );
     return { overhead: percentiles(overheads.slice(WARMUP)), endToEnd };
   }
@@ -107,16 +119,18 @@ try {
   const recorded = llm.requests.at(-1)?.body;
   llm.reset();
   llm.setFallback({ text: 'ok' });
-  const baseline = await measureSequential(
-    async () => {
-      const response = await fetch(`${llm.baseUrl}/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-        body: JSON.stringify(recorded),
-      });
-      await response.arrayBuffer();
-    },
-    { iterations: ITERATIONS, warmup: WARMUP },
+  const baseline = await withCpu(() =>
+    measureSequential(
+      async () => {
+        const response = await fetch(`${llm.baseUrl}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+          body: JSON.stringify(recorded),
+        });
+        await response.arrayBuffer();
+      },
+      { iterations: ITERATIONS, warmup: WARMUP },
+    ),
   );
 
   const ms = (value: number) => `${value.toFixed(2)} ms`.padStart(9);
@@ -130,6 +144,10 @@ try {
     row('end to end, reply with 1 GET function', withFunction.endToEnd),
     `ratio overhead / baseline (no functions)              p50 ${(plain.overhead.p50 / baseline.p50).toFixed(1)}x  p99 ${(plain.overhead.p99 / baseline.p99).toFixed(1)}x`,
     `ratio overhead / baseline (1 function)                p50 ${(withFunction.overhead.p50 / baseline.p50).toFixed(1)}x  p99 ${(withFunction.overhead.p99 / baseline.p99).toFixed(1)}x`,
+    `CPU per call (whole process): baseline ${ms(baseline.cpuMs)}, reply ${ms(plain.endToEnd.cpuMs)}, reply with 1 function ${ms(withFunction.endToEnd.cpuMs)}`,
+    `load average at the end: ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -2,6 +2,8 @@
 // is sent (rules, fenced CRM data, function schemas), how its function calls reach the API, and the
 // limits that bound a reply.
 import { strict as assert } from 'node:assert';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { SuggestReplyResponse } from '@parley/contract';
 import { assistantTools, suggestReply } from '../src/features/assistant/index.ts';
@@ -456,52 +458,72 @@ describe('custom functions', () => {
   });
 
   test('GETs run in parallel, writes one at a time', async () => {
-    const shop = await shopWithFunctions();
-    // The first GET is answered only once the second has arrived: sequential GETs would time out.
-    let secondArrived: () => void = () => {};
-    const second = new Promise<void>((resolve) => {
-      secondArrived = resolve;
-    });
+    // A server that holds the first GET until a second GET arrives (sequential GETs would time out),
+    // and holds the first write until its client gives up (a write arriving meanwhile ran in parallel).
     let gets = 0;
-    api.answer('/erp/orders', () =>
-      ++gets === 1 ? { json: { n: 1 }, delay: second } : (secondArrived(), { json: { n: 2 } }),
-    );
-    // A write still in progress when the next one arrives would break "one at a time".
-    let writing = false;
+    let releaseGet = () => {};
+    let writesInProgress = 0;
     let overlapped = false;
-    const write = () => {
-      overlapped ||= writing;
-      writing = true;
-      const done = new Promise((resolve) => setImmediate(resolve)).then(() => {
-        writing = false;
-      });
-      return { json: { saved: true }, delay: done };
-    };
-    api.answer('/erp/returns', write);
-    api.answer('/erp/notes', write);
-    llm.script(
-      {
-        toolCalls: [
-          { id: 'g1', name: 'get_order', arguments: { order_id: 'P-1' } },
-          { id: 'g2', name: 'get_order', arguments: { order_id: 'P-2' } },
-          { id: 'w1', name: 'create_return', arguments: { order_id: 'P-1', reason: 'a' } },
-          { id: 'w2', name: 'add_note', arguments: { note: 'b' } },
-          { id: 'w3', name: 'create_return', arguments: { order_id: 'P-2', reason: 'c' } },
-        ],
-      },
-      { text: 'ok' },
-    );
-    const { response } = await suggestReply(
-      testApp.deps,
-      shop.shopId,
-      { phone: CHAT_PHONE },
-      { limits: { functionTimeoutMs: 2_000 } },
-    );
-    assert.deepEqual(
-      response.tool_calls.map((call) => call.status),
-      ['ok', 'ok', 'ok', 'ok', 'ok'],
-    );
-    assert.equal(overlapped, false);
+    const server = createServer((req, res) => {
+      req.resume();
+      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      if (req.method === 'GET') {
+        if (++gets === 1) {
+          releaseGet = answer;
+        } else {
+          releaseGet();
+          answer();
+        }
+        return;
+      }
+      overlapped ||= writesInProgress > 0;
+      writesInProgress++;
+      res.on('close', () => writesInProgress--);
+      if (writesInProgress === 1 && !overlapped && req.url === '/first') return; // held until the timeout
+      answer();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const shop = await testApp.createShop();
+      const functions = directTools(functionTools, testApp.deps, shop.shopId);
+      const parameters = { type: 'object', properties: { n: { type: 'number' } } };
+      for (const [name, path, method] of [
+        ['read', '/read', 'GET'],
+        ['write_first', '/first', 'POST'],
+        ['write_next', '/next', 'PATCH'],
+      ] as const) {
+        await functions.apply('update_custom_functions', {
+          add_function: { name, parameters, endpoint: `${base}${path}`, method },
+        });
+      }
+      llm.script(
+        {
+          toolCalls: [
+            { id: 'r1', name: 'read', arguments: { n: 1 } },
+            { id: 'r2', name: 'read', arguments: { n: 2 } },
+            { id: 'w1', name: 'write_first', arguments: { n: 3 } },
+            { id: 'w2', name: 'write_next', arguments: { n: 4 } },
+            { id: 'w3', name: 'write_next', arguments: { n: 5 } },
+          ],
+        },
+        { text: 'ok' },
+      );
+      const { response } = await suggestReply(
+        testApp.deps,
+        shop.shopId,
+        { phone: CHAT_PHONE },
+        { limits: { functionTimeoutMs: 500 } },
+      );
+      assert.deepEqual(
+        response.tool_calls.map((call) => call.status),
+        ['ok', 'ok', 'timeout', 'ok', 'ok'],
+      );
+      assert.equal(overlapped, false, 'a write was sent while another was in progress');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test('identical calls in a reply are made once; every call id is still answered', async () => {
@@ -592,6 +614,38 @@ describe('limits', () => {
     assert.equal((answers.get('m9')?.error as { code: string }).code, 'LIMIT_REACHED');
     assert.equal(llm.requests[1]?.body.tools, undefined, 'the call after the limit offers no tools');
     assert.equal(llm.requests.length, 2);
+  });
+
+  test("once the reply's time for functions is up, the next model call is the final one", async () => {
+    const shop = await shopWithFunctions();
+    api.answer('/erp/orders', { json: {}, delay: new Promise<never>(() => {}) });
+    llm.script(
+      { toolCalls: [{ id: 'late', name: 'get_order', arguments: { order_id: 'T-1' } }] },
+      { text: 'Sorry for the wait.' },
+    );
+    const { response } = await suggestReply(
+      testApp.deps,
+      shop.shopId,
+      { phone: CHAT_PHONE },
+      { limits: { replyTimeoutMs: 30_000, finalCallReserveMs: 29_700 } },
+    );
+    assert.equal(response.tool_calls[0]?.status, 'timeout');
+    assert.equal(llm.requests.length, 2);
+    assert.equal(llm.requests[1]?.body.tools, undefined);
+    assert.equal(response.reply, 'Sorry for the wait.');
+  });
+
+  test('a model that does not answer within the reply time is a 504 AI_TIMEOUT', async () => {
+    const shop = await testApp.createShop();
+    llm.script({ text: 'too late', hold: true });
+    try {
+      await assert.rejects(
+        suggestReply(testApp.deps, shop.shopId, { phone: CHAT_PHONE }, { limits: { replyTimeoutMs: 300 } }),
+        (error: unknown) => isAppError(error) && error.code === 'AI_TIMEOUT' && error.status === 504,
+      );
+    } finally {
+      llm.release();
+    }
   });
 
   test('a model call failure is a 502 and what the model used before it is still charged', async () => {

@@ -152,7 +152,10 @@ describe('cache and coalescing', () => {
 
     assert.equal(requestsTo(path).length - callsBefore, 1);
     // No answer came from the cache: all 100 shared the one call in flight.
-    assert.deepEqual(new Set(answers.map((a) => `${a.status} cached=${a.cached}`)), new Set(['found cached=false']));
+    assert.deepEqual(
+      new Set(answers.map((a) => `${a.status} cached=${a.cached}`)),
+      new Set(['found cached=false']),
+    );
   });
 
   test('a second lookup is served from the cache; refresh=1 asks the CRM again', async () => {
@@ -202,7 +205,12 @@ describe('links', () => {
     assert.equal(created.statusCode, 201);
     const { link, created: isNew } = created.json() as { link: Record<string, unknown>; created: boolean };
     assert.equal(isNew, true);
-    assert.deepEqual(link.customer, { id: '48213', phone: '+34611223344', name: 'Lucía (work)', email: null });
+    assert.deepEqual(link.customer, {
+      id: '48213',
+      phone: '+34611223344',
+      name: 'Lucía (work)',
+      email: null,
+    });
     assert.deepEqual(link.created_by, { kind: 'shop', agent_id: null });
 
     const afterLink = await lookup(token, LUCIA);
@@ -348,7 +356,10 @@ describe('search', () => {
     assert.equal(products.query, 'zapatilla');
     assert.ok(products.results.length > 0);
     const productRequest = requestsTo('/crm/search_Products').at(-1);
-    assert.deepEqual([productRequest?.query.get('query'), productRequest?.query.get('limit')], ['zapatilla', '5']);
+    assert.deepEqual(
+      [productRequest?.query.get('query'), productRequest?.query.get('limit')],
+      ['zapatilla', '5'],
+    );
 
     const global = await search('kind=global&q=48213');
     assert.equal(global.kind, 'global');
@@ -365,7 +376,10 @@ describe('search', () => {
     };
     assert.match(await message('kind=products'), /q: is required/);
     assert.match(await message('kind=products&q=%20'), /q: must not be empty/);
-    assert.match(await message('kind=orders&q=x'), /"orders" is not a search kind; valid kinds: customers, products, global/);
+    assert.match(
+      await message('kind=orders&q=x'),
+      /"orders" is not a search kind; valid kinds: customers, products, global/,
+    );
     assert.match(await message('q=x'), /kind: is required; valid kinds: customers, products, global/);
     assert.match(await message('kind=global&q=x&limit=500'), /limit: must be a whole number from 1 to 50/);
   });
@@ -419,7 +433,10 @@ describe('who may see what', () => {
     assert.equal(anonymous.statusCode, 401);
     const audit = await get(agent.token, '/api/panel/audit');
     assert.equal(audit.status, 403);
-    assert.match((audit.body.error as { message: string }).message, /needs a shop token; you sent an agent token/);
+    assert.match(
+      (audit.body.error as { message: string }).message,
+      /needs a shop token; you sent an agent token/,
+    );
   });
 });
 
@@ -438,9 +455,21 @@ describe('lookup audit', () => {
     const all = panelAuditResponse.parse((await get(shop.token, '/api/panel/audit')).body);
     const at = (ms: number) => new Date(start.getTime() + ms).toISOString();
     assert.deepEqual(all.entries, [
-      { phone: '+34600000002', by: { kind: 'agent', agent_id: agent.agentId }, status: 'found', cached: false, at: at(2_000) },
+      {
+        phone: '+34600000002',
+        by: { kind: 'agent', agent_id: agent.agentId },
+        status: 'found',
+        cached: false,
+        at: at(2_000),
+      },
       { phone: LUCIA, by: { kind: 'shop', agent_id: null }, status: 'found', cached: true, at: at(1_000) },
-      { phone: LUCIA, by: { kind: 'agent', agent_id: agent.agentId }, status: 'found', cached: false, at: at(0) },
+      {
+        phone: LUCIA,
+        by: { kind: 'agent', agent_id: agent.agentId },
+        status: 'found',
+        cached: false,
+        at: at(0),
+      },
     ]);
 
     const onePhone = panelAuditResponse.parse(

@@ -35,10 +35,7 @@ function show(text: string, tone: 'ok' | 'error' | 'pending'): void {
 async function readForm(): Promise<SettingsInput | null> {
   const url = normalizeServerUrl(serverUrl.value);
   if (!url.ok) {
-    show(
-      t('options.checkFailed', { reason: `${t('options.serverUrl')}: ${serverUrl.value || '—'}` }),
-      'error',
-    );
+    show(t('options.invalidUrl'), 'error');
     return null;
   }
   const pattern = hostPermissionPattern(url.url);

@@ -174,9 +174,7 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     renderChatHeader(layout, state.chat, t, note);
     layout.refresh.classList.toggle('busy', state.lookup?.pending === true);
     showTab(layout, tab);
-    const screen = screenOf(state);
-    layout.bodies.customer.replaceChildren(screenView(screen, ctx));
-    layout.bodies.customer.dataset.screen = screen.kind;
+    layout.bodies.customer.replaceChildren(screenView(screenOf(state), ctx));
     renderFooter();
   }
 

@@ -110,6 +110,7 @@ const en = {
   'options.checkFailed': 'Connection failed: {reason}',
   'options.permissionDenied':
     'Chrome did not allow access to {origin}; the extension cannot reach the server.',
+  'options.invalidUrl': 'Enter the server URL with http:// or https://, such as http://127.0.0.1:8787.',
 } as const;
 
 export type MessageId = keyof typeof en;
@@ -224,6 +225,8 @@ const es: Catalog = {
   'options.checkFailed': 'La conexión falló: {reason}',
   'options.permissionDenied':
     'Chrome no permitió el acceso a {origin}; la extensión no puede llegar al servidor.',
+  'options.invalidUrl':
+    'Escribe la URL del servidor con http:// o https://, por ejemplo http://127.0.0.1:8787.',
 };
 
 export const catalogs: Readonly<Record<'en' | 'es', Catalog>> = { en, es };

@@ -20,6 +20,12 @@ export interface BrowserSession {
   options: Page;
   whatsapp: Page;
   panel: Page;
+  /**
+   * Loads WhatsApp Web, then opens in `panel` what Chrome's side panel shows on that tab: the path the
+   * background set for it (`sidepanel.html?tab=<id>`). Fails unless the panel is enabled there, and
+   * there only.
+   */
+  openWhatsAppWithPanel(): Promise<void>;
   /** Opens a chat in WhatsApp and waits until the panel follows (its header names the chat). */
   openChat(key: string): Promise<void>;
   /** Waits until the customer tab shows exactly this text somewhere. */
@@ -63,12 +69,37 @@ export async function openBrowserSession(whatsappPort: number, locale: string): 
     await panel.setViewportSize({ width: 400, height: 900 });
     const customerTab = panel.locator('[data-tab-body="customer"]');
     const opened = context;
+    const extensionId = new URL(worker.url()).host;
     return {
       context: opened,
-      extensionId: new URL(worker.url()).host,
+      extensionId,
       options,
       whatsapp,
       panel,
+      async openWhatsAppWithPanel() {
+        await whatsapp.goto('https://web.whatsapp.com/');
+        // The background enables the panel when the tab finishes loading. Chrome emits no event for a
+        // panel's options, so this polls the condition (as waitForFunction does in a page), bounded.
+        const panels = await worker.evaluate(async () => {
+          const deadline = Date.now() + 20_000;
+          for (;;) {
+            const tabs = await chrome.tabs.query({});
+            const options = await Promise.all(
+              tabs.map(async (tab) => ({
+                url: tab.url,
+                ...(await chrome.sidePanel.getOptions({ tabId: tab.id })),
+              })),
+            );
+            if (options.some((option) => option.enabled === true) || Date.now() > deadline) return options;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        });
+        const enabled = panels.filter((option) => option.enabled === true);
+        assert.equal(enabled.length, 1, `the panel is enabled on: ${JSON.stringify(panels)}`);
+        assert.equal(enabled[0]?.url, 'https://web.whatsapp.com/');
+        assert.match(enabled[0]?.path ?? '', /^sidepanel\.html\?tab=\d+$/);
+        await panel.goto(`chrome-extension://${extensionId}/${enabled[0]?.path ?? ''}`);
+      },
       async openChat(key) {
         const chat = fixtureChats.find((candidate) => candidate.key === key);
         assert.ok(chat !== undefined, `no fixture chat ${key}`);

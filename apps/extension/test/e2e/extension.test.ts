@@ -38,6 +38,12 @@ test('the side panel beside WhatsApp Web, end to end', async (t) => {
   const { options, whatsapp, panel, openChat, panelShows, state, shoot } = session;
   const composer = whatsapp.locator('#main footer [contenteditable="true"]');
   try {
+    await t.test('before it is set up, the panel on WhatsApp Web asks to connect Parley', async () => {
+      await session.openWhatsAppWithPanel();
+      await state('setup').waitFor();
+      await shoot(panel, '00-setup');
+    });
+
     await t.test(
       'options: a wrong token is refused with a clear message; the right one is saved',
       async () => {
@@ -50,9 +56,7 @@ test('the side panel beside WhatsApp Web, end to end', async (t) => {
       },
     );
 
-    await t.test('before any chat is open, the panel says to open one', async () => {
-      await whatsapp.goto('https://web.whatsapp.com/');
-      await panel.goto(`chrome-extension://${session.extensionId}/sidepanel.html`);
+    await t.test('once saved, the open panel follows without a reload: no chat open yet', async () => {
       await state('no-chat').waitFor();
       await shoot(panel, '01-no-chat');
     });
@@ -198,8 +202,9 @@ test('the side panel beside WhatsApp Web, end to end', async (t) => {
           request.url().endsWith('/api/conversations/messages'),
         );
         await openChat('emily');
-        const answer = (await (await posted).response())?.json() as Promise<{ accepted: number }>;
-        assert.equal((await answer).accepted, 1);
+        const response = await (await posted).response();
+        assert.ok(response !== null, 'the report got no answer');
+        assert.equal(((await response.json()) as { accepted: number }).accepted, 1);
         // Intake is idempotent per message id: the same id again is not accepted, so the server has it.
         const id = await whatsapp.locator('#main [data-id]').first().getAttribute('data-id');
         const again = await fetch(`${parley.url}/api/conversations/messages`, {
@@ -230,8 +235,7 @@ test('in Spanish, with amounts and dates for a Spanish agent', async () => {
   try {
     await connect(session, parley.agentToken, '#save');
     assert.match(await session.options.locator('#result.result-ok').innerText(), /Guardado/);
-    await session.whatsapp.goto('https://web.whatsapp.com/');
-    await session.panel.goto(`chrome-extension://${session.extensionId}/sidepanel.html`);
+    await session.openWhatsAppWithPanel();
     await session.openChat('lucia');
     await session.panelShows('Lucía Fernández Ortega');
     const metrics = (await session.panel.locator('.metrics').textContent()) ?? '';

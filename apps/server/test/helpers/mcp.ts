@@ -1,4 +1,7 @@
-/** Raw JSON-RPC over `app.inject()`, for tests that assert the exact wire behaviour of /api/mcp. */
+/**
+ * Raw JSON-RPC over `app.inject()`, for tests that assert the exact wire behaviour of /api/mcp; and
+ * tools/call over real HTTP, for tests that drive a server process.
+ */
 import type { FastifyInstance } from 'fastify';
 
 export const MODERN_VERSION = '2026-07-28';
@@ -72,6 +75,36 @@ export async function callTool(
     throw new Error(`tools/call ${name} answered ${reply.status} without a result: ${reply.text}`);
   }
   return { ...(reply.json.result as unknown as ToolCallResult), raw: reply.text };
+}
+
+/** A 2025-era tools/call to a server listening at `baseUrl` (a spawned process). */
+export async function callToolOverHttp(
+  baseUrl: string,
+  token: string,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<ToolCallResult> {
+  const response = await fetch(`${baseUrl}/api/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'mcp-protocol-version': LEGACY_VERSION,
+      authorization: `Bearer ${token}`,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: nextId++,
+      method: 'tools/call',
+      params: { name, arguments: args },
+    }),
+  });
+  const text = await response.text();
+  const reply = JSON.parse(text) as McpReply['json'];
+  if (reply.result === undefined) {
+    throw new Error(`tools/call ${name} answered ${response.status} without a result: ${text}`);
+  }
+  return reply.result as unknown as ToolCallResult;
 }
 
 /** The one text item of a result. */

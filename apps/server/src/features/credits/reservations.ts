@@ -13,9 +13,9 @@
  */
 import { and, eq, gt, lte, ne, or, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
-import { creditLedger, creditReservations } from '../../db/schema.ts';
+import { creditBalances, creditLedger, creditReservations } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
-import { lockBalance, writeBalance, type CreditShop } from './balance.ts';
+import { lockBalance, type CreditShop } from './balance.ts';
 import { creditsBusy, noCredits } from './errors.ts';
 import { signalSettlement, waitForSettlement } from './settlement-signal.ts';
 
@@ -145,26 +145,35 @@ export async function settleCharge(
       // Free credits first: they expire at the end of the month, purchased ones never do.
       const fromFree = Math.min(charged, balance.freeLeft);
       const fromPurchased = charged - fromFree;
-      await writeBalance(tx, {
-        ...balance,
-        freeLeft: balance.freeLeft - fromFree,
-        purchasedLeft: balance.purchasedLeft - fromPurchased,
-        updatedAt: now,
-      });
-      await tx.insert(creditLedger).values({
-        id: newId('cred'),
-        shopId: shop.id,
-        kind: 'charge',
-        period: balance.period,
-        freeDelta: -fromFree,
-        purchasedDelta: -fromPurchased,
-        feature: charge.feature,
-        reference: charge.reference,
-        promptTokens: charge.usage.prompt_tokens,
-        completionTokens: charge.usage.completion_tokens,
-        unbilled: tokens - charged,
-        createdAt: now,
-      });
+      // The entry and the balance it moves, in one statement.
+      const entry = tx.$with('entry').as(
+        tx
+          .insert(creditLedger)
+          .values({
+            id: newId('cred'),
+            shopId: shop.id,
+            kind: 'charge',
+            period: balance.period,
+            freeDelta: -fromFree,
+            purchasedDelta: -fromPurchased,
+            feature: charge.feature,
+            reference: charge.reference,
+            promptTokens: charge.usage.prompt_tokens,
+            completionTokens: charge.usage.completion_tokens,
+            unbilled: tokens - charged,
+            createdAt: now,
+          })
+          .returning({ id: creditLedger.id }),
+      );
+      await tx
+        .with(entry)
+        .update(creditBalances)
+        .set({
+          freeLeft: balance.freeLeft - fromFree,
+          purchasedLeft: balance.purchasedLeft - fromPurchased,
+          updatedAt: now,
+        })
+        .where(eq(creditBalances.shopId, shop.id));
       return { charged, unbilled: tokens - charged };
     });
   } finally {

@@ -3,19 +3,20 @@
  * shop's endpoint of a type, skips it while disabled, calls it, and keeps its health and latency.
  * Upstream problems come back as an outcome with a stable code; it throws only on a fault.
  *
- * The hot path is one SELECT (endpoint and signing secret together), the call, and no write unless
- * the health changes or the last recorded success is over 30 s old.
+ * The hot path is the endpoint row from a short-lived cache (endpoint-cache.ts), the call, and no
+ * write unless the health changes or the last recorded success is over 30 s old.
  */
 import type { CrmAnswerIssue, CrmEndpointType, PanelCrmAnswers } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { openCredentials } from '../../lib/credentials.ts';
 import type { CrmCallParams } from './build-request.ts';
 import type { CrmErrorCode } from './call-errors.ts';
+import { readEndpointForCall } from './endpoint-cache.ts';
 import { exchangeWithCrm, type CrmTarget } from './exchange.ts';
 import { recordCallFailure, recordCallSuccess } from './health-record.ts';
 import { recordCrmLatency } from './latency.ts';
 import type { CrmEndpointRow } from './present.ts';
-import { selectEndpointWithSecret, type EndpointWithSecret } from './store.ts';
+import type { EndpointWithSecret } from './store.ts';
 
 export type CrmCallOutcome<T extends CrmEndpointType> =
   | {
@@ -62,7 +63,7 @@ export async function callCrmEndpoint<T extends CrmEndpointType>(
   type: T,
   params: CrmCallParams,
 ): Promise<CrmCallOutcome<T>> {
-  const stored = await selectEndpointWithSecret(deps.db, shopId, type);
+  const stored = await readEndpointForCall(deps.db, shopId, type);
   if (stored === undefined) return { status: 'not_configured' };
   const row = stored.endpoint;
   if (!row.enabled) {

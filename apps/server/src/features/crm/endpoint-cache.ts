@@ -3,8 +3,9 @@
  * Reading it is the costliest step of the connector's own work (~1-2 ms of CPU on PGlite, whose
  * queries run on the main thread) against a 2 ms budget for everything Parley adds to a lookup.
  *
- * Every write the crm feature makes to these rows forgets the entry at once, and nothing else writes
- * them: a single process (always the case on PGlite) never uses a stale row. With several processes
+ * Every write that changes what a call does (settings, health, the signing secret) forgets the entry
+ * at once, and only the crm feature writes them: a single process (always the case on PGlite) never
+ * uses a stale row. With several processes
  * on one PostgreSQL, another process's change shows within TTL_MS (an endpoint disabled elsewhere may
  * be called for up to a second more).
  */
@@ -21,14 +22,23 @@ interface Entry {
   expiresAt: number;
 }
 
+interface Cache {
+  entries: Map<string, Entry>;
+  /**
+   * Bumped by every forget: a read that started before a write may return the row as it was, and
+   * must not be kept (it would hide the write for a whole TTL).
+   */
+  generation: number;
+}
+
 // Per database, so test apps in one process never share entries.
-const caches = new WeakMap<Db, Map<string, Entry>>();
+const caches = new WeakMap<Db, Cache>();
 const keyOf = (shopId: string, type: CrmEndpointType) => `${shopId} ${type}`;
 
-function cacheOf(db: Db): Map<string, Entry> {
+function cacheOf(db: Db): Cache {
   let cache = caches.get(db);
   if (cache === undefined) {
-    cache = new Map();
+    cache = { entries: new Map(), generation: 0 };
     caches.set(db, cache);
   }
   return cache;
@@ -41,10 +51,12 @@ export async function readEndpointForCall(
 ): Promise<EndpointWithSecret | undefined> {
   const cache = cacheOf(db);
   const key = keyOf(shopId, type);
-  const cached = cache.get(key);
+  const cached = cache.entries.get(key);
   if (cached !== undefined && cached.expiresAt > performance.now()) return cached.value;
+  const generation = cache.generation;
   const value = await selectEndpointWithSecret(db, shopId, type);
-  cache.set(key, { value, expiresAt: performance.now() + TTL_MS });
+  if (cache.generation === generation)
+    cache.entries.set(key, { value, expiresAt: performance.now() + TTL_MS });
   return value;
 }
 
@@ -52,9 +64,10 @@ export async function readEndpointForCall(
 export function forgetEndpointForCall(db: Db, shopId: string, type?: CrmEndpointType): void {
   const cache = caches.get(db);
   if (cache === undefined) return;
+  cache.generation++;
   if (type !== undefined) {
-    cache.delete(keyOf(shopId, type));
+    cache.entries.delete(keyOf(shopId, type));
     return;
   }
-  for (const key of cache.keys()) if (key.startsWith(`${shopId} `)) cache.delete(key);
+  for (const key of cache.entries.keys()) if (key.startsWith(`${shopId} `)) cache.entries.delete(key);
 }

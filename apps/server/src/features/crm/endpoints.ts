@@ -11,6 +11,7 @@ import { openCredentials, sealCredentials, type TargetCredentials } from '../../
 import { newId } from '../../lib/ids.ts';
 import { planKeyedChange } from '../../lib/keyed-change.ts';
 import type { ChangePreview } from '../../mcp/tool.ts';
+import { forgetEndpointForCall } from './endpoint-cache.ts';
 import { forgetCrmLatency } from './latency.ts';
 import {
   describeTarget,
@@ -143,7 +144,11 @@ export async function applyCrmEndpointChange(deps: Deps, shopId: string, change:
       .values({ id: newId('crm'), shopId, type: add.type, createdAt: now, ...settings })
       .onConflictDoUpdate({ target: [crmEndpoints.shopId, crmEndpoints.type], set: settings });
   });
-  for (const type of [add?.type, remove]) if (type !== undefined) forgetCrmLatency(shopId, type);
+  for (const type of [add?.type, remove]) {
+    if (type === undefined) continue;
+    forgetEndpointForCall(deps.db, shopId, type);
+    forgetCrmLatency(shopId, type);
+  }
   return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };
 }
 

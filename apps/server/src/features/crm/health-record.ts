@@ -1,13 +1,15 @@
 /**
  * What calls write into an endpoint's health (SPEC §4): consecutive errors, auto-disable after
  * DISABLE_AFTER of them, the last error, the last success. Each write is one atomic UPDATE, so
- * concurrent calls (and processes) count every error exactly once.
+ * concurrent calls (and processes) count every error exactly once, and drops the connector's cached
+ * copy of the row, so the next call reads what was written.
  */
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { CrmEndpointType } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import type { CrmCallError } from './call-errors.ts';
+import { forgetEndpointForCall } from './endpoint-cache.ts';
 import type { CrmEndpointRow } from './present.ts';
 
 export const DISABLE_AFTER = 5;
@@ -53,6 +55,7 @@ export async function recordCallSuccess(deps: Deps, row: CrmEndpointRow): Promis
         ),
       ),
     );
+  forgetEndpointForCall(deps.db, row.shopId, row.type);
 }
 
 const describeError = (error: CrmCallError) =>
@@ -75,6 +78,7 @@ export async function recordCallFailure(deps: Deps, row: CrmEndpointRow, error: 
     })
     .where(unchangedSince(row))
     .returning({ consecutiveErrors: crmEndpoints.consecutiveErrors, enabled: crmEndpoints.enabled });
+  forgetEndpointForCall(deps.db, row.shopId, row.type);
   // Exactly one update sees the count reach the threshold, so this is logged once.
   if (updated !== undefined && !updated.enabled && updated.consecutiveErrors === DISABLE_AFTER) {
     logDisabled(deps, row.shopId, row.type, error);
@@ -95,6 +99,7 @@ export async function reenableEndpoint(deps: Deps, row: CrmEndpointRow): Promise
     .set({ enabled: true, consecutiveErrors: 0, disabledAt: null, lastSuccessAt: deps.clock.now() })
     .where(and(unchangedSince(row), eq(crmEndpoints.enabled, false)))
     .returning({ id: crmEndpoints.id });
+  forgetEndpointForCall(deps.db, row.shopId, row.type);
   if (reenabled.length > 0) {
     deps.logger.info(
       { shopId: row.shopId, type: row.type },

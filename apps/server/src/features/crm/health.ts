@@ -7,6 +7,7 @@ import { and, eq, gt, or } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import type { ChangePreview } from '../../mcp/tool.ts';
+import { forgetEndpointForCall } from './endpoint-cache.ts';
 import { crmLatencySummary } from './latency.ts';
 import { presentHealth, type CrmEndpointRow } from './present.ts';
 import { nextProbeAt } from './probe-schedule.ts';
@@ -75,5 +76,6 @@ export async function resetCrmErrors(deps: Deps, shopId: string) {
       ),
     )
     .returning({ type: crmEndpoints.type });
+  forgetEndpointForCall(deps.db, shopId);
   return { status: 'applied', summary: preview.summary, reset: reset.map((row) => row.type).sort() };
 }

@@ -11,7 +11,6 @@ export {
 } from './endpoints.ts';
 export { getCrmHealthStatus, previewCrmErrorReset, resetCrmErrors } from './health.ts';
 export { createCrmProbeJobSource, probeDisabledCrmEndpoints, type ProbeResult } from './probe.ts';
-export { CRM_TEST_PHONE } from './sample-params.ts';
 export {
   getRequestSigningSecret,
   previewSigningSecretRotation,

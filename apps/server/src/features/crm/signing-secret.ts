@@ -10,6 +10,7 @@ import { REDACTED } from '../../lib/credentials.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { ChangePreview } from '../../mcp/tool.ts';
 import { getShop } from '../shops/index.ts';
+import { forgetEndpointForCall } from './endpoint-cache.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'secrets'>;
 
@@ -46,6 +47,7 @@ export async function rotateRequestSigningSecret(deps: Deps, shopId: string) {
     .where(eq(shops.id, shopId))
     .returning({ id: shops.id });
   if (updated.length === 0) throw notFound(`Shop ${shopId} does not exist.`);
+  forgetEndpointForCall(deps.db, shopId);
   return {
     status: 'applied',
     request_signing_secret: secret,

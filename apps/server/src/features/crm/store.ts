@@ -1,5 +1,5 @@
 /** The SQL of the crm feature: every query is scoped by shop, but the probe's scan of disabled endpoints. */
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { crmEndpointTypes, type CrmEndpointType } from '@parley/contract';
 import type { Db } from '../../db/database.ts';
 import { crmEndpoints, shops } from '../../db/schema.ts';
@@ -41,31 +41,16 @@ const withSecret = {
   sealedSigningSecret: shops.requestSigningSecret,
 };
 
-const prepareEndpointWithSecret = (db: Db) =>
-  db
-    .select(withSecret)
-    .from(crmEndpoints)
-    .innerJoin(shops, eq(shops.id, crmEndpoints.shopId))
-    .where(
-      and(eq(crmEndpoints.shopId, sql.placeholder('shopId')), eq(crmEndpoints.type, sql.placeholder('type'))),
-    )
-    .prepare('crm_endpoint_with_secret');
-
-// Every CRM call runs this query first. Prepared once per database, it skips drizzle's query building
-// (and PostgreSQL's planning): about half its cost, measured at ~1 ms on PGlite, ~0.35 ms on PostgreSQL.
-const prepared = new WeakMap<Db, ReturnType<typeof prepareEndpointWithSecret>>();
-
 export async function selectEndpointWithSecret(
   db: Db,
   shopId: string,
   type: CrmEndpointType,
 ): Promise<EndpointWithSecret | undefined> {
-  let query = prepared.get(db);
-  if (query === undefined) {
-    query = prepareEndpointWithSecret(db);
-    prepared.set(db, query);
-  }
-  const [row] = await query.execute({ shopId, type });
+  const [row] = await db
+    .select(withSecret)
+    .from(crmEndpoints)
+    .innerJoin(shops, eq(shops.id, crmEndpoints.shopId))
+    .where(and(eq(crmEndpoints.shopId, shopId), eq(crmEndpoints.type, type)));
   return row;
 }
 

@@ -3,7 +3,7 @@
  * are buffered and written in batches, so recording adds no database round trip to a lookup; a read
  * flushes first, so a shop sees its lookups up to now (those made through this process).
  */
-import type { AuditQuery, PanelAuditResponse, PanelCallStatus } from '@parley/contract';
+import type { PanelAuditResponse, PanelCallStatus } from '@parley/contract';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
 import { panelLookupAudit } from '../../db/schema.ts';
@@ -59,7 +59,9 @@ export class LookupAudit {
       onError: (error, rows, dropped) =>
         deps.logger.error(
           { err: error, rows },
-          dropped ? 'lookup audit rows lost after repeated write failures' : 'writing lookup audit rows failed; will retry',
+          dropped
+            ? 'lookup audit rows lost after repeated write failures'
+            : 'writing lookup audit rows failed; will retry',
         ),
     });
   }
@@ -69,7 +71,10 @@ export class LookupAudit {
   }
 
   /** Newest first; `phone` (E.164) narrows to one phone. */
-  async read(shopId: string, query: { phone?: string | undefined; limit: AuditQuery['limit'] }): Promise<PanelAuditResponse> {
+  async read(
+    shopId: string,
+    query: { phone?: string | undefined; limit: number },
+  ): Promise<PanelAuditResponse> {
     await this.#writer.flush();
     const rows = await this.#db
       .select()

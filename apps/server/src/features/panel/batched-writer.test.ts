@@ -77,5 +77,8 @@ test('close writes everything still buffered', async () => {
   const { writer, batches } = recordingWriter();
   for (const row of [1, 2, 3, 4, 5]) writer.push(row);
   await writer.close();
-  assert.deepEqual(batches, [[1, 2, 3], [4, 5]]);
+  assert.deepEqual(batches, [
+    [1, 2, 3],
+    [4, 5],
+  ]);
 });

@@ -3,12 +3,7 @@
  * disabled or error, with the normalized results, when and how fast the CRM answered, and the
  * warnings about parts of its answer that were left out.
  */
-import type {
-  CrmAnswerIssue,
-  CrmEndpointType,
-  PanelCallStatus,
-  PanelCrmAnswers,
-} from '@parley/contract';
+import type { CrmAnswerIssue, CrmEndpointType, PanelCallStatus, PanelCrmAnswers } from '@parley/contract';
 import type { GatedOutcome } from './crm-gate.ts';
 
 export interface PanelCallResult<R> {
@@ -50,7 +45,12 @@ export function toCallResult<T extends CrmEndpointType, R>(
     case 'disabled':
       return { ...none, status: 'disabled', latencyMs: null, error: outcome.error };
     case 'busy':
-      return { ...none, status: 'error', latencyMs: null, error: { code: 'CRM_BUSY', message: outcome.message } };
+      return {
+        ...none,
+        status: 'error',
+        latencyMs: null,
+        error: { code: 'CRM_BUSY', message: outcome.message },
+      };
     case 'error':
       return { ...none, status: 'error', latencyMs: outcome.latencyMs, error: outcome.error };
   }

@@ -6,12 +6,12 @@
  */
 import type { PanelCustomer } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
+import { TtlCache, type CacheLifetime } from '../../lib/ttl-cache.ts';
 import { toCallResult, type PanelCallResult } from './call-result.ts';
 import type { CrmGate, GatedOutcome } from './crm-gate.ts';
 import type { LinkedPhonesMemo } from './linked-phones-memo.ts';
 import type { PanelPolicy } from './policy.ts';
 import { SingleFlight } from './single-flight.ts';
-import { TtlCache, type CacheLifetime } from '../../lib/ttl-cache.ts';
 
 type CustomerCall = PanelCallResult<PanelCustomer>;
 
@@ -89,7 +89,11 @@ export class CustomerLookups {
   }
 
   /** How long to keep an answer (policy.ts); undefined to not keep it. */
-  #lifetime(outcome: GatedOutcome<'sidePanel_CustomerInfo'>['status'], call: CustomerCall, key: string): CacheLifetime | undefined {
+  #lifetime(
+    outcome: GatedOutcome<'sidePanel_CustomerInfo'>['status'],
+    call: CustomerCall,
+    key: string,
+  ): CacheLifetime | undefined {
     if (outcome === 'ok') return call.status === 'found' ? this.#policy.found : this.#policy.notFound;
     // A failed CRM call never replaces an answer still cached (such as the stale one being refreshed).
     if (outcome === 'error' && this.#cache.get(key) === undefined) return this.#policy.error;

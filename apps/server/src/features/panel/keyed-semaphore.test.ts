@@ -64,7 +64,10 @@ test('a full queue refuses at once, and a failing task frees its slot', async ()
   const waiting = semaphore.run('k', async () => {
     throw new Error('CRM error');
   });
-  await assert.rejects(semaphore.run('k', async () => 'x'), QueueFullError);
+  await assert.rejects(
+    semaphore.run('k', async () => 'x'),
+    QueueFullError,
+  );
   releaseOne();
   await running;
   await assert.rejects(waiting, /CRM error/);

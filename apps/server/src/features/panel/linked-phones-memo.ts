@@ -13,6 +13,7 @@ import { SingleFlight } from './single-flight.ts';
 type ChatLinks = ReadonlyMap<string, readonly string[]>;
 
 const noPhones: readonly string[] = [];
+const MAX_SHOPS = 10_000;
 
 export class LinkedPhonesMemo {
   readonly #db: AppDeps['db'];
@@ -22,10 +23,10 @@ export class LinkedPhonesMemo {
   /** Bumped by every forget, so a read that started before a link change does not store old links. */
   #generation = 0;
 
-  constructor(deps: Pick<AppDeps, 'db' | 'clock'>, options: { maxShops: number; lifetimeMs: number }) {
+  constructor(deps: Pick<AppDeps, 'db' | 'clock'>, lifetimeMs: number) {
     this.#db = deps.db;
-    this.#memo = new TtlCache({ maxEntries: options.maxShops, clock: deps.clock });
-    this.#lifetime = { freshMs: options.lifetimeMs, staleMs: 0 };
+    this.#memo = new TtlCache({ maxEntries: MAX_SHOPS, clock: deps.clock });
+    this.#lifetime = { freshMs: lifetimeMs, staleMs: 0 };
   }
 
   /** The phones linked to the chat `phone` (E.164), sorted. */

@@ -1,5 +1,5 @@
 /** The SQL of chat links; every query is scoped by shop. */
-import { and, asc, count, eq, getTableColumns, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { panelLinks } from '../../db/schema.ts';
 
@@ -38,14 +38,6 @@ export async function selectLinks(db: Db, shopId: string, chatPhone: string): Pr
     .from(panelLinks)
     .where(and(eq(panelLinks.shopId, shopId), eq(panelLinks.chatPhone, chatPhone)))
     .orderBy(asc(panelLinks.createdAt), asc(panelLinks.id));
-}
-
-export async function countLinks(db: Db, shopId: string, chatPhone: string): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(panelLinks)
-    .where(and(eq(panelLinks.shopId, shopId), eq(panelLinks.chatPhone, chatPhone)));
-  return row?.n ?? 0;
 }
 
 export async function selectLinkedPhones(db: Db, shopId: string, chatPhone: string): Promise<string[]> {

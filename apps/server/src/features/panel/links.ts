@@ -2,13 +2,12 @@
  * Chat links (SPEC §5): an agent says "this chat is that CRM customer". Parley keeps the link (the CRM
  * is never written) and sends the linked customers' phones as `relatedphones` on later lookups.
  */
-import type { CreatePanelLinkRequest, PanelChatLink } from '@parley/contract';
-import { MAX_LINKS_PER_CHAT } from '@parley/contract';
+import { MAX_LINKS_PER_CHAT, type CreatePanelLinkRequest, type PanelChatLink } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Principal } from '../shops/index.ts';
-import { countLinks, deleteLink, selectLinkedPhones, selectLinks, upsertLink, type LinkRow } from './links-store.ts';
+import { deleteLink, selectLinkedPhones, selectLinks, upsertLink, type LinkRow } from './links-store.ts';
 import type { PhoneReader } from './phone-input.ts';
 
 /** Who may use the panel: a shop token or one of its agents. */
@@ -56,22 +55,20 @@ export async function linkCustomer(
         ? undefined
         : await phones.read(caller.shopId, input.customer.phone, 'customer.phone'),
   };
-  if ((await countLinks(deps.db, caller.shopId, chatPhone)) >= MAX_LINKS_PER_CHAT) {
-    const linked = await selectLinks(deps.db, caller.shopId, chatPhone);
-    const key = customerKey(customer);
-    if (!linked.some((row) => row.customerKey === key)) {
-      throw new AppError(
-        'TOO_MANY_LINKS',
-        `The chat ${chatPhone} already has ${MAX_LINKS_PER_CHAT} linked customers; remove one first (DELETE /api/panel/links/<id>).`,
-        409,
-      );
-    }
+  const key = customerKey(customer);
+  const linked = await selectLinks(deps.db, caller.shopId, chatPhone);
+  if (linked.length >= MAX_LINKS_PER_CHAT && !linked.some((row) => row.customerKey === key)) {
+    throw new AppError(
+      'TOO_MANY_LINKS',
+      `The chat ${chatPhone} already has ${MAX_LINKS_PER_CHAT} linked customers; remove one first (DELETE /api/panel/links/<id>).`,
+      409,
+    );
   }
   const { row, inserted } = await upsertLink(deps.db, {
     id: newId('lnk'),
     shopId: caller.shopId,
     chatPhone,
-    customerKey: customerKey(customer),
+    customerKey: key,
     customerId: customer.id ?? null,
     customerPhone: customer.phone ?? null,
     customerName: customer.name ?? null,

@@ -6,8 +6,8 @@
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isInternationalForm, parsePhoneNumber } from '../../lib/phone-number.ts';
-import { getShop } from '../shops/index.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
+import { getShop } from '../shops/index.ts';
 
 /** A shop's country changes rarely if ever; a new value is picked up within this time. */
 const COUNTRY_LIFETIME = { freshMs: 10 * 60_000, staleMs: 0 };

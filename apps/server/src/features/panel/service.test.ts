@@ -6,7 +6,12 @@ import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { crmEndpointDefinition } from '@parley/contract';
 import { eq } from 'drizzle-orm';
-import { crmFixtures, crmNotFoundFixture, startFakeCrm, type FakeCrm } from '../../../test/helpers/fake-crm.ts';
+import {
+  crmFixtures,
+  crmNotFoundFixture,
+  startFakeCrm,
+  type FakeCrm,
+} from '../../../test/helpers/fake-crm.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
 import { panelLookupAudit } from '../../db/schema.ts';
 import { applyCrmEndpointChange } from '../crm/index.ts';

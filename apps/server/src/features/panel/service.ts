@@ -43,12 +43,7 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
     limit: policy.crmConcurrencyPerShop,
     maxQueued: policy.crmQueuePerShop,
   });
-  const lookups = new CustomerLookups(
-    deps,
-    gate,
-    new LinkedPhonesMemo(deps, { maxShops: policy.cacheEntries, lifetimeMs: policy.linkedPhonesMs }),
-    policy,
-  );
+  const lookups = new CustomerLookups(deps, gate, new LinkedPhonesMemo(deps, policy.linkedPhonesMs), policy);
   const audit = new LookupAudit(deps, { batchRows: policy.auditBatchRows, flushMs: policy.auditFlushMs });
 
   return {

@@ -30,10 +30,7 @@ test('callers of a key in flight share one call and its result', async () => {
 
 test('different keys run separately', async () => {
   const flights = new SingleFlight<string>();
-  const results = await Promise.all([
-    flights.run('a', async () => 'A'),
-    flights.run('b', async () => 'B'),
-  ]);
+  const results = await Promise.all([flights.run('a', async () => 'A'), flights.run('b', async () => 'B')]);
   assert.deepEqual(results, ['A', 'B']);
 });
 
