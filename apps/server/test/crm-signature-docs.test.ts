@@ -1,24 +1,11 @@
 // The signature checks that docs/crm-endpoints.md gives integrators are run, exactly as written, against
 // calls signed by Parley's own signing code: a doc snippet that drifts from the scheme fails here.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { signCrmRequest, verifyCrmRequest } from '@parley/webhooks';
+import { docSnippets, expectations, verdicts } from './helpers/doc-snippets.ts';
 
-const doc = readFileSync(new URL('../../../docs/crm-endpoints.md', import.meta.url), 'utf8');
-
-/** The code block right after `<!-- verify-snippet:<name> -->`. */
-function snippet(name: string, fence: string): string {
-  const match = new RegExp(`<!-- verify-snippet:${name} -->\\s*\`\`\`${fence}\\n([\\s\\S]*?)\n\`\`\``).exec(
-    doc,
-  );
-  assert.ok(
-    match?.[1] !== undefined,
-    `docs/crm-endpoints.md has no ${fence} block marked verify-snippet:${name}`,
-  );
-  return match[1];
-}
+const snippet = docSnippets('crm-endpoints.md');
 
 interface Case {
   name: string;
@@ -80,15 +67,7 @@ const cases: Case[] = [
   signed('signature not hex', get, false, () => ({ signature: 'z'.repeat(64) })),
 ];
 
-const expectations = cases.map(({ name, expected }) => [name, expected]);
-
-/** Runs a verifier over every case (JSON on stdin) and pairs each case's name with its verdict. */
-function verdicts(command: string, args: string[]): Array<[string, boolean]> {
-  const output = execFileSync(command, args, { input: JSON.stringify(cases), encoding: 'utf8' });
-  const lines = output.trim().split('\n');
-  assert.equal(lines.length, cases.length, output);
-  return cases.map(({ name }, index) => [name, JSON.parse(lines[index] ?? '') as boolean]);
-}
+const expected = expectations(cases);
 
 describe('signature verification snippets of docs/crm-endpoints.md', () => {
   test('the cases are right: Parley’s own verifier agrees with every expectation', () => {
@@ -99,7 +78,7 @@ describe('signature verification snippets of docs/crm-endpoints.md', () => {
       };
       return [name, verifyCrmRequest({ secret, headers, method, pathAndQuery, body }).ok];
     });
-    assert.deepEqual(own, expectations);
+    assert.deepEqual(own, expected);
   });
 
   test('Python: accepts the genuine calls and rejects the altered ones', () => {
@@ -110,7 +89,10 @@ for case in json.load(sys.stdin):
         case["secret"], case["method"], case["pathAndQuery"], case["body"].encode("utf-8"),
         case["timestamp"], case["signature"])))
 `;
-    assert.deepEqual(verdicts('python3', ['-c', `${snippet('python', 'python')}\n${harness}`]), expectations);
+    assert.deepEqual(
+      verdicts('python3', ['-c', `${snippet('python', 'python')}\n${harness}`], cases),
+      expected,
+    );
   });
 
   test('Node: accepts the genuine calls and rejects the altered ones', () => {
@@ -122,6 +104,6 @@ for (const c of JSON.parse(input)) {
 }
 `;
     const code = `${snippet('node', 'js')}\n${harness}`;
-    assert.deepEqual(verdicts(process.execPath, ['--input-type=module', '-e', code]), expectations);
+    assert.deepEqual(verdicts(process.execPath, ['--input-type=module', '-e', code], cases), expected);
   });
 });

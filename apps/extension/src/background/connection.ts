@@ -3,9 +3,12 @@ import type { SettingsInput } from '../shared/messages.ts';
 import { fail, succeed, type Outcome } from '../shared/outcome.ts';
 import { hostPermissionPattern, normalizeServerUrl } from '../shared/server-url.ts';
 import type { Connection } from './server-client.ts';
+
+/** A connection that carries a token (every call but `/health`). */
+export type AgentConnection = Connection & { token: string };
 import { readSettings } from './settings-store.ts';
 
-export async function savedConnection(): Promise<Outcome<Connection>> {
+export async function savedConnection(): Promise<Outcome<AgentConnection>> {
   const settings = await readSettings();
   if (settings === null || settings.token === '') {
     return fail({
@@ -17,7 +20,7 @@ export async function savedConnection(): Promise<Outcome<Connection>> {
 }
 
 /** Settings typed in the options page; a null token means the saved one. */
-export async function connectionFrom(input: SettingsInput): Promise<Outcome<Connection>> {
+export async function connectionFrom(input: SettingsInput): Promise<Outcome<AgentConnection>> {
   const url = normalizeServerUrl(input.serverUrl);
   if (!url.ok) return fail({ kind: 'invalid_settings', detail: `Server URL: ${url.problem}.` });
   const token = input.token ?? (await readSettings())?.token ?? '';
@@ -25,7 +28,7 @@ export async function connectionFrom(input: SettingsInput): Promise<Outcome<Conn
   return permitted({ serverUrl: url.url, token: token.trim() });
 }
 
-async function permitted(connection: Connection): Promise<Outcome<Connection>> {
+async function permitted(connection: AgentConnection): Promise<Outcome<AgentConnection>> {
   const pattern = hostPermissionPattern(connection.serverUrl);
   const granted = await chrome.permissions.contains({ origins: [pattern] });
   return granted

@@ -84,7 +84,7 @@ export const routes: { [K in RequestType]: Route<K> } = {
       const report = await checkConnection(connection.value);
       if (report.ok) {
         const { serverUrl, token } = connection.value;
-        await writeSettings({ serverUrl, token: token ?? '', reportMessages: input.reportMessages });
+        await writeSettings({ serverUrl, token, reportMessages: input.reportMessages });
       }
       return report;
     },

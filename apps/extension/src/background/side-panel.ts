@@ -2,7 +2,7 @@
  * The side panel exists on WhatsApp Web tabs only: disabled globally, enabled per tab. Each tab's
  * panel gets its tab id in the URL, so it shows that tab's chat even when the agent has several.
  */
-export const WHATSAPP_URL_PREFIX = 'https://web.whatsapp.com/';
+const WHATSAPP_URL_PREFIX = 'https://web.whatsapp.com/';
 
 export const isWhatsAppUrl = (url: string | undefined): boolean =>
   url?.startsWith(WHATSAPP_URL_PREFIX) === true;

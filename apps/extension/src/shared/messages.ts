@@ -62,7 +62,7 @@ export type RequestType = keyof BackgroundRequests;
 
 type Protocol = Record<string, { payload: unknown; response: unknown }>;
 
-export interface Envelope<P extends Protocol, K extends keyof P> {
+interface Envelope<P extends Protocol, K extends keyof P> {
   type: K;
   payload: P[K]['payload'];
 }

@@ -43,9 +43,13 @@ export async function openTestDatabase(kind: TestDatabaseKind = testDatabaseKind
   };
 }
 
-/** An empty database on the test server, for a test that hands its URL to a server process. */
-export async function createScratchPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = testDatabaseUrl();
+/**
+ * An empty database on the test server (or the server of `adminUrl`), for a test or a benchmark that
+ * hands its URL to a server process.
+ */
+export async function createScratchPostgresDatabase(
+  adminUrl: string = testDatabaseUrl(),
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `parley_test_${randomBytes(6).toString('hex')}`;
   await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux reports thread CPU time in clock ticks; 100 per second on every common kernel configuration. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) the main thread has used so far, or undefined off Linux. Unlike
+ * wall-clock or event-loop figures it does not grow when other processes compete for the cores.
+ * Node 20 has no per-thread CPU API (process.threadCpuUsage arrives in Node 23).
+ */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
