@@ -351,7 +351,8 @@ describe('search', () => {
     assert.equal(joinRequest?.query.get('phone'), LUCIA);
     assert.equal(joinRequest?.query.get('limit'), null, 'the customers search type takes no limit');
 
-    const products = await search('kind=products&q=%20zapatilla%20&limit=5');
+    // A chat phone is only sent with a customer search; elsewhere it is ignored, even when unusable.
+    const products = await search('kind=products&q=%20zapatilla%20&limit=5&phone=abc');
     assert.equal(products.kind, 'products');
     assert.equal(products.query, 'zapatilla');
     assert.ok(products.results.length > 0);
@@ -360,6 +361,7 @@ describe('search', () => {
       [productRequest?.query.get('query'), productRequest?.query.get('limit')],
       ['zapatilla', '5'],
     );
+    assert.equal(productRequest?.query.get('phone'), null);
 
     const global = await search('kind=global&q=48213');
     assert.equal(global.kind, 'global');

@@ -404,7 +404,10 @@ export const creditLedger = pgTable(
   ],
 );
 
-/** One row per shop: the ledger's sums, and the row whose lock serializes the shop's credit movements. */
+/**
+ * One row per shop: the ledger's sums, the credits held by AI replies in progress, and the row whose
+ * lock serializes the shop's credit movements.
+ */
 export const creditBalances = pgTable('credit_balances', {
   shopId: text('shop_id')
     .primaryKey()
@@ -413,23 +416,15 @@ export const creditBalances = pgTable('credit_balances', {
   period: text('period').notNull(),
   freeLeft: bigint('free_left', { mode: 'number' }).notNull(),
   purchasedLeft: bigint('purchased_left', { mode: 'number' }).notNull(),
+  /** Held by replies in progress; each settlement gives its part back. */
+  reserved: bigint('reserved', { mode: 'number' }).notNull().default(0),
+  /**
+   * Pushed forward by every reservation. Once it passes, every reply that reserved has ended, so
+   * whatever is still held was left by a crashed process and counts as free again.
+   */
+  reservedUntil: timestamp('reserved_until', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
-
-/** Credits held by AI replies in progress: deleted when the reply settles, ignored once expired (a crash). */
-export const creditReservations = pgTable(
-  'credit_reservations',
-  {
-    id: text('id').primaryKey(),
-    shopId: text('shop_id')
-      .notNull()
-      .references(() => shops.id, { onDelete: 'cascade' }),
-    amount: bigint('amount', { mode: 'number' }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [index('credit_reservations_shop').on(t.shopId, t.expiresAt)],
-);
 
 /** One row per custom function call the model asked for (`get_function_logs`); never the credentials. */
 export const functionCallLogs = pgTable(

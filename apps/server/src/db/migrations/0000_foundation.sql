@@ -51,6 +51,8 @@ CREATE TABLE "credit_balances" (
 	"period" text NOT NULL,
 	"free_left" bigint NOT NULL,
 	"purchased_left" bigint NOT NULL,
+	"reserved" bigint DEFAULT 0 NOT NULL,
+	"reserved_until" timestamp with time zone,
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
@@ -67,14 +69,6 @@ CREATE TABLE "credit_ledger" (
 	"completion_tokens" integer,
 	"unbilled" bigint DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone NOT NULL
-);
---> statement-breakpoint
-CREATE TABLE "credit_reservations" (
-	"id" text PRIMARY KEY NOT NULL,
-	"shop_id" text NOT NULL,
-	"amount" bigint NOT NULL,
-	"created_at" timestamp with time zone NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "crm_endpoints" (
@@ -231,7 +225,6 @@ ALTER TABLE "conversation_chats" ADD CONSTRAINT "conversation_chats_shop_id_shop
 ALTER TABLE "conversation_messages" ADD CONSTRAINT "conversation_messages_chat_fk" FOREIGN KEY ("shop_id","chat_phone") REFERENCES "public"."conversation_chats"("shop_id","chat_phone") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "credit_balances" ADD CONSTRAINT "credit_balances_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "credit_ledger" ADD CONSTRAINT "credit_ledger_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "credit_reservations" ADD CONSTRAINT "credit_reservations_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "crm_endpoints" ADD CONSTRAINT "crm_endpoints_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "custom_functions" ADD CONSTRAINT "custom_functions_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "detected_phones" ADD CONSTRAINT "detected_phones_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -249,7 +242,6 @@ CREATE INDEX "conversation_messages_latest" ON "conversation_messages" USING btr
 CREATE UNIQUE INDEX "credit_ledger_purchase_reference" ON "credit_ledger" USING btree ("shop_id","reference") WHERE "credit_ledger"."kind" = 'purchase';--> statement-breakpoint
 CREATE UNIQUE INDEX "credit_ledger_monthly_grant" ON "credit_ledger" USING btree ("shop_id","period") WHERE "credit_ledger"."kind" = 'monthly_grant';--> statement-breakpoint
 CREATE INDEX "credit_ledger_shop_created" ON "credit_ledger" USING btree ("shop_id","created_at");--> statement-breakpoint
-CREATE INDEX "credit_reservations_shop" ON "credit_reservations" USING btree ("shop_id","expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "crm_endpoints_shop_type" ON "crm_endpoints" USING btree ("shop_id","type");--> statement-breakpoint
 CREATE INDEX "crm_endpoints_disabled" ON "crm_endpoints" USING btree ("disabled_at") WHERE "crm_endpoints"."enabled" = false;--> statement-breakpoint
 CREATE UNIQUE INDEX "custom_functions_shop_name" ON "custom_functions" USING btree ("shop_id","name");--> statement-breakpoint

@@ -13,14 +13,12 @@ import type { ToolCallRunner } from './tool-calls.ts';
 export interface ReplyMeter {
   usage: Usage;
   modelMs: number;
-  functionsMs: number;
   modelCalls: number;
 }
 
 export const newMeter = (): ReplyMeter => ({
   usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
   modelMs: 0,
-  functionsMs: 0,
   modelCalls: 0,
 });
 
@@ -73,8 +71,6 @@ export async function runReplyLoop(input: ReplyLoopInput): Promise<string> {
     }
     const calls = uniqueById(result.toolCalls);
     messages.push({ role: 'assistant', content: result.content, tool_calls: calls });
-    const started = performance.now();
     messages.push(...(await runner.runStep(calls)));
-    meter.functionsMs += performance.now() - started;
   }
 }

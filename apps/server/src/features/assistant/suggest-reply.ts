@@ -91,6 +91,7 @@ export async function suggestReply(
       limits,
       deadlines,
       offered: tools.map((tool) => tool.function.name),
+      signingSecret: () => deps.secrets.open(shop.requestSigningSecret),
     });
     sources = [...customer.sources, conversation.source];
     if (input.instruction !== undefined) sources.push({ kind: 'instruction' });
@@ -126,7 +127,7 @@ export async function suggestReply(
     timing: {
       total: round(performance.now() - requestStarted),
       model: round(meter.modelMs),
-      functions: round(meter.functionsMs),
+      functions: round(runner.sendingMs),
       crm: round(crmMs),
     },
   };

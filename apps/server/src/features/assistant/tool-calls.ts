@@ -2,7 +2,7 @@
  * Runs the function calls of a reply (SPEC §7, issue 6). Every call id the model sends is answered
  * exactly once, in its order, whatever becomes of it:
  * - unknown names and arguments that are not JSON or fail the function's schema are answered with
- *   the error, and no HTTP call is made (each schema is compiled once per reply);
+ *   the error, and no HTTP call is made (validators.ts compiles each schema once);
  * - a call identical to an earlier one of the reply (same name, same canonical arguments) gets the
  *   earlier answer instead of a second request;
  * - past the reply's call limit or its time for functions, calls are answered "limit reached" and
@@ -14,12 +14,12 @@ import type { ValidateFunction } from 'ajv';
 import type { AppDeps } from '../../app-deps.ts';
 import type { ChatMessage, ModelToolCall } from '../../lib/llm/index.ts';
 import { canonicalJson } from '../../mcp/canonical-json.ts';
-import { getRequestSigningSecret } from '../crm/index.ts';
-import { compileParametersSchema, getFunctionForCall, type FunctionForCall } from '../functions/index.ts';
+import { getFunctionForCall, type FunctionForCall } from '../functions/index.ts';
 import { callFunctionEndpoint } from './call-function.ts';
 import { outcomeOfHttp, refusedCall, type CallOutcome } from './call-outcome.ts';
 import { buildFunctionRequest } from './function-request.ts';
 import type { ReplyDeadlines, ReplyLimits } from './limits.ts';
+import { validatorFor } from './validators.ts';
 
 export interface ToolCallContext {
   deps: AppDeps;
@@ -28,6 +28,8 @@ export interface ToolCallContext {
   deadlines: ReplyDeadlines;
   /** Names the model was offered, for the message about an unknown one. */
   offered: readonly string[];
+  /** The shop's request-signing secret in clear (opened from the shop row the reply already read). */
+  signingSecret: () => string;
 }
 
 /** One call as the agent's list and the execution log show it. */
@@ -72,14 +74,12 @@ export function createToolCallRunner(ctx: ToolCallContext) {
   const executed: ExecutedCall[] = [];
   let httpCalls = 0;
   let limitReached = false;
-  let signingSecret: Promise<string> | undefined;
+  let sendingMs = 0;
 
   const load = (name: string) => {
     let entry = loaded.get(name);
     if (entry === undefined) {
-      entry = getFunctionForCall(deps, shopId, name).then(
-        (fn) => fn && { fn, validate: compileParametersSchema(fn.parameters) },
-      );
+      entry = getFunctionForCall(deps, shopId, name).then((fn) => fn && { fn, validate: validatorFor(fn) });
       loaded.set(name, entry);
     }
     return entry;
@@ -94,9 +94,8 @@ export function createToolCallRunner(ctx: ToolCallContext) {
         "The reply's time for function calls ran out before this call could start; answer with what you have.",
       );
     }
-    signingSecret ??= getRequestSigningSecret(deps, shopId);
     const request = buildFunctionRequest(fn, args, {
-      secret: await signingSecret,
+      secret: ctx.signingSecret(),
       now: deps.clock.now(),
       version: deps.version,
     });
@@ -199,7 +198,10 @@ export function createToolCallRunner(ctx: ToolCallContext) {
       answers.set(step.key, outcome);
       return outcome;
     });
+    // The wait for the endpoints: loading and checking the calls above is the reply's own time.
+    const sending = performance.now();
     const settled = await Promise.all(outcomes);
+    sendingMs += performance.now() - sending;
     const at = deps.clock.now();
     return calls.map((call, index) => {
       const outcome = settled[index] as CallOutcome;
@@ -222,6 +224,10 @@ export function createToolCallRunner(ctx: ToolCallContext) {
     },
     get executed(): readonly ExecutedCall[] {
       return executed;
+    },
+    /** Wall time spent waiting for function endpoints. */
+    get sendingMs() {
+      return sendingMs;
     },
   };
 }

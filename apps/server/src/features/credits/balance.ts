@@ -31,7 +31,7 @@ export async function lockBalance(tx: Tx, shop: CreditShop, now: Date): Promise<
   if (locked === undefined) {
     await tx
       .insert(creditBalances)
-      .values({ shopId: shop.id, period: '', freeLeft: 0, purchasedLeft: 0, updatedAt: now })
+      .values({ shopId: shop.id, period: '', freeLeft: 0, purchasedLeft: 0, reserved: 0, updatedAt: now })
       .onConflictDoNothing();
     [locked] = await selectLocked();
     if (locked === undefined) throw new Error('the credit balance row was not created');
@@ -61,6 +61,10 @@ export async function lockBalance(tx: Tx, shop: CreditShop, now: Date): Promise<
   return renewed;
 }
 
+/** What replies in progress hold; nothing once the last reservation's lifetime has passed. */
+export const heldAt = (row: BalanceRow, now: Date): number =>
+  row.reservedUntil !== null && row.reservedUntil > now ? row.reserved : 0;
+
 export async function writeBalance(tx: Tx, row: BalanceRow): Promise<void> {
   await tx
     .update(creditBalances)
@@ -68,6 +72,8 @@ export async function writeBalance(tx: Tx, row: BalanceRow): Promise<void> {
       period: row.period,
       freeLeft: row.freeLeft,
       purchasedLeft: row.purchasedLeft,
+      reserved: row.reserved,
+      reservedUntil: row.reservedUntil,
       updatedAt: row.updatedAt,
     })
     .where(eq(creditBalances.shopId, row.shopId));

@@ -26,3 +26,12 @@ test('days start at local midnight and follow each other across month ends', () 
   assert.equal(nextDay('2028-02-28'), '2028-02-29');
   assert.equal(nextDay('2026-12-31'), '2027-01-01');
 });
+
+test('the remembered month is only reused within its bounds', () => {
+  const zone = 'Europe/Madrid';
+  assert.equal(monthOf(new Date('2026-03-31T21:59:59Z'), zone), '2026-03');
+  assert.equal(monthOf(new Date('2026-03-31T22:00:00Z'), zone), '2026-04');
+  assert.equal(monthOf(new Date('2026-03-31T21:59:59Z'), zone), '2026-03');
+  assert.equal(monthOf(new Date('2026-02-28T22:59:59Z'), zone), '2026-02');
+  assert.equal(monthOf(new Date('2026-02-28T23:00:00Z'), zone), '2026-03');
+});

@@ -44,10 +44,22 @@ function localTime(instant: Date, timeZone: string): LocalTime {
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
+/** The month each zone was last asked about, with its bounds: every credit movement asks. */
+const lastMonths = new Map<string, { period: string; from: number; until: number }>();
+
 /** `YYYY-MM`, the month `instant` falls in, in `timeZone`. */
 export function monthOf(instant: Date, timeZone: string): string {
+  const time = instant.getTime();
+  const last = lastMonths.get(timeZone);
+  if (last !== undefined && time >= last.from && time < last.until) return last.period;
   const { year, month } = localTime(instant, timeZone);
-  return `${pad(year, 4)}-${pad(month)}`;
+  const period = `${pad(year, 4)}-${pad(month)}`;
+  lastMonths.set(timeZone, {
+    period,
+    from: startOfDay(firstDayOf(period), timeZone).getTime(),
+    until: renewalOf(period, timeZone).getTime(),
+  });
+  return period;
 }
 
 /** `YYYY-MM-DD`, the day `instant` falls in, in `timeZone`. */
@@ -88,4 +100,6 @@ export function renewalOf(period: string, timeZone: string): Date {
 }
 
 /** The first day (`YYYY-MM-DD`) of `period`. */
-export const firstDayOf = (period: string) => `${period}-01`;
+export function firstDayOf(period: string): string {
+  return `${period}-01`;
+}

@@ -7,15 +7,16 @@
  *   `RESERVATION_CREDITS` out of what no other reply holds. When less than that is free but others
  *   hold credits, it waits for them to settle; when nobody holds any, it takes all that is left.
  *   With nothing left it is refused: 402 NO_CREDITS, and the model is never called.
- * - Settle (after the reply, also when it failed): under the same lock, the reply is charged its
- *   tokens, up to what is left minus what other replies still hold; anything beyond is recorded as
- *   `unbilled` in the ledger rather than taken from another reply's reservation or below zero.
+ * - Settle (after the reply, also when it failed): under the same lock, the reply gives back its
+ *   hold and is charged its tokens, up to what is left minus what other replies still hold;
+ *   anything beyond is recorded as `unbilled` in the ledger rather than taken from another
+ *   reply's hold or below zero.
  */
-import { and, eq, gt, lte, ne, or, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
-import { creditBalances, creditLedger, creditReservations } from '../../db/schema.ts';
+import { creditBalances, creditLedger } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
-import { lockBalance, type CreditShop } from './balance.ts';
+import { heldAt, lockBalance, type CreditShop } from './balance.ts';
 import { creditsBusy, noCredits } from './errors.ts';
 import { signalSettlement, waitForSettlement } from './settlement-signal.ts';
 
@@ -23,7 +24,7 @@ type Deps = Pick<AppDeps, 'db' | 'clock'>;
 
 /** What one reply holds while it runs: above a typical reply with a few function calls. */
 const RESERVATION_CREDITS = 16_000;
-/** A reply lasts at most 90 s; a reservation older than this was left by a crashed process. */
+/** A reply lasts at most 90 s: holds older than this were left by a crashed process. */
 const RESERVATION_TTL_MS = 120_000;
 /** How long a reply waits for others of its shop to settle before giving up (503 CREDITS_BUSY). */
 const DEFAULT_WAIT_MS = 60_000;
@@ -31,7 +32,6 @@ const DEFAULT_WAIT_MS = 60_000;
 const POLL_MS = 200;
 
 export interface CreditReservation {
-  id: string;
   shop: CreditShop;
   amount: number;
 }
@@ -49,16 +49,6 @@ export interface SettledCharge {
   unbilled: number;
 }
 
-/** Credits held by the shop's unexpired reservations, except `except`'s. */
-const heldBy = (shopId: string, now: Date, except?: string) =>
-  and(
-    eq(creditReservations.shopId, shopId),
-    gt(creditReservations.expiresAt, now),
-    except === undefined ? undefined : ne(creditReservations.id, except),
-  );
-
-const heldSum = sql<number>`coalesce(sum(${creditReservations.amount}), 0)`.mapWith(Number);
-
 type Attempt = { kind: 'reserved'; reservation: CreditReservation } | { kind: 'empty' } | { kind: 'busy' };
 
 function tryReserve(deps: Deps, shop: CreditShop, wanted: number): Promise<Attempt> {
@@ -67,24 +57,20 @@ function tryReserve(deps: Deps, shop: CreditShop, wanted: number): Promise<Attem
     const balance = await lockBalance(tx, shop, now);
     const spendable = balance.freeLeft + balance.purchasedLeft;
     if (spendable <= 0) return { kind: 'empty' };
-    // A statement of its own, after the lock: in READ COMMITTED it then sees every reservation
-    // committed by the transaction the lock waited for (a subquery of the locking SELECT would not).
-    // Expired reservations (left by a crashed process) are not counted; settlements delete them.
-    const [row] = await tx.select({ held: heldSum }).from(creditReservations).where(heldBy(shop.id, now));
-    const held = row?.held ?? 0;
+    const held = heldAt(balance, now);
     let amount: number;
     if (spendable - held >= wanted) amount = wanted;
     else if (held === 0) amount = spendable;
     else return { kind: 'busy' };
-    const reservation = { id: newId('rsv'), shop, amount };
-    await tx.insert(creditReservations).values({
-      id: reservation.id,
-      shopId: shop.id,
-      amount,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
-    });
-    return { kind: 'reserved', reservation };
+    await tx
+      .update(creditBalances)
+      .set({
+        reserved: held + amount,
+        reservedUntil: new Date(now.getTime() + RESERVATION_TTL_MS),
+        updatedAt: now,
+      })
+      .where(eq(creditBalances.shopId, shop.id));
+    return { kind: 'reserved', reservation: { shop, amount } };
   });
 }
 
@@ -107,7 +93,7 @@ export async function reserveCredits(
   }
 }
 
-/** Charges a reply its tokens and frees its reservation. A reply that used nothing is not recorded. */
+/** Gives a reply's hold back and charges its tokens; a reply that used nothing is not recorded. */
 export async function settleCharge(
   deps: Deps,
   reservation: CreditReservation,
@@ -119,32 +105,24 @@ export async function settleCharge(
   try {
     return await deps.db.transaction(async (tx) => {
       const balance = await lockBalance(tx, shop, now);
-      // One statement frees this reservation and the expired ones, and sums what the others hold
-      // (a CTE's delete is not visible to its own statement, hence the id filter).
-      const freed = tx.$with('freed').as(
-        tx
-          .delete(creditReservations)
-          .where(
-            or(
-              eq(creditReservations.id, reservation.id),
-              and(eq(creditReservations.shopId, shop.id), lte(creditReservations.expiresAt, now)),
-            ),
-          )
-          .returning({ id: creditReservations.id }),
-      );
-      const [others] = await tx
-        .with(freed)
-        .select({ held: heldSum })
-        .from(creditReservations)
-        .where(heldBy(shop.id, now, reservation.id));
-      const othersHold = others?.held ?? 0;
-      if (tokens === 0) return { charged: 0, unbilled: 0 };
-
+      // Once the holds have lapsed, this reply's is gone with the others' and nothing is held.
+      const othersHold = Math.max(0, heldAt(balance, now) - reservation.amount);
       const available = Math.max(0, balance.freeLeft + balance.purchasedLeft - othersHold);
       const charged = Math.min(tokens, available);
       // Free credits first: they expire at the end of the month, purchased ones never do.
       const fromFree = Math.min(charged, balance.freeLeft);
       const fromPurchased = charged - fromFree;
+      const next = {
+        freeLeft: balance.freeLeft - fromFree,
+        purchasedLeft: balance.purchasedLeft - fromPurchased,
+        reserved: othersHold,
+        updatedAt: now,
+      };
+      const thisShop = eq(creditBalances.shopId, shop.id);
+      if (tokens === 0) {
+        await tx.update(creditBalances).set(next).where(thisShop);
+        return { charged: 0, unbilled: 0 };
+      }
       // The entry and the balance it moves, in one statement.
       const entry = tx.$with('entry').as(
         tx
@@ -165,15 +143,7 @@ export async function settleCharge(
           })
           .returning({ id: creditLedger.id }),
       );
-      await tx
-        .with(entry)
-        .update(creditBalances)
-        .set({
-          freeLeft: balance.freeLeft - fromFree,
-          purchasedLeft: balance.purchasedLeft - fromPurchased,
-          updatedAt: now,
-        })
-        .where(eq(creditBalances.shopId, shop.id));
+      await tx.with(entry).update(creditBalances).set(next).where(thisShop);
       return { charged, unbilled: tokens - charged };
     });
   } finally {

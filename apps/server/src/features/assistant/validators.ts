@@ -1,0 +1,30 @@
+/**
+ * Argument validators of custom functions. Compiling a parameters schema costs milliseconds (a
+ * fresh ajv instance per schema, see functions/parameters-schema.ts), and a definition does not
+ * change until it is saved again, so each version is compiled once per process and kept: the key
+ * is the function's id and update time. The least recently used are dropped beyond the cap.
+ * Sharing is safe: validation is synchronous and `errors` is read right after it.
+ */
+import type { ValidateFunction } from 'ajv';
+import { compileParametersSchema, type FunctionForCall } from '../functions/index.ts';
+
+const MAX_VALIDATORS = 1_000;
+const validators = new Map<string, ValidateFunction>();
+
+export function validatorFor(fn: Pick<FunctionForCall, 'id' | 'updatedAt' | 'parameters'>): ValidateFunction {
+  const key = `${fn.id}@${fn.updatedAt.getTime()}`;
+  const cached = validators.get(key);
+  if (cached !== undefined) {
+    // Re-inserted so that Map order is least recently used first.
+    validators.delete(key);
+    validators.set(key, cached);
+    return cached;
+  }
+  const compiled = compileParametersSchema(fn.parameters);
+  validators.set(key, compiled);
+  if (validators.size > MAX_VALIDATORS) {
+    const [oldest] = validators.keys();
+    if (oldest !== undefined) validators.delete(oldest);
+  }
+  return compiled;
+}
