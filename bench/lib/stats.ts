@@ -53,3 +53,9 @@ export async function measureConcurrent(
 
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const ratio = (value: number, baseline: number) => `x${(value / baseline).toFixed(2)}`;
+
+/**
+ * Milliseconds since the epoch, sub-millisecond: comparable across worker threads, where
+ * `performance.now()` alone counts from each thread's own start.
+ */
+export const epochMs = () => performance.timeOrigin + performance.now();

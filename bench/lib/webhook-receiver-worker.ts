@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMainThread, parentPort } from 'node:worker_threads';
+import { epochMs } from './stats.ts';
 import { startTsWorker } from './ts-worker.ts';
 
 export interface ReceiverWorker {
@@ -20,9 +21,6 @@ export interface ReceiverWorker {
 }
 
 type Request = { kind: 'wait'; count: number } | { kind: 'take' };
-
-/** A clock shared by every thread of the process: `performance.now()` alone starts at each thread's birth. */
-export const epochMs = () => performance.timeOrigin + performance.now();
 
 export async function startReceiverWorker(): Promise<ReceiverWorker> {
   const worker = startTsWorker(new URL(import.meta.url), null);

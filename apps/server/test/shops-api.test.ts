@@ -230,3 +230,45 @@ describe('agents', () => {
     assert.deepEqual(listB.json(), { agents: [] });
   });
 });
+
+describe('agent permissions', () => {
+  it('an agent without a permission is refused on that API and allowed on the others', async () => {
+    const shop = await t.createShop('Permissions');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/agents',
+      headers: { authorization: `Bearer ${shop.token}` },
+      payload: { nickname: 'viewer', name: 'Panel only', permissions: ['panel'] },
+    });
+    assert.equal(created.statusCode, 201);
+    const agent = { authorization: `Bearer ${created.json().token}` };
+
+    const conversations = await t.app.inject({
+      method: 'POST',
+      url: '/api/conversations/messages',
+      headers: agent,
+      payload: {
+        chat_phone: '+34655123987',
+        messages: [{ id: 'm1', direction: 'in', text: 'hola', sent_at: '2026-03-02T09:00:00Z' }],
+      },
+    });
+    assert.equal(conversations.statusCode, 403);
+    assert.match(conversations.json().error.message, /lacks the "conversations" permission/);
+
+    const ai = await t.app.inject({
+      method: 'POST',
+      url: '/api/ai/suggest-reply',
+      headers: agent,
+      payload: { phone: '+34655123987' },
+    });
+    assert.equal(ai.statusCode, 403);
+    assert.match(ai.json().error.message, /lacks the "ai" permission/);
+
+    const panel = await t.app.inject({
+      method: 'GET',
+      url: '/api/panel/links?phone=%2B34655123987',
+      headers: agent,
+    });
+    assert.equal(panel.statusCode, 200);
+  });
+});

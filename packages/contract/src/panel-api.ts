@@ -107,6 +107,8 @@ export const panelSearchResponse = z.discriminatedUnion('kind', [
 export type PanelSearchResponse = z.output<typeof panelSearchResponse>;
 
 // --- /api/panel/links --------------------------------------------------------------------------
+// POST creates (201) or updates (200) a link; GET ?phone= lists a chat's links; DELETE /api/panel/links/:id
+// answers 204, or 404 NOT_FOUND when the shop has no link with that id.
 
 export const MAX_LINKS_PER_CHAT = 20;
 

@@ -28,6 +28,7 @@ export const createShopRequest = z.strictObject({
 export type CreateShopRequest = z.output<typeof createShopRequest>;
 
 export const agentPermissions = ['panel', 'conversations', 'ai'] as const;
+export type AgentPermission = (typeof agentPermissions)[number];
 
 export const createAgentRequest = z.strictObject({
   nickname: z

@@ -1,3 +1,4 @@
+import type { AgentPermission } from '@parley/contract';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
@@ -18,11 +19,15 @@ const whoMayCall: Record<Principal['kind'], string> = {
   agent: 'an agent token',
 };
 
-/** Authenticates the request and checks the caller is one of `kinds`; 401 or 403 otherwise. */
+/**
+ * Authenticates the request and checks the caller is one of `kinds`; 401 or 403 otherwise. An agent
+ * must also hold `agentPermission` when one is named (shop tokens hold every permission).
+ */
 export async function requirePrincipal<K extends Principal['kind']>(
   request: FastifyRequest,
   deps: AppDeps,
   kinds: readonly K[],
+  options: { agentPermission?: AgentPermission } = {},
 ): Promise<Extract<Principal, { kind: K }>> {
   const token = bearerToken(request);
   const principal = token === undefined ? null : await authenticateToken(deps, token);
@@ -31,6 +36,14 @@ export async function requirePrincipal<K extends Principal['kind']>(
     throw new AppError(
       'FORBIDDEN',
       `This endpoint needs ${kinds.map((k) => whoMayCall[k]).join(' or ')}; you sent ${whoMayCall[principal.kind]}.`,
+      403,
+    );
+  }
+  const needed = options.agentPermission;
+  if (principal.kind === 'agent' && needed !== undefined && !principal.permissions.includes(needed)) {
+    throw new AppError(
+      'FORBIDDEN',
+      `This agent lacks the "${needed}" permission; a shop token can grant it by recreating the agent with it.`,
       403,
     );
   }

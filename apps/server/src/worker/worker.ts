@@ -111,24 +111,34 @@ export function createWorker(options: WorkerOptions): Worker {
     return { key, label, done };
   }
 
-  async function claimOnce(): Promise<StartedRun[]> {
+  /**
+   * One claim from every source. `full` says a source took every slot it was offered, so more may be
+   * due now. A source that took fewer has nothing more it may start: what is left is held back by a
+   * key's cap (a finishing run wakes the loop) or not due yet, and claiming again at once would only
+   * repeat its queries.
+   */
+  async function claimOnce(): Promise<{ started: StartedRun[]; full: boolean }> {
     const started: StartedRun[] = [];
+    let full = false;
     for (const source of sources) {
       const free = concurrency - inFlight.size;
       if (stopping || free <= 0) break;
       const claimed = await source.claim({ total: free, perKey, busy });
+      if (claimed.length >= free) full = true;
       for (const run of claimed) started.push(launch(source, run));
     }
-    return started;
+    return { started, full };
   }
 
-  function tick(): Promise<StartedRun[]> {
+  function claimInTurn(): ReturnType<typeof claimOnce> {
     const next = claiming.catch(() => undefined).then(claimOnce);
     claiming = next;
     return next;
   }
 
-  /** How long the loop may sleep after a claim that found nothing to start. */
+  const tick = async (): Promise<StartedRun[]> => (await claimInTurn()).started;
+
+  /** How long the loop may sleep after a claim that left nothing it could start. */
   async function idleDelay(): Promise<number> {
     // Full: a finishing run wakes the loop.
     if (inFlight.size >= concurrency) return pollIntervalMs;
@@ -158,8 +168,9 @@ export function createWorker(options: WorkerOptions): Worker {
       woken = false;
       let delay: number;
       try {
-        const started = await tick();
-        delay = started.length > 0 ? 0 : await idleDelay();
+        const { full } = await claimInTurn();
+        // Woken meanwhile: new work was committed during the claim, so claim again at once.
+        delay = full || woken ? 0 : await idleDelay();
       } catch (error) {
         logger.error({ err: error }, 'worker: claiming failed; trying again after the poll interval');
         delay = pollIntervalMs;

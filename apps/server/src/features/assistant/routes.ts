@@ -6,7 +6,7 @@ import { suggestReply } from './suggest-reply.ts';
 
 export function registerAssistantRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post('/api/ai/suggest-reply', async (request, reply) => {
-    const principal = await requirePrincipal(request, deps, ['shop', 'agent']);
+    const principal = await requirePrincipal(request, deps, ['shop', 'agent'], { agentPermission: 'ai' });
     const input = parseBody(suggestReplyRequest, request.body);
     const { response, timing } = await suggestReply(deps, principal.shopId, input);
     // Where the time went, for browser dev tools and the overhead benchmark.

@@ -82,3 +82,36 @@ test('close writes everything still buffered', async () => {
     [4, 5],
   ]);
 });
+
+test('rows pushed while a batch is being written wait for their own batch', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  const batches: number[][] = [];
+  let started!: () => void;
+  const writing = new Promise<void>((resolve) => (started = resolve));
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const writer = new BatchedWriter<number>({
+    maxRows: 3,
+    intervalMs: 250,
+    maxAttempts: 3,
+    write: async (rows) => {
+      if (batches.length === 0) {
+        started();
+        await held;
+      }
+      batches.push(rows);
+    },
+    onError: () => assert.fail('no write fails here'),
+  });
+  for (const row of [1, 2, 3]) writer.push(row);
+  await writing;
+  writer.push(4);
+  release();
+  await settle();
+  assert.deepEqual(batches, [[1, 2, 3]]);
+  assert.equal(writer.buffered, 1, 'row 4 is not written in a batch of its own right away');
+  t.mock.timers.tick(250);
+  await settle();
+  assert.deepEqual(batches, [[1, 2, 3], [4]]);
+});

@@ -51,8 +51,12 @@ export class BatchedWriter<Row> {
   async #drain(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#buffer.length > 0) {
-      const batch = this.#buffer.splice(0, this.#options.maxRows);
+    // Only the rows buffered now: rows pushed while this writes wait for their own batch, so a
+    // steady stream is written in full batches instead of one small write after another.
+    const pending = this.#buffer;
+    this.#buffer = [];
+    while (pending.length > 0) {
+      const batch = pending.splice(0, this.#options.maxRows);
       try {
         await this.#options.write(batch);
         this.#failedAttempts = 0;
@@ -64,7 +68,7 @@ export class BatchedWriter<Row> {
           this.#failedAttempts = 0;
           continue;
         }
-        this.#buffer.unshift(...batch);
+        this.#buffer.unshift(...batch, ...pending);
         this.#timer ??= setTimeout(() => void this.flush(), this.#options.intervalMs).unref();
         return;
       }

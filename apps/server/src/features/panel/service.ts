@@ -10,7 +10,6 @@ import type {
   CustomerLookupResponse,
   ListPanelLinksResponse,
   PanelAuditResponse,
-  PanelChatLink,
   PanelSearchQuery,
   PanelSearchResponse,
 } from '@parley/contract';
@@ -30,7 +29,7 @@ export interface PanelService {
   search(caller: PanelCaller, query: PanelSearchQuery): Promise<PanelSearchResponse>;
   linkCustomer(caller: PanelCaller, input: CreatePanelLinkRequest): Promise<CreatePanelLinkResponse>;
   listLinks(caller: PanelCaller, phone: string): Promise<ListPanelLinksResponse>;
-  unlinkCustomer(caller: PanelCaller, linkId: string): Promise<PanelChatLink>;
+  unlinkCustomer(caller: PanelCaller, linkId: string): Promise<void>;
   readAudit(shopId: string, query: AuditQuery): Promise<PanelAuditResponse>;
   /** Resolves when no background refresh is running. */
   idle(): Promise<void>;
@@ -68,8 +67,11 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
     },
 
     async search(caller, query) {
+      // Only the customers search sends the chat's phone (SPEC §4); elsewhere it is ignored, not checked.
       const phone =
-        query.phone === undefined ? undefined : await phones.read(caller.shopId, query.phone, 'phone');
+        query.kind !== 'customers' || query.phone === undefined
+          ? undefined
+          : await phones.read(caller.shopId, query.phone, 'phone');
       return searchCrm(gate, deps.clock, caller.shopId, query, phone);
     },
 
@@ -86,7 +88,6 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
     async unlinkCustomer(caller, linkId) {
       const link = await unlinkCustomer(deps, caller.shopId, linkId);
       lookups.forgetChat(caller.shopId, link.phone);
-      return link;
     },
 
     async readAudit(shopId, query) {

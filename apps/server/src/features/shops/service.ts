@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { CreateAgentRequest, CreateShopRequest } from '@parley/contract';
+import {
+  agentPermissions,
+  type AgentPermission,
+  type CreateAgentRequest,
+  type CreateShopRequest,
+} from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { agents, apiTokens, serverMeta, shops } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
@@ -10,7 +15,9 @@ import { generateToken, hashToken, safeEqual, tokenPrefix } from '../../lib/toke
 import { recallPrincipal, rememberPrincipal } from './principal-cache.ts';
 
 export type Principal =
-  { kind: 'admin' } | { kind: 'shop'; shopId: string } | { kind: 'agent'; shopId: string; agentId: string };
+  | { kind: 'admin' }
+  | { kind: 'shop'; shopId: string }
+  | { kind: 'agent'; shopId: string; agentId: string; permissions: readonly AgentPermission[] };
 
 type ShopRow = typeof shops.$inferSelect;
 
@@ -137,17 +144,28 @@ export async function authenticateToken(
       kind: apiTokens.kind,
       agentId: apiTokens.agentId,
       tokenHash: apiTokens.tokenHash,
+      permissions: agents.permissions,
     })
     .from(apiTokens)
+    .leftJoin(agents, eq(agents.id, apiTokens.agentId))
     .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
   if (row === undefined || !safeEqual(row.tokenHash, hash)) return null;
   const principal: Principal =
     row.kind === 'agent' && row.agentId !== null
-      ? { kind: 'agent', shopId: row.shopId, agentId: row.agentId }
+      ? {
+          kind: 'agent',
+          shopId: row.shopId,
+          agentId: row.agentId,
+          permissions: readPermissions(row.permissions),
+        }
       : { kind: 'shop', shopId: row.shopId };
   rememberPrincipal(deps, hash, principal);
   return principal;
 }
+
+/** Stored permissions outside the known set (written by a newer version) grant nothing here. */
+const readPermissions = (stored: string[] | null): AgentPermission[] =>
+  (stored ?? []).filter((p): p is AgentPermission => (agentPermissions as readonly string[]).includes(p));
 
 async function readAdminTokenHash(deps: Pick<AppDeps, 'db' | 'config'>): Promise<string | undefined> {
   if (deps.config.PARLEY_ADMIN_TOKEN !== undefined) return hashToken(deps.config.PARLEY_ADMIN_TOKEN);
