@@ -13,6 +13,7 @@ import { reportConversation } from './report-conversation.ts';
 import type { Connection } from './server-client.ts';
 import { readSettings, viewOf, writeSettings } from './settings-store.ts';
 import { isWhatsAppUrl } from './side-panel.ts';
+import { suggestReply } from './suggest-reply.ts';
 
 type Sender = chrome.runtime.MessageSender;
 
@@ -64,6 +65,10 @@ export const routes: { [K in RequestType]: Route<K> } = {
   'composer/insert': {
     from: 'page',
     handle: ({ tabId, text }) => insertIntoChat(tabId, text),
+  },
+  'reply/suggest': {
+    from: 'page',
+    handle: (request) => withSavedConnection((c) => suggestReply(c, request)),
   },
   'settings/read': {
     from: 'page',

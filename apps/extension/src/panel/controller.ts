@@ -1,17 +1,22 @@
 /**
  * The panel's state and what changes it: the chat of its WhatsApp tab (from chrome.storage.session),
- * lookups and searches (through the background), and the agent's clicks. Views are rebuilt from the
- * state; only the search inputs persist, so typing is never interrupted.
+ * lookups, searches and AI replies (through the background), and the agent's clicks. Views are
+ * rebuilt from the state; only the search tabs and the AI reply card persist, so typing is never
+ * interrupted.
  */
 import type { PanelCustomer } from '@parley/contract';
 import { chatKey } from '../shared/chat.ts';
 import { readTabChat, watchTabChat } from '../shared/chat-registry.ts';
 import { askBackground } from '../shared/messages.ts';
+import { fail } from '../shared/outcome.ts';
 import { phoneFromDisplayedNumber } from '../shared/phone.ts';
+import { offersSuggestion } from './assistant.ts';
+import { h } from './dom.ts';
 import type { Formatters } from './format.ts';
 import type { Translate } from './i18n.ts';
 import { screenOf, type PanelState } from './screen.ts';
 import type { PanelActions, PanelTab, ViewContext } from './view-context.ts';
+import { createAssistantPanel } from './views/assistant.ts';
 import { createLayout, renderChatHeader, showTab } from './views/layout.ts';
 import { screenView } from './views/screen-view.ts';
 import { createSearchPanel, type SearchPanel } from './views/search.ts';
@@ -70,6 +75,7 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
       lookupSequence++;
       layout.flash.hidden = true;
       Object.assign(state, { lookup: null, selected: null, chosenFromSearch: null });
+      assistant.setChat(chatPhone());
       tab = 'customer';
       if (chat?.kind === 'phone' && state.configured !== false) void lookup(chat.phone, false);
     }
@@ -152,6 +158,15 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     global: createSearchPanel('global', ctx, searchDeps),
   };
   for (const [kind, panel] of Object.entries(searches)) layout.bodies[kind as PanelTab].append(panel.element);
+  const assistant = createAssistantPanel(ctx, {
+    suggest: (phone, instruction) =>
+      askBackground('reply/suggest', { tabId, phone, instruction }).catch((error: unknown) =>
+        // The service worker went away mid-call (Chrome stopped it, or the extension was reloaded).
+        fail({ kind: 'server_error', detail: `The extension failed: ${String(error)}` }),
+      ),
+  });
+  const screenHost = h('div', { class: 'screen' });
+  layout.bodies.customer.append(assistant.element, screenHost);
 
   const renderFooter = () => {
     const outcome = state.lookup?.outcome;
@@ -174,7 +189,9 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     renderChatHeader(layout, state.chat, t, note);
     layout.refresh.classList.toggle('busy', state.lookup?.pending === true);
     showTab(layout, tab);
-    layout.bodies.customer.replaceChildren(screenView(screenOf(state), ctx));
+    const screen = screenOf(state);
+    assistant.setVisible(chatPhone() !== null && offersSuggestion(screen));
+    screenHost.replaceChildren(screenView(screen, ctx));
     renderFooter();
   }
 

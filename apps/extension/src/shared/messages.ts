@@ -4,6 +4,7 @@
  * tab's content script to put text into its composer. Each request type has exactly one response type.
  */
 import type {
+  ConversationMessage,
   CreatePanelLinkRequest,
   CreatePanelLinkResponse,
   CustomerLookupResponse,
@@ -11,6 +12,7 @@ import type {
   PanelSearchResponse,
   PostConversationMessagesRequest,
   PostConversationMessagesResponse,
+  SuggestReplyResponse,
 } from '@parley/contract';
 import type { ChatIdentity } from './chat.ts';
 import type { Outcome } from './outcome.ts';
@@ -48,6 +50,14 @@ export type BackgroundRequests = {
   'link/create': { payload: CreatePanelLinkRequest; response: Outcome<CreatePanelLinkResponse> };
   /** Puts text into the composer of a WhatsApp tab (null: the tab whose chat the panel shows). Never sends. */
   'composer/insert': { payload: { tabId: number | null; text: string }; response: Outcome<null> };
+  /**
+   * A draft reply for the chat with `phone` in that tab (POST /api/ai/suggest-reply), from the
+   * messages the tab shows (or, when it shows none, the ones Parley stored). Never sends anything.
+   */
+  'reply/suggest': {
+    payload: { tabId: number | null; phone: string; instruction: string | null };
+    response: Outcome<SuggestReplyResponse>;
+  };
   'settings/read': { payload: null; response: SettingsView };
   'settings/check': { payload: SettingsInput; response: Outcome<ConnectionReport> };
   /** Checks the connection first and saves only when it works. */
@@ -56,6 +66,8 @@ export type BackgroundRequests = {
 
 export type TabRequests = {
   'composer/insert': { payload: { text: string }; response: Outcome<null> };
+  /** The text messages the tab shows, when its open chat is the one with `phone`; none otherwise. */
+  'chat/messages': { payload: { phone: string }; response: { messages: ConversationMessage[] } };
 };
 
 export type RequestType = keyof BackgroundRequests;

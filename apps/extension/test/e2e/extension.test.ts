@@ -1,10 +1,13 @@
 /**
  * The built extension in Debian's Chromium, beside a page served as https://web.whatsapp.com/ that
- * looks and changes like WhatsApp Web, talking to a real Parley whose CRM is the demo CRM. Every
- * request stays on loopback. Screenshots of each state go to apps/extension/test-artifacts/.
+ * looks and changes like WhatsApp Web, talking to a real Parley whose CRM is the demo CRM and whose
+ * AI model is a scripted OpenAI-compatible server. Every request stays on loopback. Screenshots of
+ * each state go to apps/extension/test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { FREE_CREDITS_PER_MONTH } from '@parley/contract';
+import { startScriptedLlm, type ScriptedLlm } from '../../../server/test/helpers/scripted-llm.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 import { hangOnPort } from './hanging-port.ts';
 import { startParley, type ParleyForTest } from './parley.ts';
@@ -12,13 +15,16 @@ import { startWhatsAppServer, type WhatsAppServer } from './whatsapp-server.ts';
 
 let parley: ParleyForTest;
 let whatsappServer: WhatsAppServer;
+let llm: ScriptedLlm;
 
 before(async () => {
   parley = await startParley();
   whatsappServer = await startWhatsAppServer();
+  llm = await startScriptedLlm();
 });
 
 after(async () => {
+  await llm?.close();
   await whatsappServer?.close();
   await parley?.close();
 });
@@ -230,6 +236,138 @@ test('the side panel beside WhatsApp Web, end to end', async (t) => {
   }
 });
 
+const DRAFT =
+  'Hola Lucía, tu pedido #EX-2026-0311 ya va de camino: https://tracking.example-carrier.com/SE123456789ES\n' +
+  'Y el envío de tu próximo pedido corre de nuestra cuenta.';
+
+test('AI reply: not configured, then a draft with its function calls into the chat; no credits', async (t) => {
+  const session = await openBrowserSession(whatsappServer.port, 'en-US');
+  const { whatsapp, panel, openChat, panelShows, shoot } = session;
+  const card = panel.locator('[data-assistant]');
+  const aiState = (name: string) => card.locator(`[data-state="${name}"]`);
+  const composer = whatsapp.locator('#main footer [contenteditable="true"]');
+  try {
+    await connect(session, parley.agentToken, '#save');
+    await session.openWhatsAppWithPanel();
+    await openChat('lucia');
+    await panelShows('Lucía Fernández Ortega');
+
+    await t.test('without a model, the agent is told an admin must configure the AI', async () => {
+      await card.locator('[data-instruction]').fill('offer free shipping');
+      await card.getByRole('button', { name: 'Suggest reply' }).click();
+      await aiState('ai-not-configured').waitFor();
+      assert.match(await aiState('ai-not-configured').innerText(), /An admin must configure the AI/);
+      // The server's explanation, for the admin, is folded away under "Details for the admin".
+      assert.match(
+        (await aiState('ai-not-configured').locator('details').textContent()) ?? '',
+        /PARLEY_LLM_BASE_URL[\s\S]*configure_ai/,
+      );
+      assert.equal(llm.requests.length, 0);
+      await shoot(panel, '20-ai-not-configured');
+    });
+
+    await t.test(
+      'once configured: loading, then the draft, the functions it called and its sources',
+      async () => {
+        // As an admin would: the shop's own model (the scripted one) and a function backed by the CRM.
+        await parley.mcp('configure_ai', { base_url: llm.baseUrl, model: 'scripted-model', confirm: true });
+        await parley.mcp('update_custom_functions', {
+          add_function: {
+            name: 'search_products',
+            description: 'Finds products of the shop by name or SKU',
+            parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+            endpoint: `${parley.crmUrl}/crm/search_Products`,
+            method: 'GET',
+          },
+          confirm: true,
+        });
+        llm.script(
+          {
+            toolCalls: [
+              { name: 'search_products', arguments: { query: 'merino' } },
+              // A function the shop does not have: answered to the model, no HTTP call.
+              { name: 'check_stock', arguments: { sku: 'MER-42' } },
+            ],
+            usage: { prompt_tokens: 812, completion_tokens: 24 },
+            hold: true,
+          },
+          { text: DRAFT, usage: { prompt_tokens: 1020, completion_tokens: 58 } },
+        );
+        await aiState('ai-not-configured').getByRole('button', { name: 'Try again' }).click();
+        await aiState('ai-loading').waitFor();
+        await llm.waitForRequests(1);
+        assert.equal(await card.getByRole('button', { name: 'Suggest reply' }).isDisabled(), true);
+        await shoot(panel, '21-ai-loading');
+        llm.release();
+
+        const draft = aiState('ai-draft');
+        await draft.waitFor();
+        assert.equal(await draft.locator('[data-draft]').innerText(), DRAFT);
+        const found = draft.locator('[data-tool="search_products"][data-status="ok"]');
+        assert.match(await found.innerText(), /OK[\s\S]*HTTP 200 · \d+ ms[\s\S]*\{"query":"merino"\}/);
+        const unknown = draft.locator('[data-tool="check_stock"][data-status="unknown_function"]');
+        assert.match(await unknown.innerText(), /Unknown function/);
+        const text = await draft.innerText();
+        assert.match(text, /Functions called \(2\)/i); // the section title is shown upper-case
+        assert.match(text, /Messages visible in the chat: 2/);
+        assert.match(text, /Your instruction/);
+        assert.match(text, /Credits charged: 1,914/);
+        await shoot(panel, '22-ai-draft');
+
+        // What the model got: the messages WhatsApp shows and the agent's instruction.
+        const sent = JSON.stringify(llm.requests[0]?.body.messages);
+        assert.ok(sent.includes('Hola, ¿dónde está mi pedido?'), sent);
+        assert.ok(sent.includes('offer free shipping'), sent);
+        assert.ok(
+          parley.crmRequests.some(
+            (target) => target.startsWith('/crm/search_Products?') && target.includes('query=merino'),
+          ),
+          `the function did not reach the CRM: ${parley.crmRequests.join(' | ')}`,
+        );
+      },
+    );
+
+    await t.test('insert into chat: the composer holds the draft, nothing is sent', async () => {
+      const sentBefore = await whatsapp.locator('[data-id^="true_"]').count();
+      await aiState('ai-draft').getByRole('button', { name: 'Insert into chat' }).click();
+      await panel.locator('.flash-ok').waitFor();
+      await whatsapp.waitForFunction(() =>
+        document
+          .querySelector('#main footer [contenteditable="true"]')
+          ?.textContent?.includes('nuestra cuenta'),
+      );
+      assert.equal((await composer.innerText()).trim(), DRAFT);
+      assert.equal(await whatsapp.locator('[data-id^="true_"]').count(), sentBefore);
+      await shoot(panel, '23-ai-inserted');
+      await shoot(whatsapp, '24-whatsapp-ai-draft');
+    });
+
+    await t.test(
+      'once the credits are spent: "No credits available", and the model is not called',
+      async () => {
+        // A reply whose usage is more than the month's free credits: charged what was left, down to zero.
+        llm.script({
+          text: 'Otra versión del borrador.',
+          usage: { prompt_tokens: 2_000_000, completion_tokens: 10 },
+        });
+        await aiState('ai-draft').getByRole('button', { name: 'Try again' }).click();
+        await panelShows('Otra versión del borrador.');
+        const left = (FREE_CREDITS_PER_MONTH - 1_914).toLocaleString('en-US');
+        assert.match(await aiState('ai-draft').innerText(), new RegExp(`Credits charged: ${left}`));
+        const calls = llm.requests.length;
+
+        await aiState('ai-draft').getByRole('button', { name: 'Try again' }).click();
+        await aiState('ai-no-credits').waitFor();
+        assert.match(await aiState('ai-no-credits').innerText(), /No credits available/);
+        assert.equal(llm.requests.length, calls);
+        await shoot(panel, '25-ai-no-credits');
+      },
+    );
+  } finally {
+    await session.close();
+  }
+});
+
 test('in Spanish, with amounts and dates for a Spanish agent', async () => {
   const session = await openBrowserSession(whatsappServer.port, 'es-ES');
   try {
@@ -242,6 +380,11 @@ test('in Spanish, with amounts and dates for a Spanish agent', async () => {
     assert.match(metrics.replace(/\s/g, ' '), /Total gastado612,40 €/);
     await session.panelShows('27 feb 2026');
     await session.shoot(session.panel, '16-spanish');
+    // The AI reply card in Spanish; the shop's credits were spent by the test before.
+    const card = session.panel.locator('[data-assistant]');
+    await card.getByRole('button', { name: 'Sugerir respuesta' }).click();
+    await card.locator('[data-state="ai-no-credits"]').getByText('No hay créditos disponibles').waitFor();
+    await session.shoot(session.panel, '26-ai-no-credits-es');
   } finally {
     await session.close();
   }

@@ -16,12 +16,16 @@ import { startDemoCrm, type DemoCrm } from '../../../../examples/demo-crm/server
 export interface ParleyForTest {
   url: string;
   agentToken: string;
+  /** The demo CRM's base URL (no trailing slash). */
+  crmUrl: string;
   /** Path and query of every request the CRM answered, in order. */
   crmRequests: string[];
   /** The CRM's port, which stays the same when it is stopped and started again. */
   crmPort: number;
   stopCrm(): Promise<void>;
   startCrm(): Promise<void>;
+  /** Calls one of the shop's MCP tools as its admin would (confirmed tools with `confirm: true`). */
+  mcp(tool: string, args: Record<string, unknown>): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -66,16 +70,21 @@ export async function startParley(): Promise<ParleyForTest> {
       country: 'ES',
     })) as { token: string };
     let id = 0;
-    for (const endpoint of demoCrmEndpoints(crm.url)) {
+    const mcp = async (tool: string, args: Record<string, unknown>) => {
       const answer = await call(`${url}/api/mcp`, shop.token, {
         jsonrpc: '2.0',
         id: ++id,
         method: 'tools/call',
-        params: { name: 'update_crm_endpoints', arguments: { add_crm_endpoint: endpoint, confirm: true } },
+        params: { name: tool, arguments: args },
       });
       const result = answer.result as { isError?: boolean } | undefined;
       if (result === undefined || result.isError === true)
-        throw new Error(`update_crm_endpoints failed: ${JSON.stringify(answer)}`);
+        throw new Error(`${tool} failed: ${JSON.stringify(answer)}`);
+      return result;
+    };
+    const crmUrl = crm.url;
+    for (const endpoint of demoCrmEndpoints(crmUrl)) {
+      await mcp('update_crm_endpoints', { add_crm_endpoint: endpoint, confirm: true });
     }
     const agent = (await call(`${url}/api/agents`, shop.token, { nickname: 'ana', name: 'Ana García' })) as {
       token: string;
@@ -83,6 +92,7 @@ export async function startParley(): Promise<ParleyForTest> {
     return {
       url,
       agentToken: agent.token,
+      crmUrl,
       crmRequests,
       crmPort,
       async stopCrm() {
@@ -92,6 +102,7 @@ export async function startParley(): Promise<ParleyForTest> {
       async startCrm() {
         crm = await startCrmOn(crmPort);
       },
+      mcp,
       async close() {
         await crm?.close();
         await runtime.close();

@@ -21,6 +21,8 @@ export interface MessageStateOptions {
   body: string;
   /** Technical detail (an error code and the server's message), shown smaller. */
   detail?: string | null;
+  /** Folds the detail away under this label (for a detail meant for an admin rather than the agent). */
+  detailLabel?: string;
   actions?: ReadonlyArray<HTMLElement | null>;
 }
 
@@ -33,7 +35,16 @@ export function messageState(options: MessageStateOptions): HTMLElement {
     },
     h('h2', { class: 'state-title' }, options.title),
     h('p', {}, options.body),
-    options.detail ? h('p', { class: 'state-detail' }, options.detail) : null,
+    !options.detail
+      ? null
+      : options.detailLabel === undefined
+        ? h('p', { class: 'state-detail' }, options.detail)
+        : h(
+            'details',
+            { class: 'state-more' },
+            h('summary', {}, options.detailLabel),
+            h('p', { class: 'state-detail' }, options.detail),
+          ),
     options.actions === undefined ? null : h('div', { class: 'row-actions' }, ...options.actions),
   );
 }
