@@ -79,7 +79,7 @@ export function renderFirstStartBanner(secrets: FirstStartSecrets, baseUrl: stri
     );
     lines.push(
       '',
-      `Try it: npx -y @modelcontextprotocol/inspector@0.15.0 --cli ${baseUrl}/api/mcp --transport http --header "Authorization: Bearer ${secrets.demoShop.token}" --method tools/list`,
+      `Try it: npx -y @modelcontextprotocol/inspector@2.12.0 --cli ${baseUrl}/api/mcp --transport http --header "Authorization: Bearer ${secrets.demoShop.token}" --method tools/list`,
     );
   }
   lines.push('=====================================================================', '');

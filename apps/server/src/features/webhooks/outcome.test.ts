@@ -9,7 +9,6 @@ const answer = (status: number, body = '', headers: Record<string, string> = {})
   headers,
   body: Buffer.from(body),
   latencyMs: 12,
-  remoteAddress: '127.0.0.1',
   url: 'http://127.0.0.1/hook',
 });
 

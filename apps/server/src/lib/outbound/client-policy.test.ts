@@ -146,6 +146,8 @@ describe('request() checks every DNS answer in the connector', () => {
       'HTTPS_REQUIRED',
       /PARLEY_ALLOW_PRIVATE_TARGETS \(for this one, "public\.test:80"\)/,
     );
+    // Decided by the origin's connector, but naming the URL of this call.
+    assert.match(error.message, /^Refused: http:\/\/public\.test\/hook uses plain http;/);
     assert.doesNotMatch(error.message, /s3cret/);
     assert.deepEqual(lookup.queries, ['public.test']);
     await http.close();

@@ -47,7 +47,6 @@ describe('allowed targets', () => {
     assert.equal(response.body.toString(), 'hello POST');
     assert.equal(response.headers['x-seen-path'], '/crm/find?phone=%2B34600000000');
     assert.equal(response.headers['set-cookie'], 'a=1, b=2');
-    assert.equal(response.remoteAddress, '127.0.0.1');
     assert.equal(response.url, server.url('/crm/find?phone=%2B34600000000'));
     assert.ok(response.latencyMs >= 0);
     const [seen] = server.requests.slice(-1);
@@ -88,7 +87,6 @@ describe('allowed targets', () => {
     }
     const response = await outbound(`[::1]:${server.port}`).request({ url: server.url(), method: 'GET' });
     assert.equal(response.body.toString(), 'v6');
-    assert.equal(response.remoteAddress, '::1');
   });
 
   test('a host:port rule allows localhost:PORT through the system resolver, and no other port', async () => {
@@ -100,7 +98,6 @@ describe('allowed targets', () => {
     const http = outbound(`localhost:${server.port}`);
     const response = await http.request({ url: `http://localhost:${server.port}/`, method: 'GET' });
     assert.equal(response.body.toString(), 'local');
-    assert.equal(response.remoteAddress, address);
     await assert.rejects(http.request({ url: `http://localhost:${other.port}/`, method: 'GET' }), {
       code: 'BLOCKED_TARGET',
     });
@@ -128,6 +125,70 @@ describe('allowed targets', () => {
   });
 });
 
+describe('keep-alive', { timeout: 15_000 }, () => {
+  // undici reuses a connection one event-loop turn after its response ended (it waits a full cycle
+  // in case the server closes it anyway), as any caller that does something with an answer allows.
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  test('sequential calls to one origin reuse one TCP connection', async () => {
+    const server = await echo();
+    const http = outbound('127.0.0.1');
+    for (const method of ['GET', 'POST', 'GET']) {
+      const body = method === 'POST' ? '{}' : undefined;
+      const response = await http.request({ url: server.url(`/${method}`), method, body });
+      assert.equal(response.body.toString(), `hello ${method}`);
+      await nextTurn();
+    }
+    assert.equal(server.requests.length, 3);
+    assert.equal(server.connections, 1);
+  });
+
+  test('back-to-back calls, with no turn between them, share two kept-alive connections', async () => {
+    const server = await echo();
+    const http = outbound('127.0.0.1');
+    for (let i = 0; i < 6; i++) await http.request({ url: server.url(), method: 'GET' });
+    assert.equal(server.requests.length, 6);
+    assert.equal(server.connections, 2);
+  });
+
+  test("another origin is judged on its own: an allowed port's open connection does not let a refused port through", async () => {
+    const [allowed, refused] = await Promise.all([echo(), echo()]);
+    const http = outbound(`127.0.0.1:${allowed.port}`);
+    assert.equal((await http.request({ url: allowed.url(), method: 'GET' })).status, 200);
+    await nextTurn();
+    await assert.rejects(http.request({ url: refused.url(), method: 'GET' }), {
+      code: 'BLOCKED_TARGET',
+      message: new RegExp(`^Refused: 127\\.0\\.0\\.1:${refused.port} is not a public address`),
+    });
+    // Still refused with the allowed origin's connection kept alive and in use again.
+    assert.equal((await http.request({ url: allowed.url('/again'), method: 'GET' })).status, 200);
+    await assert.rejects(http.request({ url: refused.url(), method: 'GET' }), { code: 'BLOCKED_TARGET' });
+    assert.equal(allowed.connections, 1);
+    assert.equal(refused.connections, 0);
+  });
+
+  test('a connection whose response was abandoned (redirect, size refused) is closed, not reused', async () => {
+    const abandoned: Promise<unknown>[] = [];
+    const server = await serve((req, res) => {
+      if (req.url === '/ok') return void res.end('fine');
+      abandoned.push(once(req.socket, 'close'));
+      // Both answers leave part of their body unsent: a reused socket would read it as the next answer.
+      if (req.url === '/redirect') res.writeHead(302, { location: '/elsewhere' });
+      else res.writeHead(200, { 'content-length': String(3_000_000) });
+      res.write('part of a body');
+    });
+    const http = outbound('127.0.0.1');
+    await assert.rejects(http.request({ url: server.url('/redirect'), method: 'GET' }), { code: 'REDIRECT' });
+    await nextTurn();
+    assert.equal((await http.request({ url: server.url('/ok'), method: 'GET' })).body.toString(), 'fine');
+    await nextTurn();
+    await assert.rejects(http.request({ url: server.url('/large'), method: 'GET' }), { code: 'TOO_LARGE' });
+    await nextTurn();
+    assert.equal((await http.request({ url: server.url('/ok'), method: 'GET' })).body.toString(), 'fine');
+    assert.equal(abandoned.length, 2);
+    await Promise.all(abandoned);
+  });
+});
 describe('redirects', () => {
   test('a 3xx is a REDIRECT error naming the Location; the next hop receives nothing', async () => {
     const next = await echo();

@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client } from 'undici';
+import type { Readable } from 'node:stream';
+import { Agent, Pool } from 'undici';
 import type { AllowRule } from './allow-list.ts';
 import { createGuardedConnector } from './connector.ts';
 import { errorCode, OutboundError } from './errors.ts';
-import { findRefusal } from './policy.ts';
+import { findRefusal, httpsRequired } from './policy.ts';
 import { readBodyPrefix, readCappedBody } from './read-body.ts';
 import { resolveHost, systemLookup, type LookupFn } from './resolve.ts';
 import { describeUrl, hostPort, parseTarget, type Target } from './target.ts';
@@ -32,8 +33,6 @@ export interface OutboundResponse {
   headers: Record<string, string>;
   body: Buffer;
   latencyMs: number;
-  /** The peer address the request went to, after the policy accepted it. */
-  remoteAddress: string;
   url: string;
 }
 
@@ -56,10 +55,47 @@ export interface OutboundHttpOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+/** Idle time a kept-alive connection waits for its next request (less when the server says less). */
+const KEEP_ALIVE_MS = 4_000;
+/** The most a server's own Keep-Alive hint may extend it to. */
+const KEEP_ALIVE_MAX_MS = 30_000;
+/** Connections per origin; more calls in flight to one origin wait for a free one. */
+const CONNECTIONS_PER_ORIGIN = 32;
 
 export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHttpOptions): OutboundHttp {
-  const inFlight = new Set<Client>();
+  // One keep-alive Agent per connect timeout (in practice one: 5 s). An Agent keeps one Pool per
+  // origin (scheme, host, port), and each Pool gets a connector bound to that origin: undici calls
+  // it for every new connection, so every socket is judged by the policy, as its origin, before it
+  // carries a request, and a connection judged for one origin can never serve another.
+  const agents = new Map<number, Agent>();
   let closed = false;
+
+  function agentFor(connectTimeoutMs: number): Agent {
+    let agent = agents.get(connectTimeoutMs);
+    if (agent === undefined) {
+      agent = new Agent({
+        factory: (origin, options) =>
+          new Pool(origin, {
+            ...options,
+            connect: createGuardedConnector({
+              rules: allow,
+              target: parseTarget(String(origin)),
+              lookup,
+              connectTimeoutMs,
+            }),
+          }),
+        connections: CONNECTIONS_PER_ORIGIN,
+        pipelining: 1,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        keepAliveMaxTimeout: KEEP_ALIVE_MAX_MS,
+        // The total timer in request() is the only one; undici's own would fire with different errors.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      agents.set(connectTimeoutMs, agent);
+    }
+    return agent;
+  }
 
   async function request(req: OutboundRequest): Promise<OutboundResponse> {
     if (closed) throw new OutboundError('CONNECTION_FAILED', 'The outbound HTTP client is closed.');
@@ -67,36 +103,21 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const connectTimeoutMs = req.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const started = performance.now();
-    let remoteAddress = '';
-
-    // One Client per call: the connector learns this call's target, connect timeout and peer address,
-    // which a shared pool cannot tell apart. The cost is no keep-alive between calls.
-    const client = new Client(target.url.origin, {
-      connect: createGuardedConnector({
-        rules: allow,
-        target,
-        lookup,
-        connectTimeoutMs,
-        onConnected: (address) => {
-          remoteAddress = address;
-        },
-      }),
-      // The total timer below is the only one; undici's own would fire with different errors.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-    inFlight.add(client);
+    const agent = agentFor(connectTimeoutMs);
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    let responseBody: Readable | undefined;
 
     try {
-      const response = await client.request({
+      const response = await agent.request({
+        origin: target.url.origin,
         path: target.url.pathname + target.url.search,
         method: req.method,
         headers: req.headers,
         body: req.body,
         signal: deadline.signal,
       });
+      responseBody = response.body;
       const headers = flattenHeaders(response.headers);
       if (response.statusCode >= 300 && response.statusCode < 400) {
         throw redirectRefusal(target, response.statusCode, headers.location);
@@ -116,7 +137,6 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
         headers,
         body,
         latencyMs: Math.round(performance.now() - started),
-        remoteAddress,
         url: target.url.href,
       };
     } catch (error) {
@@ -128,9 +148,11 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
       });
     } finally {
       clearTimeout(timer);
-      inFlight.delete(client);
-      // Also discards whatever body was left unread (redirects, refused sizes) with its socket.
-      await client.destroy();
+      // A body left unread (a redirect, a refused size) aborts its request: undici then destroys that
+      // socket instead of returning it, half-read, to the pool. Destroying a body emits an error.
+      if (responseBody !== undefined && !responseBody.readableEnded) {
+        responseBody.on('error', () => undefined).destroy();
+      }
     }
   }
 
@@ -146,7 +168,9 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
 
     async close() {
       closed = true;
-      await Promise.all([...inFlight].map((client) => client.destroy()));
+      // destroy, not close: calls in flight are aborted, and idle kept-alive sockets closed.
+      await Promise.all([...agents.values()].map((agent) => agent.destroy()));
+      agents.clear();
     },
   };
 }
@@ -186,7 +210,10 @@ interface FailureContext {
 
 /** Whatever undici or Node threw, as the OutboundError a caller can act on. */
 function toOutboundError(error: unknown, { target, timedOut, timeoutMs, connectTimeoutMs }: FailureContext) {
-  if (error instanceof OutboundError) return error;
+  if (error instanceof OutboundError) {
+    // The connector knows only the origin; the message names the URL this call was for.
+    return error.code === 'HTTPS_REQUIRED' ? httpsRequired(target) : error;
+  }
   const where = hostPort(target.hostname, target.port);
   if (timedOut) {
     return new OutboundError(

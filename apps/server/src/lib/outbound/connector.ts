@@ -8,25 +8,32 @@ import type { Target } from './target.ts';
 
 export interface GuardedConnectorOptions {
   rules: readonly AllowRule[];
+  /** The one origin this connector may dial: a pool's, so every connection of that pool is judged as it. */
   target: Target;
   lookup: LookupFn;
   connectTimeoutMs: number;
-  /** Told the address actually connected to, once it passed the policy. */
-  onConnected: (remoteAddress: string) => void;
 }
 
 /**
  * An undici connector that enforces the outbound policy on the address actually used, at the three
  * points where it can be decided: an IP literal before dialling (net.connect skips `lookup` for
- * literals), every DNS answer before dialling, and the socket's peer once connected.
+ * literals), every DNS answer before dialling, and the socket's peer once connected. undici calls it
+ * for every new connection, so a kept-alive connection was checked when it was opened.
  */
 export function createGuardedConnector(options: GuardedConnectorOptions): buildConnector.connector {
-  const { rules, target, onConnected } = options;
+  const { rules, target } = options;
   // undici's timer starts before the lookup, so the connect timeout covers DNS as well. It ticks
   // about every 0.5 s: a timeout may fire up to ~1 s late, which is fine at the 5 s default.
   const connect = buildConnector({ timeout: options.connectTimeoutMs, lookup: guardedLookup(options) });
 
   return (connectOptions, callback) => {
+    // A pool only dials its own origin; anything else would escape the judgement made for `target`.
+    if (!dialsTarget(connectOptions, target)) {
+      return callback(
+        new OutboundError('CONNECTION_FAILED', 'The connection was not for the origin it was checked for.'),
+        null,
+      );
+    }
     const literalRefusal = target.isLiteral ? findRefusal(rules, target, [target.hostname]) : undefined;
     if (literalRefusal) return callback(literalRefusal, null);
 
@@ -47,10 +54,15 @@ export function createGuardedConnector(options: GuardedConnectorOptions): buildC
         socket.destroy();
         return callback(refusal, null);
       }
-      onConnected(remote);
       callback(null, socket);
     });
   };
+}
+
+/** Whether undici is about to dial the target's protocol, host and port (a default port may come as ''). */
+function dialsTarget({ protocol, hostname, port }: buildConnector.Options, target: Target): boolean {
+  const dialledPort = port === '' ? (protocol === 'https:' ? 443 : 80) : Number(port);
+  return protocol === target.protocol && hostname === target.hostname && dialledPort === target.port;
 }
 
 /** A net `lookup` that resolves through the seam and refuses the whole answer if any address is refused. */

@@ -19,7 +19,7 @@ export function findRefusal(
     if (isAllowed(rules, target, ip)) continue;
     const range = ip.range();
     if (range !== 'unicast') return blocked(target, ip, range);
-    if (target.protocol === 'http:') httpsRefusal ??= httpsRequired(target, ip);
+    if (target.protocol === 'http:') httpsRefusal ??= httpsRequired(target);
   }
   return httpsRefusal;
 }
@@ -65,8 +65,16 @@ function blocked(target: Target, ip: IpAddress, range: string): OutboundError {
   );
 }
 
-function httpsRequired(target: Target, ip: IpAddress): OutboundError {
-  const [specific] = allowEntries(target, ip);
+/**
+ * Depends on the target alone (a literal is the address it names), so a refusal decided by a pool's
+ * connector, which knows only the origin, can be restated with the URL of the request it failed.
+ */
+export function httpsRequired(target: Target): OutboundError {
+  // As allowEntries writes it: a literal as the address it denotes (IPv4-mapped as its IPv4).
+  const specific = hostPort(
+    target.isLiteral ? ipaddr.process(target.hostname).toString() : target.hostname,
+    target.port,
+  );
   return new OutboundError(
     'HTTPS_REQUIRED',
     `Refused: ${describeUrl(target.url)} uses plain http; use https. Plain http is allowed only for ` +
