@@ -6,7 +6,7 @@
  *    the last result recorded. The worker runs with its production limits (64 runs, 4 per shop);
  *  - the raw ceiling: the same bodies to the same receiver, plain undici POSTs at the same
  *    concurrency, no persistence; over keep-alive connections, and over a new connection per request
- *    (what the outbound client does, to check the policy on every connection);
+ *    (what connection reuse is worth);
  *  - end-to-end latency from intake (POST /api/conversations/messages detecting one new phone) to
  *    receipt, at a steady 100 events/s for 10 s.
  * The receiver and the intake client run in worker threads: the main thread's CPU time is Parley's.

@@ -8,8 +8,8 @@ import { startCpuMeter } from './thread-cpu.ts';
 import type { ReceiverWorker } from './webhook-receiver-worker.ts';
 
 /**
- * `newConnectionEach` opens and closes a connection per request, as Parley's outbound client does
- * (it checks the policy on the address of every connection); otherwise connections are kept alive.
+ * `newConnectionEach` opens and closes a connection per request, to show what connection reuse is
+ * worth; otherwise connections are kept alive.
  * `cpuUs` is the main thread's (the client's) CPU per request; the receiver runs in a worker thread.
  */
 export async function postRaw(

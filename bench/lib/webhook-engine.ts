@@ -173,6 +173,5 @@ export async function steadyLatency(
   const cpuUs = cpuPer(phones.length);
   const arrivals = await receiver.takeArrivals();
   const samples = sent.sentAt.map(([phone, at]) => (arrivals.get(phone) ?? NaN) - at);
-  if (process.env.DEBUG_TIMELINE) console.log('timeline', samples.filter((_, i) => i % 50 === 0).map((x) => Math.round(x)).join(' '), 'first sent', sent.sentAt[0]?.[1], 'cpu', Math.round(cpuUs));
   return { ...percentiles(samples), perSecond: sent.perSecond, cpuUs };
 }

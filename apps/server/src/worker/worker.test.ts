@@ -1,0 +1,60 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { createManualClock } from '../lib/clock.ts';
+import { createLogger } from '../lib/logger.ts';
+import { createWorker, type ClaimedRun, type JobSource } from './worker.ts';
+
+/** A source whose claims hand out the given batches, one per claim, and that reports each step. */
+function scriptedSource(batches: ClaimedRun[][], onStep: (step: 'claim' | 'idle') => void): JobSource {
+  return {
+    name: 'scripted',
+    claim: async () => {
+      onStep('claim');
+      return batches.shift() ?? [];
+    },
+    nextDueAt: async () => {
+      onStep('idle');
+      return null;
+    },
+  };
+}
+
+test('a claim that took fewer runs than it was offered is not repeated until something wakes the loop', async () => {
+  const steps: string[] = [];
+  let idle: () => void = () => {};
+  let finish: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const run = (label: string): ClaimedRun => ({ key: 'shop', label, run: () => held });
+  // Offered 4 slots, the first claim takes 2: nothing more is due, so the loop goes idle at once.
+  const source = scriptedSource([[run('a'), run('b')]], (step) => {
+    steps.push(step);
+    if (step === 'idle') idle();
+  });
+  const worker = createWorker({
+    sources: [source],
+    clock: createManualClock(),
+    logger: createLogger('silent'),
+    concurrency: 4,
+    perKeyConcurrency: 4,
+    pollIntervalMs: 3_600_000,
+    ownsStore: false,
+  });
+  const wentIdle = () =>
+    new Promise<void>((resolve) => {
+      idle = resolve;
+    });
+  try {
+    let next = wentIdle();
+    await worker.start();
+    await next;
+    assert.deepEqual(steps, ['claim', 'idle']);
+    next = wentIdle();
+    finish(); // the runs finishing free slots, which wakes the loop: it claims again, once
+    await next;
+    assert.deepEqual(steps.slice(2, 4), ['claim', 'idle']);
+  } finally {
+    await worker.stop();
+  }
+});
