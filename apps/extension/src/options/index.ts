@@ -78,6 +78,10 @@ async function load(): Promise<void> {
   token.placeholder = settings.hasToken ? '••••••••' : '';
   tokenHelp.textContent = settings.hasToken ? t('options.tokenSaved') : t('options.tokenHelp');
   report.checked = settings.reportMessages;
+  // The controls start disabled (options.html) so nothing typed before this point is overwritten.
+  for (const control of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button')) {
+    control.disabled = false;
+  }
 }
 
 check.addEventListener('click', () => void run('settings/check'));
