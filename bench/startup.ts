@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { percentiles } from './lib/stats.ts';
 
 const runs = Number(process.argv[2] ?? 3);
 const root = new URL('..', import.meta.url).pathname;
@@ -54,7 +55,7 @@ async function stop(child: ReturnType<typeof spawn>): Promise<void> {
   await exited;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (values: number[]) => percentiles(values).p50;
 
 const baseline: number[] = [];
 const fresh: number[] = [];

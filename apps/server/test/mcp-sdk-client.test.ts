@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { Client, StreamableHTTPClientTransport, type ClientOptions } from '@modelcontextprotocol/client';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { MODERN_VERSION } from './helpers/mcp.ts';
+import { newShopWebhookConfig } from './helpers/webhooks.ts';
 
 let t: TestApp;
 let url: URL;
@@ -42,22 +43,7 @@ for (const [label, options, era] of eras) {
 
       const result = await client.callTool({ name: 'get_webhook_config', arguments: {} });
       assert.equal(result.isError, undefined);
-      assert.deepEqual(result.structuredContent, {
-        webhook_enabled: false,
-        webhook_url: null,
-        webhook_events: [],
-        has_secret: false,
-        webhook_timeout_ms: 180_000,
-        delivery: {
-          state: 'disabled',
-          pause_reason: null,
-          next_probe_at: null,
-          last_success_at: null,
-          last_failure_at: null,
-          failing_since: null,
-          pending: 0,
-        },
-      });
+      assert.deepEqual(result.structuredContent, newShopWebhookConfig);
     } finally {
       await client.close();
     }

@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { shops, webhookConfigs } from '../src/db/schema.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { callTool, textOf, type ToolCallResult } from './helpers/mcp.ts';
+import { newShopWebhookConfig } from './helpers/webhooks.ts';
 
 let t: TestApp;
 let token: string;
@@ -61,22 +62,7 @@ const hook = 'http://127.0.0.1:9/hooks/parley';
 
 test('a new shop reads the defaults, and the text item is the same JSON as structuredContent', async () => {
   const result = await call('get_webhook_config');
-  assert.deepEqual(result.structuredContent, {
-    webhook_enabled: false,
-    webhook_url: null,
-    webhook_events: [],
-    has_secret: false,
-    webhook_timeout_ms: 180_000,
-    delivery: {
-      state: 'disabled',
-      pause_reason: null,
-      next_probe_at: null,
-      last_success_at: null,
-      last_failure_at: null,
-      failing_since: null,
-      pending: 0,
-    },
-  });
+  assert.deepEqual(result.structuredContent, newShopWebhookConfig);
   assert.deepEqual(JSON.parse(textOf(result)), result.structuredContent);
 });
 

@@ -139,3 +139,21 @@ export async function runNextAttempt(
   t.clock.set(new Date(next));
   await worker.drain();
 }
+
+/** What `get_webhook_config` answers for a shop that never configured its webhook. */
+export const newShopWebhookConfig = {
+  webhook_enabled: false,
+  webhook_url: null,
+  webhook_events: [],
+  has_secret: false,
+  webhook_timeout_ms: 180_000,
+  delivery: {
+    state: 'disabled',
+    pause_reason: null,
+    next_probe_at: null,
+    last_success_at: null,
+    last_failure_at: null,
+    failing_since: null,
+    pending: 0,
+  },
+};
