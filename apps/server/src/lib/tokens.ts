@@ -20,4 +20,9 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 /** The part of a token that may be shown and logged (enough to tell two tokens apart). */
-export const tokenPrefix = (token: string): string => token.slice(0, token.lastIndexOf('_') + 5);
+export const tokenPrefix = (token: string): string => {
+  // The kind prefix ends at the second underscore; the random part is base64url and may itself
+  // contain underscores, so the cut must not depend on the last one (that could keep the whole token).
+  const kindEnd = token.indexOf('_', token.indexOf('_') + 1) + 1;
+  return token.slice(0, kindEnd > 0 ? kindEnd + 4 : 8);
+};
