@@ -58,3 +58,42 @@ test('a claim that took fewer runs than it was offered is not repeated until som
     await worker.stop();
   }
 });
+
+test('a scheduled-only source is claimed when its next job falls due, or after the poll interval, not on every claim', async () => {
+  const clock = createManualClock();
+  let nextDue: Date | null = new Date(clock.now().getTime() + 60_000);
+  let claims = 0;
+  const probes: JobSource = {
+    name: 'probes',
+    scheduledOnly: true,
+    claim: async () => {
+      claims++;
+      return [];
+    },
+    nextDueAt: async () => nextDue,
+  };
+  const worker = createWorker({
+    sources: [probes],
+    clock,
+    logger: createLogger('silent'),
+    pollIntervalMs: 10_000,
+    ownsStore: false,
+  });
+  await worker.tick();
+  assert.equal(claims, 1, 'nothing known yet: the first claim asks');
+  await worker.tick();
+  clock.advance(9_999);
+  await worker.tick();
+  assert.equal(claims, 1, 'not before the poll interval, since the next job is due later still');
+  // The claim that ends the interval asks again, and learns of a job due sooner than the interval.
+  nextDue = new Date(clock.now().getTime() + 1 + 5_000);
+  clock.advance(1);
+  await worker.tick();
+  assert.equal(claims, 2, 'the poll interval is over: another process may have scheduled a job');
+  clock.advance(4_999);
+  await worker.tick();
+  assert.equal(claims, 2, 'not before the next job falls due');
+  clock.advance(1);
+  await worker.tick();
+  assert.equal(claims, 3, 'claimed once it is due');
+});

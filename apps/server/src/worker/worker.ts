@@ -5,6 +5,7 @@
  * Nothing here knows what a job does: see the sources in `catalog.ts`.
  */
 import type { Logger } from 'pino';
+import { afterPendingIo } from '../lib/after-pending-io.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { ClaimLimits } from './limits.ts';
 
@@ -25,6 +26,13 @@ export interface JobSource {
   name: string;
   /** Claims due jobs within `limits` and commits the claims before resolving. */
   claim(limits: ClaimLimits): Promise<ClaimedRun[]>;
+  /**
+   * True when its jobs are always scheduled ahead (probes), never due the moment they are created:
+   * new work committed is then no reason to claim from it. The worker claims it when its next due
+   * time, as last asked, has come, and asks again at least every poll interval, since another
+   * process may have scheduled an earlier job.
+   */
+  scheduledOnly?: boolean;
   /** When the next job falls due (a claim's lease end included), or null when none is scheduled. */
   nextDueAt(): Promise<Date | null>;
   /** Embedded mode: claims in the store belong to a process that is gone; make their jobs due now. */
@@ -86,6 +94,8 @@ export function createWorker(options: WorkerOptions): Worker {
   let unlisten: (() => Promise<void>) | undefined;
   // Claims run one at a time, so two callers (the loop and a test's drain) never both fill the same slots.
   let claiming: Promise<unknown> = Promise.resolve();
+  /** For each scheduled-only source, the time (ms) before which claiming it would find nothing. */
+  const scheduledDue = new Map<JobSource, number>();
 
   function wake(): void {
     woken = true;
@@ -123,11 +133,24 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const source of sources) {
       const free = concurrency - inFlight.size;
       if (stopping || free <= 0) break;
+      if (source.scheduledOnly === true && clock.now().getTime() < (scheduledDue.get(source) ?? 0)) continue;
       const claimed = await source.claim({ total: free, perKey, busy });
       if (claimed.length >= free) full = true;
+      else if (source.scheduledOnly === true) await rememberNextDue(source);
       for (const run of claimed) started.push(launch(source, run));
     }
     return { started, full };
+  }
+
+  async function rememberNextDue(source: JobSource): Promise<void> {
+    const next = (await source.nextDueAt())?.getTime() ?? Infinity;
+    scheduledDue.set(source, Math.min(next, clock.now().getTime() + pollIntervalMs));
+  }
+
+  /** When a source's next job falls due; scheduled-only sources answer from what was last asked. */
+  async function nextDueOf(source: JobSource): Promise<number> {
+    const known = source.scheduledOnly === true ? scheduledDue.get(source) : undefined;
+    return known ?? (await source.nextDueAt())?.getTime() ?? Infinity;
   }
 
   function claimInTurn(): ReturnType<typeof claimOnce> {
@@ -142,8 +165,7 @@ export function createWorker(options: WorkerOptions): Worker {
   async function idleDelay(): Promise<number> {
     // Full: a finishing run wakes the loop.
     if (inFlight.size >= concurrency) return pollIntervalMs;
-    const dues = await Promise.all(sources.map((source) => source.nextDueAt()));
-    const next = Math.min(...dues.map((due) => due?.getTime() ?? Infinity));
+    const next = Math.min(...(await Promise.all(sources.map(nextDueOf))));
     const wait = next - clock.now().getTime();
     // Due but not claimed means held back by a key's cap (a finishing run wakes the loop) or
     // claimed elsewhere in the meantime; either way there is nothing to gain from claiming again now.
@@ -165,6 +187,8 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function runLoop(): Promise<void> {
     while (!stopping) {
+      // Runs finishing in one turn of the event loop free their slots together: one claim fills them all.
+      await afterPendingIo();
       woken = false;
       let delay: number;
       try {

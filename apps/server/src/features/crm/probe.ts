@@ -102,6 +102,7 @@ export async function probeDisabledCrmEndpoints(deps: AppDeps): Promise<ProbeRes
 export function createCrmProbeJobSource(deps: AppDeps): JobSource {
   return {
     name: 'crm-probe',
+    scheduledOnly: true,
     async claim(limits) {
       const claimed = await claimDue(deps, limits);
       return claimed.map((stored): ClaimedRun => ({

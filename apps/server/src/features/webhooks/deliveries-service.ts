@@ -10,7 +10,7 @@ import type {
 } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
-import { attemptDelivery } from './attempt.ts';
+import { attemptDelivery, recordAttemptAlone } from './attempt.ts';
 import { deliveryState, requireSigningSecret } from './config-change.ts';
 import { checkWebhookUrl } from './config-service.ts';
 import { readWebhookConfig, type StoredWebhookConfig } from './config-store.ts';
@@ -111,6 +111,7 @@ export async function redeliverWebhook(deps: AppDeps, shopId: string, input: Red
   const report = await attemptDelivery(deps, delivery, {
     random: Math.random,
     timeoutMs: INTERACTIVE_TIMEOUT_MS,
+    record: recordAttemptAlone(deps.db),
   });
   if (report === null) throw new Error('an attempt without a shutdown signal always reports');
   return {

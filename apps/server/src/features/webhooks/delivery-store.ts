@@ -6,7 +6,7 @@
  */
 import { DEFAULT_WEBHOOK_TIMEOUT_MS } from '@parley/contract';
 import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/database.ts';
+import { queryRows, type Db } from '../../db/database.ts';
 import { webhookAttempts, webhookConfigs, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
 import { notifyWorkers, pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../worker/index.ts';
 import type { WebhookEventName } from './event-body.ts';
@@ -231,52 +231,63 @@ async function claimRows(
   });
 }
 
+/** One finished attempt of a claimed delivery, and where it sends the delivery next. */
+export interface FinishedAttempt {
+  claimed: ClaimedDelivery;
+  sent: SentWebhook;
+  decision: DeliveryDecision;
+  /** When the attempt's result was known. */
+  now: Date;
+}
+
 /**
- * Records the attempt and moves the delivery on, if the claim is still this attempt's. Returns
- * false when it is not (its lease expired and another claim took over): the attempt is still
- * recorded, since it happened, but the delivery is its successor's to move.
+ * Records the attempts and moves each delivery on, if its claim is still that attempt's; two
+ * statements for any number of attempts. Returns the event ids whose claim was not current (its
+ * lease expired and another claim took over): their attempt is still recorded, since it happened,
+ * but the delivery is its successor's to move.
  */
-export async function saveAttempt(
-  tx: Db,
-  claimed: ClaimedDelivery,
-  sent: SentWebhook,
-  decision: DeliveryDecision,
-  now: Date,
-): Promise<boolean> {
-  const { outcome } = sent;
-  const result = {
-    startedAt: sent.startedAt,
-    outcome: outcome.delivered ? ('delivered' as const) : ('failed' as const),
-    httpStatus: outcome.httpStatus,
-    latencyMs: outcome.latencyMs,
-    errorClass: outcome.error?.class ?? null,
-    errorCode: outcome.error?.code ?? null,
-    errorMessage: outcome.error?.message ?? null,
-    responseExcerpt: outcome.responseExcerpt,
-  };
+export async function saveAttempts(tx: Db, attempts: readonly FinishedAttempt[]): Promise<Set<string>> {
+  const column = <T>(pick: (attempt: FinishedAttempt) => T) => sql.param(attempts.map(pick));
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
   // Replaces an `interrupted` placeholder written by whoever took over: this is what really happened.
-  await tx
-    .insert(webhookAttempts)
-    .values({ eventId: claimed.eventId, attempt: claimed.attempt, ...result })
-    .onConflictDoUpdate({ target: [webhookAttempts.eventId, webhookAttempts.attempt], set: result });
-  const next =
-    decision.status === 'delivered'
-      ? { status: decision.status, deliveredAt: now }
-      : decision.status === 'queued'
-        ? { status: decision.status, dueAt: decision.dueAt }
-        : { status: decision.status };
-  const moved = await tx
-    .update(deliveries)
-    .set(next)
-    .where(
-      and(
-        eq(deliveries.eventId, claimed.eventId),
-        eq(deliveries.status, 'delivering'),
-        eq(deliveries.attempts, claimed.attempt),
-      ),
+  await tx.execute(sql`
+    INSERT INTO ${webhookAttempts} (event_id, attempt, started_at, outcome, http_status, latency_ms,
+      error_class, error_code, error_message, response_excerpt)
+    SELECT * FROM unnest(
+      ${column((a) => a.claimed.eventId)}::text[],
+      ${column((a) => a.claimed.attempt)}::integer[],
+      ${column((a) => a.sent.startedAt.toISOString())}::timestamptz[],
+      ${column((a) => (a.sent.outcome.delivered ? 'delivered' : 'failed'))}::text[],
+      ${column((a) => a.sent.outcome.httpStatus)}::integer[],
+      ${column((a) => a.sent.outcome.latencyMs)}::integer[],
+      ${column((a) => a.sent.outcome.error?.class ?? null)}::text[],
+      ${column((a) => a.sent.outcome.error?.code ?? null)}::text[],
+      ${column((a) => a.sent.outcome.error?.message ?? null)}::text[],
+      ${column((a) => a.sent.outcome.responseExcerpt)}::text[]
     )
-    .returning({ eventId: deliveries.eventId });
-  return moved.length > 0;
+    ON CONFLICT (event_id, attempt) DO UPDATE SET
+      started_at = excluded.started_at, outcome = excluded.outcome, http_status = excluded.http_status,
+      latency_ms = excluded.latency_ms, error_class = excluded.error_class, error_code = excluded.error_code,
+      error_message = excluded.error_message, response_excerpt = excluded.response_excerpt`);
+  const moved = await queryRows<{ event_id: string }>(
+    tx,
+    sql`
+    UPDATE ${deliveries} AS d SET
+      status = next.status,
+      due_at = coalesce(next.due_at, d.due_at),
+      delivered_at = coalesce(next.delivered_at, d.delivered_at)
+    FROM unnest(
+      ${column((a) => a.claimed.eventId)}::text[],
+      ${column((a) => a.claimed.attempt)}::integer[],
+      ${column((a) => a.decision.status)}::text[],
+      ${column((a) => iso(a.decision.status === 'queued' ? a.decision.dueAt : null))}::timestamptz[],
+      ${column((a) => iso(a.decision.status === 'delivered' ? a.now : null))}::timestamptz[]
+    ) AS next(event_id, attempt, status, due_at, delivered_at)
+    WHERE d.event_id = next.event_id AND d.status = 'delivering' AND d.attempts = next.attempt
+    RETURNING d.event_id`,
+  );
+  const current = new Set(moved.map((row) => row.event_id));
+  return new Set(attempts.map((a) => a.claimed.eventId).filter((eventId) => !current.has(eventId)));
 }
 
 /** When the next delivery of a sending webhook falls due, a lease end included. */

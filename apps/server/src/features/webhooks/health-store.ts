@@ -1,5 +1,5 @@
 /** SQL of endpoint health: applying an attempt's result under the row lock, and claiming probes. */
-import { and, asc, eq, inArray, isNotNull, lte, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
 import { notifyWorkers, pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../worker/index.ts';
@@ -20,31 +20,92 @@ export interface HealthChange {
   after: WebhookHealth;
 }
 
+/** One attempt's result, for the health of the webhook it was sent to. */
+export interface HealthResult {
+  shopId: string;
+  /** Where the attempt was sent. */
+  url: string;
+  delivered: boolean;
+  gone: boolean;
+  now: Date;
+}
+
 /**
- * Applies one result to the webhook's health, if the webhook still sends to `url` (a result from a
- * URL that was replaced meanwhile says nothing about the new one). A resume makes what the webhook
+ * Applies results to their webhooks' health, in order, under the rows' locks (taken in one
+ * statement, in shop order, so two batches never wait on each other in a cycle). A result from a
+ * URL that was replaced meanwhile says nothing about the new one: it changes nothing (null). Only
+ * the webhooks whose health changed are written, in one statement. A resume makes what the webhook
  * missed due at once and wakes the workers.
  */
-export async function applyAttemptToHealth(
+export async function applyAttemptsToHealth(
   tx: Db,
-  shopId: string,
-  url: string,
-  result: { delivered: boolean; gone: boolean },
-  now: Date,
-): Promise<HealthChange | null> {
-  const [before] = await tx
-    .select(healthColumns)
+  results: readonly HealthResult[],
+): Promise<(HealthChange | null)[]> {
+  const shopIds = [...new Set(results.map((result) => result.shopId))].sort();
+  const locked = await tx
+    .select({ shopId: webhookConfigs.shopId, url: webhookConfigs.url, ...healthColumns })
     .from(webhookConfigs)
-    .where(and(eq(webhookConfigs.shopId, shopId), eq(webhookConfigs.url, url)))
+    .where(inArray(webhookConfigs.shopId, shopIds))
+    .orderBy(asc(webhookConfigs.shopId))
     .for('update');
-  if (before === undefined) return null;
-  const after = healthAfterAttempt(before, result, now);
-  await tx.update(webhookConfigs).set(after).where(eq(webhookConfigs.shopId, shopId));
-  if (before.pausedAt !== null && after.pausedAt === null) {
-    await resumeDeliveries(tx, shopId, before.failingSince, now);
-    await notifyWorkers(tx);
+  const initial = new Map(locked.map(({ shopId, url, ...health }) => [shopId, { url, health }]));
+  const current = new Map([...initial].map(([shopId, { health }]) => [shopId, health]));
+  const appliedAt = new Map<string, Date>();
+  const changes = results.map((result) => {
+    const before = current.get(result.shopId);
+    if (before === undefined || initial.get(result.shopId)?.url !== result.url) return null;
+    const after = healthAfterAttempt(before, result, result.now);
+    current.set(result.shopId, after);
+    appliedAt.set(result.shopId, result.now);
+    return { before, after };
+  });
+  const changed = [...current].filter(([shopId, after]) => !sameHealth(initial.get(shopId)?.health, after));
+  if (changed.length > 0) await writeHealth(tx, changed);
+  for (const [shopId, after] of changed) {
+    const before = initial.get(shopId)?.health;
+    const resumedAt = appliedAt.get(shopId);
+    if (
+      before !== undefined &&
+      before.pausedAt !== null &&
+      after.pausedAt === null &&
+      resumedAt !== undefined
+    ) {
+      await resumeDeliveries(tx, shopId, before.failingSince, resumedAt);
+      await notifyWorkers(tx);
+    }
   }
-  return { before, after };
+  return changes;
+}
+
+const healthFields = Object.keys(healthColumns) as (keyof WebhookHealth)[];
+
+function sameHealth(a: WebhookHealth | undefined, b: WebhookHealth): boolean {
+  if (a === undefined) return false;
+  return healthFields.every((field) => {
+    const x = a[field];
+    const y = b[field];
+    return x instanceof Date && y instanceof Date ? x.getTime() === y.getTime() : x === y;
+  });
+}
+
+async function writeHealth(tx: Db, rows: readonly (readonly [string, WebhookHealth])[]): Promise<void> {
+  const column = <T>(pick: (health: WebhookHealth) => T) => sql.param(rows.map(([, health]) => pick(health)));
+  const time = (field: keyof Omit<WebhookHealth, 'pauseReason'>) =>
+    column((health) => health[field]?.toISOString() ?? null);
+  await tx.execute(sql`
+    UPDATE ${webhookConfigs} AS c SET
+      paused_at = h.paused_at, pause_reason = h.pause_reason, next_probe_at = h.next_probe_at,
+      failing_since = h.failing_since, last_success_at = h.last_success_at, last_failure_at = h.last_failure_at
+    FROM unnest(
+      ${sql.param(rows.map(([shopId]) => shopId))}::text[],
+      ${time('pausedAt')}::timestamptz[],
+      ${column((health) => health.pauseReason)}::text[],
+      ${time('nextProbeAt')}::timestamptz[],
+      ${time('failingSince')}::timestamptz[],
+      ${time('lastSuccessAt')}::timestamptz[],
+      ${time('lastFailureAt')}::timestamptz[]
+    ) AS h(shop_id, paused_at, pause_reason, next_probe_at, failing_since, last_success_at, last_failure_at)
+    WHERE c.shop_id = h.shop_id`);
 }
 
 /** A paused webhook to probe. */

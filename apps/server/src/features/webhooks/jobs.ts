@@ -1,7 +1,7 @@
 /** The webhook jobs the worker runs: deliveries, and probes of paused webhooks. */
 import type { AppDeps } from '../../app-deps.ts';
 import type { JobSource } from '../../worker/index.ts';
-import { attemptDelivery } from './attempt.ts';
+import { attemptDelivery, createAttemptRecorder } from './attempt.ts';
 import { claimDueDeliveries, expireAllLeases, nextDeliveryDueAt } from './delivery-store.ts';
 import { claimDueProbes, nextProbeDueAt } from './health-store.ts';
 import { probeWebhook } from './probe.ts';
@@ -13,6 +13,7 @@ export interface WebhookJobOptions {
 
 export function createWebhookJobSources(deps: AppDeps, options: WebhookJobOptions = {}): JobSource[] {
   const random = options.random ?? Math.random;
+  const record = createAttemptRecorder(deps.db);
   return [
     {
       name: 'webhook-delivery',
@@ -21,7 +22,7 @@ export function createWebhookJobSources(deps: AppDeps, options: WebhookJobOption
           key: claimed.shopId,
           label: claimed.eventId,
           run: async (signal) => {
-            await attemptDelivery(deps, claimed, { random, signal });
+            await attemptDelivery(deps, claimed, { random, signal, record });
           },
         })),
       nextDueAt: () => nextDeliveryDueAt(deps.db),
@@ -29,6 +30,7 @@ export function createWebhookJobSources(deps: AppDeps, options: WebhookJobOption
     },
     {
       name: 'webhook-probe',
+      scheduledOnly: true,
       claim: async (limits) =>
         (await claimDueProbes(deps.db, deps.clock.now(), limits)).map((target) => ({
           key: target.shopId,

@@ -4,7 +4,7 @@
  */
 import type { AppDeps } from '../../app-deps.ts';
 import { serializeEvent } from './event-body.ts';
-import { applyAttemptToHealth, type ProbeTarget } from './health-store.ts';
+import { applyAttemptsToHealth, type ProbeTarget } from './health-store.ts';
 import { sendToStoredTarget } from './send.ts';
 
 export async function probeWebhook(
@@ -25,8 +25,8 @@ export async function probeWebhook(
   const sent = await sendToStoredTarget(deps, target, { ...event, attempt: 1 });
   if (signal.aborted) return;
   const now = deps.clock.now();
-  const health = await deps.db.transaction((tx) =>
-    applyAttemptToHealth(tx, target.shopId, target.url, sent.outcome, now),
+  const [health = null] = await deps.db.transaction((tx) =>
+    applyAttemptsToHealth(tx, [{ shopId: target.shopId, url: target.url, ...sent.outcome, now }]),
   );
   const resumed = health !== null && health.before.pausedAt !== null && health.after.pausedAt === null;
   deps.logger.info(
