@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { CrmEndpointType } from '../crm-endpoints.ts';
 import { crmCustomer, crmOrder, crmProduct, crmSearchResult } from './entity-schemas.ts';
-import { flag, oneOrListOf, text } from './fields.ts';
+import { flag, looseObject, nullishEntity, oneOrListOf, text } from './fields.ts';
 
 /*
  * The top level of each CRM answer (SPEC §4). `found` may be missing when data is present, and a
@@ -10,10 +10,10 @@ import { flag, oneOrListOf, text } from './fields.ts';
  */
 
 const answer = <Shape extends z.ZodRawShape>(shape: Shape) =>
-  z.looseObject({ found: flag, ...shape }, { error: 'expected the answer to be a JSON object' });
+  looseObject({ found: flag, ...shape }, 'expected the answer to be a JSON object');
 
 const customersAnswer = {
-  customer: crmCustomer.nullish(),
+  customer: nullishEntity(crmCustomer),
   customers: oneOrListOf(crmCustomer, 'a customer object'),
 };
 

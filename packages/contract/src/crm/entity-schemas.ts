@@ -8,6 +8,7 @@ import {
   isoDate,
   listOf,
   noteList,
+  nullishEntity,
   numeric,
   oneOrListOf,
   requiredHttpUrl,
@@ -86,7 +87,7 @@ export const crmCustomer = entity('a customer object', {
   totalDiscounts: numeric,
   loyaltyPoints: numeric,
   orders: listOf(crmOrder),
-  lastOrder: crmOrder.nullish(),
+  lastOrder: nullishEntity(crmOrder),
   abandonedCarts: listOf(crmAbandonedCart),
 });
 

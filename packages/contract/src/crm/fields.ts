@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value.ts';
+import {
+  listReader,
+  looseObjectReader,
+  nullishReader,
+  optionalReader,
+  REJECT,
+  requireFastReader,
+  withFastReader,
+  type FastReader,
+} from './fast-read.ts';
 import { normalizeIsoDate } from './iso-date.ts';
 
 /*
@@ -22,7 +32,55 @@ function asText(value: unknown): unknown {
   return trimmed === '' ? null : trimmed;
 }
 
-const textOf = (what: string) => z.preprocess(asText, z.string({ error: expected(what) }).nullish());
+/** Why a leaf refused a value: one message per problem, each saying what was expected. */
+class Refusal {
+  constructor(readonly messages: readonly string[]) {}
+}
+
+/**
+ * A leaf in one zod step: `read` turns what the CRM sent into the value to keep (null or undefined
+ * for none) or a Refusal. Leaves are most of an answer, and the preprocess pipe each used to be
+ * (transform, pipe, optional, nullable, type check) cost several times this one transform. Wrapped in
+ * .optional() it stands for `z.preprocess(…, <type>.nullish())`: the same values, messages and
+ * handling of an absent key; bare it stands for a preprocess pipe that ends in a transform.
+ */
+function leaf<T>(read: (value: unknown) => T | null | undefined | Refusal) {
+  const schema = z.transform((value: unknown, payload): T | null | undefined => {
+    const result = read(value);
+    if (!(result instanceof Refusal)) return result;
+    for (const message of result.messages) payload.issues.push({ code: 'custom', input: value, message });
+    return z.NEVER;
+  });
+  const readFast: FastReader<T | null | undefined> = (value) => {
+    const result = read(value);
+    return result instanceof Refusal ? REJECT : result;
+  };
+  // zod types a transform's output as Awaited<T>; the reader returns what the transform does.
+  return withFastReader(schema, readFast as FastReader<z.output<typeof schema>>);
+}
+
+/** `.optional()` of a leaf, with its fast reader. */
+const optionalLeaf = <S extends z.ZodType>(schema: S) =>
+  withFastReader(schema.optional(), optionalReader(requireFastReader(schema)));
+
+/** A nullish leaf: the value, once `prepare`d, is kept when `accepts` says so and refused otherwise. */
+function checkedLeaf<T>(
+  prepare: (value: unknown) => unknown,
+  accepts: (value: unknown) => value is T,
+  describe: (issue: { input: unknown }) => string,
+) {
+  return optionalLeaf(
+    leaf((value) => {
+      const prepared = prepare(value);
+      if (prepared === null || prepared === undefined || accepts(prepared)) return prepared;
+      return new Refusal([describe({ input: prepared })]);
+    }),
+  );
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+const textOf = (what: string) => checkedLeaf(asText, isString, expected(what));
 
 export const text = textOf('a string');
 
@@ -43,34 +101,31 @@ function asNumber(value: unknown): unknown {
   return plainDecimal.test(trimmed) ? Number(trimmed) : value;
 }
 
-export const numeric = z.preprocess(
+export const numeric = checkedLeaf(
   asNumber,
-  z
-    .number({
-      error: expected(
-        'a number',
-        '; send a JSON number or a plain decimal string such as "1234.56" (no thousands separators, "." for decimals)',
-      ),
-    })
-    .nullish(),
+  // What z.number() accepts: a huge plain decimal string reads as Infinity, which is refused.
+  (value): value is number => typeof value === 'number' && Number.isFinite(value),
+  expected(
+    'a number',
+    '; send a JSON number or a plain decimal string such as "1234.56" (no thousands separators, "." for decimals)',
+  ),
 );
 
 /** The panel formats money with Intl.NumberFormat, which throws on anything but a 3-letter code. */
-const currencyExpectation = expected('an ISO 4217 currency code such as "EUR"');
-export const currencyCode = z.preprocess(
+const currencyPattern = /^[A-Z]{3}$/;
+export const currencyCode = checkedLeaf(
   (value) => (typeof value === 'string' ? asText(value.toUpperCase()) : value),
-  z
-    .string({ error: currencyExpectation })
-    .regex(/^[A-Z]{3}$/, { error: currencyExpectation })
-    .nullish(),
+  (value): value is string => typeof value === 'string' && currencyPattern.test(value),
+  expected('an ISO 4217 currency code such as "EUR"'),
 );
 
-const dateExpectation = 'an ISO 8601 date such as "2026-02-27T09:14:00Z"';
-export const isoDate = textOf(dateExpectation).transform((value, ctx) => {
-  if (value === null || value === undefined) return value;
-  const iso = normalizeIsoDate(value);
-  if (iso === null) ctx.addIssue({ code: 'custom', message: expected(dateExpectation)({ input: value }) });
-  return iso ?? z.NEVER;
+const dateExpectation = expected('an ISO 8601 date such as "2026-02-27T09:14:00Z"');
+// Bare, as the text-then-transform pipe it replaces was: an absent key is left out all the same.
+export const isoDate = leaf((value) => {
+  const text = asText(value);
+  if (text === null || text === undefined) return text;
+  const iso = typeof text === 'string' ? normalizeIsoDate(text) : null;
+  return iso ?? new Refusal([dateExpectation({ input: text })]);
 });
 
 /**
@@ -86,10 +141,44 @@ const absoluteHttpUrl = z
   })
   .max(2048, { error: 'expected a URL of at most 2048 characters' });
 
-export const httpUrl = z.preprocess(asText, absoluteHttpUrl.nullish());
+const MAX_URL_CHARS = 2048;
+
+/**
+ * What `absoluteHttpUrl` makes of `text` when it surely accepts it, else REJECT (zod then decides and
+ * says why): a URL that parses, with an http or https scheme, short enough before and after
+ * normalizing, becomes its normalized form. A full zod parse per URL was most of a fast read.
+ */
+function readHttpUrlFast(text: unknown): string | typeof REJECT {
+  if (typeof text !== 'string' || text.length > MAX_URL_CHARS) return REJECT;
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return REJECT;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return REJECT;
+  return url.href.length > MAX_URL_CHARS ? REJECT : url.href;
+}
+
+/** The text of a URL field as `absoluteHttpUrl` checks it, or a Refusal with zod's reasons. */
+function readHttpUrl(text: unknown): string | Refusal {
+  const fast = readHttpUrlFast(text);
+  if (fast !== REJECT) return fast;
+  const checked = absoluteHttpUrl.safeParse(text);
+  return checked.success ? checked.data : new Refusal(checked.error.issues.map((issue) => issue.message));
+}
+
+export const httpUrl = optionalLeaf(
+  leaf((value) => {
+    const text = asText(value);
+    return text === null || text === undefined ? text : readHttpUrl(text);
+  }),
+);
 
 /** For objects that are useless without their URL (a link). */
-export const requiredHttpUrl = z.preprocess(asText, absoluteHttpUrl);
+export const requiredHttpUrl = withFastReader(z.preprocess(asText, absoluteHttpUrl), (value) =>
+  readHttpUrlFast(asText(value)),
+);
 
 /** Yes/no as JSON booleans, or the 1/0 and "true"/"false" that form-encoded backends produce. */
 function asFlag(value: unknown): unknown {
@@ -101,7 +190,11 @@ function asFlag(value: unknown): unknown {
   return word === '' ? null : value;
 }
 
-export const flag = z.preprocess(asFlag, z.boolean({ error: expected('true or false') }).nullish());
+export const flag = checkedLeaf(
+  asFlag,
+  (value): value is boolean => typeof value === 'boolean',
+  expected('true or false'),
+);
 
 /**
  * A list whose wrong entries can be left out. The lenient parser replaces a wrong entry with
@@ -109,23 +202,42 @@ export const flag = z.preprocess(asFlag, z.boolean({ error: expected('true or fa
  * JSON itself never holds `undefined`, so accepting it hides nothing.
  */
 export const listOf = <T extends z.ZodType>(item: T) =>
-  z.array(item.optional(), { error: expected('a list') }).nullish();
+  withFastReader(
+    z.array(item.optional(), { error: expected('a list') }).nullish(),
+    nullishReader(listReader(requireFastReader(item))),
+  );
 
 /** `tracking: {…}` and `tracking: [{…}]` are both common; the lenient parser reports paths as sent. */
-export const oneOrListOf = <T extends z.ZodType>(item: T, what: string) =>
-  z.union([z.array(item.optional()), item], { error: expected(`${what} or a list of them`) }).nullish();
+export const oneOrListOf = <T extends z.ZodType>(item: T, what: string) => {
+  const readItem = requireFastReader(item);
+  const readList = listReader(readItem);
+  // zod takes the first option that parses: a list for a list (an object never parses one), else one item.
+  const readOneOrList: FastReader<z.output<T> | Array<z.output<T> | undefined>> = (value) =>
+    Array.isArray(value) ? readList(value) : readItem(value);
+  const schema = z
+    .union([z.array(item.optional()), item], { error: expected(`${what} or a list of them`) })
+    .nullish();
+  // zod's union output type is an inferred form of the same value.
+  return withFastReader(schema, nullishReader(readOneOrList) as FastReader<z.output<typeof schema>>);
+};
+
+/** `schema` preprocessed by `prepare`, with its fast reader. */
+const preprocessed = <S extends z.ZodType>(prepare: (value: unknown) => unknown, schema: S) => {
+  const read = requireFastReader(schema);
+  return withFastReader(z.preprocess(prepare, schema), (value) => read(prepare(value)));
+};
 
 /** Shopify and others send tags as one comma-separated string. */
-export const tagList = z.preprocess(
+export const tagList = preprocessed(
   (value) => (typeof value === 'string' ? value.split(',') : value),
   listOf(text),
 );
 
 /** A single note stays whole: notes contain commas. */
-export const noteList = z.preprocess((value) => (typeof value === 'string' ? [value] : value), listOf(text));
+export const noteList = preprocessed((value) => (typeof value === 'string' ? [value] : value), listOf(text));
 
 /** A structured address ({street, city, zip, …}) is shown on one line, in the order the CRM sent. */
-export const address = z.preprocess((value) => {
+export const address = preprocessed((value) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const parts = Object.values(value).flatMap((part) => {
     const line = asText(part);
@@ -134,6 +246,23 @@ export const address = z.preprocess((value) => {
   return parts.length > 0 ? parts.join(', ') : null;
 }, text);
 
+/** `z.looseObject`, with its fast reader. */
+export const looseObject = <Shape extends z.ZodRawShape>(
+  shape: Shape,
+  error: string | ((issue: { input?: unknown }) => string),
+) => {
+  const schema = z.looseObject(shape, { error });
+  const readers = Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [key, requireFastReader(field)]),
+  );
+  // The reader builds the object zod would, field by field; zod's type describes it.
+  return withFastReader(schema, looseObjectReader(readers) as FastReader<z.output<typeof schema>>);
+};
+
 /** An object of the answer; fields it does not know are kept (zod's loose object) for `extra`. */
 export const entity = <Shape extends z.ZodRawShape>(what: string, shape: Shape) =>
-  z.looseObject(shape, { error: expected(what) });
+  looseObject(shape, expected(what));
+
+/** `.nullish()` of an entity (a customer's `lastOrder`), with its fast reader. */
+export const nullishEntity = <S extends z.ZodType>(schema: S) =>
+  withFastReader(schema.nullish(), nullishReader(requireFastReader(schema)));

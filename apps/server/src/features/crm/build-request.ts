@@ -70,20 +70,21 @@ function collectFields(params: CrmCallParams, sources: ReadonlyArray<Record<stri
 const formPair = (name: string, value: string) => new URLSearchParams([[name, value]]).toString();
 
 /**
- * The query as sent and as shown. Entries are form-encoded one by one so the shown form differs only
+ * The query as sent, or as shown. Entries are form-encoded one by one so the shown form differs only
  * in the redacted values ("[" and "]" survive URL parsing unencoded in a query). An empty list is
  * left out: "relatedphones=" would read as one empty phone.
  */
-function encodeQuery(fields: ReadonlyMap<string, Field>) {
-  const sent: string[] = [];
-  const shown: string[] = [];
+function encodeQuery(fields: ReadonlyMap<string, Field>, show: boolean): string[] {
+  const parts: string[] = [];
   for (const [name, { value, secret }] of fields) {
     if (typeof value === 'object' && value.length === 0) continue;
-    const text = typeof value === 'object' ? value.join(',') : String(value);
-    sent.push(formPair(name, text));
-    shown.push(secret ? `${formPair(name, '')}${REDACTED}` : formPair(name, text));
+    if (show && secret) {
+      parts.push(`${formPair(name, '')}${REDACTED}`);
+      continue;
+    }
+    parts.push(formPair(name, typeof value === 'object' ? value.join(',') : String(value)));
   }
-  return { sent, shown };
+  return parts;
 }
 
 const withQuery = (url: URL, parts: readonly string[]) => {
@@ -118,18 +119,19 @@ export function buildCrmRequest(input: CrmRequestInput): CrmRequest {
   const token = credentials.token === undefined ? undefined : { token: credentials.token };
   const url = new URL(input.url);
 
-  let query: ReturnType<typeof encodeQuery>;
+  let queryFields: Map<string, Field>;
   let bodyFields: Map<string, Field> | undefined;
   if (method === 'GET') {
     // A GET has no body, so `auth` body fields travel in the query string with everything else
     // (the same place a CRM written for WAzion's GET calls reads them from).
     const inBodyOrQuery = auth?.type === 'body' || auth?.type === 'query' ? auth.fields : undefined;
-    query = encodeQuery(collectFields(params, [token, inBodyOrQuery]));
+    queryFields = collectFields(params, [token, inBodyOrQuery]);
   } else {
     bodyFields = collectFields(params, [token, auth?.type === 'body' ? auth.fields : undefined]);
-    query = encodeQuery(collectFields({}, [auth?.type === 'query' ? auth.fields : undefined]));
+    queryFields = collectFields({}, [auth?.type === 'query' ? auth.fields : undefined]);
   }
-  const sentUrl = withQuery(url, query.sent);
+  // Only the form as sent is built per call: the shown one is for test_crm_endpoint, built on demand.
+  const sentUrl = withQuery(url, encodeQuery(queryFields, false));
   const body = bodyFields === undefined ? undefined : JSON.stringify(jsonBody(bodyFields, false));
 
   const headers = new HeaderSet();
@@ -162,7 +164,7 @@ export function buildCrmRequest(input: CrmRequestInput): CrmRequest {
     body,
     show: () => ({
       method,
-      url: withQuery(url, query.shown),
+      url: withQuery(url, encodeQuery(queryFields, true)),
       headers: headers.record(true),
       ...(bodyFields === undefined ? {} : { body: jsonBody(bodyFields, true) }),
     }),

@@ -3,20 +3,18 @@
  * shop's endpoint of a type, skips it while disabled, calls it, and keeps its health and latency.
  * Upstream problems come back as an outcome with a stable code; it throws only on a fault.
  *
- * The hot path is the endpoint row from a short-lived cache (endpoint-cache.ts), the call, and no
- * write unless the health changes or the last recorded success is over 30 s old.
+ * The hot path is the endpoint row, secrets opened, from a short-lived cache (endpoint-cache.ts), the
+ * call, and no write unless the health changes or the last recorded success is over 30 s old.
  */
 import type { CrmAnswerIssue, CrmEndpointType, PanelCrmAnswers } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
-import { openCredentials } from '../../lib/credentials.ts';
 import type { CrmCallParams } from './build-request.ts';
 import type { CrmErrorCode } from './call-errors.ts';
 import { readEndpointForCall } from './endpoint-cache.ts';
-import { exchangeWithCrm, type CrmTarget } from './exchange.ts';
+import { exchangeWithCrm } from './exchange.ts';
 import { recordCallFailure, recordCallSuccess } from './health-record.ts';
 import { recordCrmLatency } from './latency.ts';
 import type { CrmEndpointRow } from './present.ts';
-import type { EndpointWithSecret } from './store.ts';
 
 export type CrmCallOutcome<T extends CrmEndpointType> =
   | {
@@ -35,18 +33,6 @@ export type CrmCallOutcome<T extends CrmEndpointType> =
       httpStatus?: number;
     };
 
-/** A stored endpoint as the exchange needs it, secrets opened. */
-export const targetOf = (
-  deps: Pick<AppDeps, 'secrets'>,
-  { endpoint, sealedSigningSecret }: EndpointWithSecret,
-): CrmTarget => ({
-  url: endpoint.url,
-  method: endpoint.method,
-  timeoutMs: endpoint.timeoutMs,
-  credentials: openCredentials(deps.secrets, endpoint.credentials),
-  signingSecret: deps.secrets.open(sealedSigningSecret),
-});
-
 function disabledMessage(row: CrmEndpointRow): string {
   const since = row.disabledAt === null ? '' : ` at ${row.disabledAt.toISOString()}`;
   const last = row.lastError === null ? '' : ` (last: ${row.lastError})`;
@@ -63,14 +49,14 @@ export async function callCrmEndpoint<T extends CrmEndpointType>(
   type: T,
   params: CrmCallParams,
 ): Promise<CrmCallOutcome<T>> {
-  const stored = await readEndpointForCall(deps.db, shopId, type);
+  const stored = await readEndpointForCall(deps, shopId, type);
   if (stored === undefined) return { status: 'not_configured' };
   const row = stored.endpoint;
   if (!row.enabled) {
     return { status: 'disabled', error: { code: 'ENDPOINT_DISABLED', message: disabledMessage(row) } };
   }
 
-  const { result } = await exchangeWithCrm(deps, targetOf(deps, stored), type, params);
+  const { result } = await exchangeWithCrm(deps, stored.target, type, params);
   recordCrmLatency(shopId, type, result.latencyMs);
   if (result.ok) {
     await recordCallSuccess(deps, row);

@@ -1,7 +1,8 @@
 /**
- * The endpoint row (and the shop's sealed signing secret) each CRM call needs, kept for a second.
- * Reading it is the costliest step of the connector's own work (~1-2 ms of CPU on PGlite, whose
- * queries run on the main thread) against a 2 ms budget for everything Parley adds to a lookup.
+ * The endpoint row each CRM call needs, with its secrets opened, kept for a second. Reading the row
+ * is the costliest step of the connector's own work (~1-2 ms of CPU on PGlite, whose queries run on
+ * the main thread), and opening the secrets (AES-GCM) and building the scrubber the next costliest,
+ * against a 2 ms budget for everything Parley adds to a lookup: both are done once per cached copy.
  *
  * Every write that changes what a call does (settings, health, the signing secret) forgets the entry
  * at once, and only the crm feature writes them: a single process (always the case on PGlite) never
@@ -10,14 +11,26 @@
  * be called for up to a second more).
  */
 import type { CrmEndpointType } from '@parley/contract';
+import type { AppDeps } from '../../app-deps.ts';
 import type { Db } from '../../db/database.ts';
-import { selectEndpointWithSecret, type EndpointWithSecret } from './store.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
+import type { PreparedTarget } from './exchange.ts';
+import { openStoredTarget } from './open-target.ts';
+import type { CrmEndpointRow } from './present.ts';
+import { selectEndpointWithSecret } from './store.ts';
 
 const TTL_MS = 1_000;
 
+export interface CallableEndpoint {
+  endpoint: CrmEndpointRow;
+  target: PreparedTarget;
+}
+
 interface Entry {
   /** Undefined is cached too: a shop without this endpoint is asked about as often. */
-  value: EndpointWithSecret | undefined;
+  value: CallableEndpoint | undefined;
+  /** The box that opened the secrets: another app on the same database (tests) opens its own. */
+  secrets: SecretBox;
   /** performance.now() time: how fresh the copy is, not business time (the app clock may be manual). */
   expiresAt: number;
 }
@@ -45,18 +58,23 @@ function cacheOf(db: Db): Cache {
 }
 
 export async function readEndpointForCall(
-  db: Db,
+  deps: Pick<AppDeps, 'db' | 'secrets'>,
   shopId: string,
   type: CrmEndpointType,
-): Promise<EndpointWithSecret | undefined> {
-  const cache = cacheOf(db);
+): Promise<CallableEndpoint | undefined> {
+  const cache = cacheOf(deps.db);
   const key = keyOf(shopId, type);
   const cached = cache.entries.get(key);
-  if (cached !== undefined && cached.expiresAt > performance.now()) return cached.value;
+  if (cached !== undefined && cached.secrets === deps.secrets && cached.expiresAt > performance.now()) {
+    return cached.value;
+  }
   const generation = cache.generation;
-  const value = await selectEndpointWithSecret(db, shopId, type);
-  if (cache.generation === generation)
-    cache.entries.set(key, { value, expiresAt: performance.now() + TTL_MS });
+  const stored = await selectEndpointWithSecret(deps.db, shopId, type);
+  const value =
+    stored === undefined ? undefined : { endpoint: stored.endpoint, target: openStoredTarget(deps, stored) };
+  if (cache.generation === generation) {
+    cache.entries.set(key, { value, secrets: deps.secrets, expiresAt: performance.now() + TTL_MS });
+  }
   return value;
 }
 

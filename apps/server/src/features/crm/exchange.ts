@@ -47,6 +47,16 @@ export type CrmExchangeResult<T extends CrmEndpointType> =
       validation?: { errors: CrmAnswerIssue[]; warnings: CrmAnswerIssue[] };
     };
 
+/**
+ * A target with what every call to it derives from its secrets, made once: the connector keeps it
+ * with its cached endpoint, so a call neither decrypts the secrets nor rebuilds the scrubber.
+ */
+export interface PreparedTarget {
+  target: CrmTarget;
+  /** Hides this target's secrets in text the CRM sent back. */
+  scrubber: SecretScrubber;
+}
+
 export interface CrmExchange<T extends CrmEndpointType> {
   request: CrmRequest;
   /** Undefined when no answer came (refused, timed out, connection failed). */
@@ -65,6 +75,11 @@ function secretsOf({ credentials, signingSecret }: CrmTarget): string[] {
   return secrets;
 }
 
+export const prepareTarget = (target: CrmTarget): PreparedTarget => ({
+  target,
+  scrubber: createSecretScrubber(secretsOf(target)),
+});
+
 function outboundFailure(error: OutboundError): CrmCallError {
   const advice = error.code === 'TIMEOUT' ? timeoutAdvice : '';
   return { code: error.code, message: error.message + advice };
@@ -72,7 +87,7 @@ function outboundFailure(error: OutboundError): CrmCallError {
 
 export async function exchangeWithCrm<T extends CrmEndpointType>(
   deps: Pick<AppDeps, 'outbound' | 'clock' | 'version'>,
-  target: CrmTarget,
+  { target, scrubber }: PreparedTarget,
   type: T,
   params: CrmCallParams,
 ): Promise<CrmExchange<T>> {
@@ -85,7 +100,6 @@ export async function exchangeWithCrm<T extends CrmEndpointType>(
     now: deps.clock.now(),
     version: deps.version,
   });
-  const scrubber = createSecretScrubber(secretsOf(target));
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let response: OutboundResponse;

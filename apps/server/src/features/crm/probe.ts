@@ -13,9 +13,9 @@ import type { AppDeps } from '../../app-deps.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import { pickWithinLimits, type ClaimedRun, type ClaimLimits, type JobSource } from '../../worker/index.ts';
 import type { CrmErrorCode } from './call-errors.ts';
-import { targetOf } from './connector.ts';
 import { exchangeWithCrm } from './exchange.ts';
 import { recordCallFailure, reenableEndpoint } from './health-record.ts';
+import { openStoredTarget } from './open-target.ts';
 import type { CrmEndpointRow } from './present.ts';
 import { nextProbeAt } from './probe-schedule.ts';
 import { CRM_TEST_PHONE, CRM_TEST_QUERY, sampleCrmParams } from './sample-params.ts';
@@ -73,7 +73,7 @@ async function runProbe(
     query: CRM_TEST_QUERY,
     now: deps.clock.now(),
   });
-  const { result } = await exchangeWithCrm(deps, targetOf(deps, stored), row.type, params);
+  const { result } = await exchangeWithCrm(deps, openStoredTarget(deps, stored), row.type, params);
   const probed = { shopId: row.shopId, type: row.type };
   if (signal?.aborted === true) return { ...probed, reenabled: false };
   if (result.ok) return { ...probed, reenabled: await reenableEndpoint(deps, row) };

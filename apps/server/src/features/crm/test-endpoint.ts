@@ -14,8 +14,8 @@ import {
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
 import { parseInput } from '../../lib/validation.ts';
-import { targetOf } from './connector.ts';
-import { exchangeWithCrm, type CrmExchange, type CrmTarget } from './exchange.ts';
+import { exchangeWithCrm, prepareTarget, type CrmExchange, type PreparedTarget } from './exchange.ts';
+import { openStoredTarget } from './open-target.ts';
 import { CRM_TEST_PHONE, CRM_TEST_QUERY, sampleCrmParams } from './sample-params.ts';
 import { getRequestSigningSecret } from './signing-secret.ts';
 import { selectEndpointWithSecret } from './store.ts';
@@ -55,7 +55,7 @@ const callInput = z.object({
 const refusedBeforeSending = new Set(['INVALID_URL', 'BLOCKED_TARGET', 'HTTPS_REQUIRED']);
 
 interface Tested {
-  target: CrmTarget;
+  target: PreparedTarget;
   /** Whether the stored endpoint was tested, and whether it is enabled. */
   stored: { enabled: boolean } | null;
 }
@@ -80,7 +80,7 @@ async function storedTarget(
         'headers, auth as needed) to test an endpoint before saving it, then save it with update_crm_endpoints.',
     );
   }
-  return { target: targetOf(deps, stored), stored: { enabled: stored.endpoint.enabled } };
+  return { target: openStoredTarget(deps, stored), stored: { enabled: stored.endpoint.enabled } };
 }
 
 async function givenTarget(deps: AppDeps, shopId: string, input: TestCrmEndpointInput): Promise<Tested> {
@@ -92,13 +92,13 @@ async function givenTarget(deps: AppDeps, shopId: string, input: TestCrmEndpoint
     'arguments',
   );
   return {
-    target: {
+    target: prepareTarget({
       url: definition.url,
       method: definition.method,
       timeoutMs: definition.timeout_ms,
       credentials: { token: definition.token, headers: definition.headers, auth: definition.auth },
       signingSecret: await getRequestSigningSecret(deps, shopId),
-    },
+    }),
     stored: null,
   };
 }

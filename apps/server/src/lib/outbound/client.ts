@@ -1,11 +1,9 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import { Agent, Pool } from 'undici';
 import type { AllowRule } from './allow-list.ts';
 import { createGuardedConnector } from './connector.ts';
+import { dispatchRequest } from './dispatch.ts';
 import { errorCode, OutboundError } from './errors.ts';
 import { findRefusal, httpsRequired } from './policy.ts';
-import { readBodyPrefix, readCappedBody } from './read-body.ts';
 import { resolveHost, systemLookup, type LookupFn } from './resolve.ts';
 import { describeUrl, hostPort, parseTarget, type Target } from './target.ts';
 
@@ -102,57 +100,41 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
     const target = parseTarget(req.url);
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const connectTimeoutMs = req.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const started = performance.now();
-    const agent = agentFor(connectTimeoutMs);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
-    let responseBody: Readable | undefined;
-
     try {
-      const response = await agent.request({
-        origin: target.url.origin,
-        path: target.url.pathname + target.url.search,
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        signal: deadline.signal,
-      });
-      responseBody = response.body;
-      const headers = flattenHeaders(response.headers);
-      if (response.statusCode >= 300 && response.statusCode < 400) {
-        throw redirectRefusal(target, response.statusCode, headers.location);
-      }
-      const body =
-        req.keepResponseBytes === undefined
-          ? await readCappedBody(
-              response.body,
-              // A HEAD answer declares the length of a body it does not send.
-              req.method.toUpperCase() === 'HEAD' ? undefined : headers['content-length'],
-              req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-              describeUrl(target.url),
-            )
-          : await readBodyPrefix(response.body, req.keepResponseBytes);
-      return {
-        status: response.statusCode,
-        headers,
-        body,
-        latencyMs: Math.round(performance.now() - started),
-        url: target.url.href,
-      };
+      const response = await dispatchRequest(
+        agentFor(connectTimeoutMs),
+        {
+          origin: target.url.origin,
+          path: target.url.pathname + target.url.search,
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+        },
+        {
+          timeoutMs,
+          onTimeout: () =>
+            new OutboundError(
+              'TIMEOUT',
+              `${describeUrl(target.url)} did not answer completely within ${timeoutMs} ms.`,
+            ),
+          // Redirects are never followed: the next hop would escape the policy check made for this URL.
+          refuse: (status, headers) =>
+            status >= 300 && status < 400 ? redirectRefusal(target, status, headers.location) : undefined,
+          maxBytes,
+          tooLarge: () =>
+            new OutboundError(
+              'TOO_LARGE',
+              `The response from ${describeUrl(target.url)} exceeds the ${maxBytes}-byte limit; the call was aborted.`,
+              { limit: maxBytes },
+            ),
+          keepBytes: req.keepResponseBytes,
+        },
+      );
+      return { ...response, latencyMs: Math.round(performance.now() - started), url: target.url.href };
     } catch (error) {
-      throw toOutboundError(error, {
-        target,
-        timedOut: deadline.signal.aborted,
-        timeoutMs,
-        connectTimeoutMs,
-      });
-    } finally {
-      clearTimeout(timer);
-      // A body left unread (a redirect, a refused size) aborts its request: undici then destroys that
-      // socket instead of returning it, half-read, to the pool. Destroying a body emits an error.
-      if (responseBody !== undefined && !responseBody.readableEnded) {
-        responseBody.on('error', () => undefined).destroy();
-      }
+      throw toOutboundError(error, { target, connectTimeoutMs });
     }
   }
 
@@ -175,15 +157,6 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
   };
 }
 
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
-/** Redirects are never followed: the next hop would escape the policy check made for this URL. */
 function redirectRefusal(target: Target, status: number, location: string | undefined): OutboundError {
   let next = 'no Location header';
   if (location !== undefined) {
@@ -203,24 +176,16 @@ function redirectRefusal(target: Target, status: number, location: string | unde
 
 interface FailureContext {
   target: Target;
-  timedOut: boolean;
-  timeoutMs: number;
   connectTimeoutMs: number;
 }
 
 /** Whatever undici or Node threw, as the OutboundError a caller can act on. */
-function toOutboundError(error: unknown, { target, timedOut, timeoutMs, connectTimeoutMs }: FailureContext) {
+function toOutboundError(error: unknown, { target, connectTimeoutMs }: FailureContext) {
   if (error instanceof OutboundError) {
     // The connector knows only the origin; the message names the URL this call was for.
     return error.code === 'HTTPS_REQUIRED' ? httpsRequired(target) : error;
   }
   const where = hostPort(target.hostname, target.port);
-  if (timedOut) {
-    return new OutboundError(
-      'TIMEOUT',
-      `${describeUrl(target.url)} did not answer completely within ${timeoutMs} ms.`,
-    );
-  }
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   switch (code) {
