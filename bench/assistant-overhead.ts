@@ -12,18 +12,15 @@
  * Run from the repo root: node --import tsx bench/assistant-overhead.ts
  */
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../apps/server/src/config.ts';
+import { availableParallelism, loadavg } from 'node:os';
 import type { DatabaseKind } from '../apps/server/src/db/database.ts';
 import { functionTools } from '../apps/server/src/features/functions/index.ts';
 import { createShop } from '../apps/server/src/features/shops/index.ts';
-import { startRuntime } from '../apps/server/src/runtime.ts';
 import { directTools } from '../apps/server/test/helpers/direct-tools.ts';
 import { startScriptedLlm, type ScriptedLlm } from '../apps/server/test/helpers/scripted-llm.ts';
 import { createScratchPostgresDatabase } from '../apps/server/test/helpers/test-database.ts';
+import { startParley } from './lib/parley.ts';
 import { measureSequential, percentiles, type Percentiles } from './lib/stats.ts';
 
 const ITERATIONS = 500;
@@ -56,20 +53,12 @@ function overheadOf(serverTiming: string | null): number {
 }
 
 async function measureReplies(llm: ScriptedLlm, apiPort: number, kind: DatabaseKind) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-ai-'));
-  const scratch = kind === 'postgres' ? await createScratchPostgresDatabase(POSTGRES_URL) : undefined;
-  const runtime = await startRuntime(
-    loadConfig({
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_LOG_LEVEL: 'silent',
-      PARLEY_DISABLE_DEMO: 'true',
-      PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1',
-      PARLEY_LLM_BASE_URL: llm.baseUrl,
-      PARLEY_LLM_MODEL: 'scripted',
-      PARLEY_LLM_API_KEY: 'sk-bench',
-      ...(scratch === undefined ? {} : { DATABASE_URL: scratch.url }),
-    }),
-  );
+  const parley = await startParley(kind, POSTGRES_URL, {
+    PARLEY_LLM_BASE_URL: llm.baseUrl,
+    PARLEY_LLM_MODEL: 'scripted',
+    PARLEY_LLM_API_KEY: 'sk-bench',
+  });
+  const { runtime } = parley;
   try {
     const base = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
     const { shop, token } = await createShop(runtime.deps, {
@@ -120,9 +109,7 @@ async function measureReplies(llm: ScriptedLlm, apiPort: number, kind: DatabaseK
     );
     return { kind, plain, withFunction, recorded: llm.requests.at(-1)?.body };
   } finally {
-    await runtime.close();
-    await scratch?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await parley.close();
   }
 }
 

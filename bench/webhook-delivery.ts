@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import type { DatabaseKind } from '../apps/server/src/db/database.ts';
 import { postRaw } from './lib/raw-posts.ts';
 import { ms } from './lib/stats.ts';
-import { addShop, drainBacklog, startParley, steadyLatency, type Shop } from './lib/webhook-engine.ts';
+import { addShop, drainBacklog, startWebhookParley, steadyLatency, type Shop } from './lib/webhook-engine.ts';
 import { startReceiverWorker, type ReceiverWorker } from './lib/webhook-receiver-worker.ts';
 
 const BACKLOG = Number(process.argv[2] ?? 3_000);
@@ -42,7 +42,7 @@ interface EngineRun {
 }
 
 async function runEngine(kind: DatabaseKind, receiver: ReceiverWorker): Promise<EngineRun> {
-  const parley = await startParley(kind, POSTGRES_URL);
+  const parley = await startWebhookParley(kind, POSTGRES_URL);
   try {
     const { runtime } = parley;
     const shops: Shop[] = [];

@@ -3,19 +3,15 @@
  * `npm start` builds it, shops whose webhook points at the receiver (configure_webhooks over MCP),
  * a backlog drained by the runtime's own worker, and intake over HTTP at a steady rate.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inArray, ne } from 'drizzle-orm';
-import { loadConfig } from '../../apps/server/src/config.ts';
 import type { DatabaseKind } from '../../apps/server/src/db/database.ts';
 import { webhookConfigs, webhookDeliveries } from '../../apps/server/src/db/schema.ts';
 import { createShop } from '../../apps/server/src/features/shops/index.ts';
 import { recordWebhookEvent } from '../../apps/server/src/features/webhooks/index.ts';
-import { startRuntime, type Runtime } from '../../apps/server/src/runtime.ts';
+import type { Runtime } from '../../apps/server/src/runtime.ts';
 import { callTool, textOf } from '../../apps/server/test/helpers/mcp.ts';
-import { createScratchPostgresDatabase } from '../../apps/server/test/helpers/test-database.ts';
 import { sendPacedIntake } from './paced-intake-worker.ts';
+import { startParley } from './parley.ts';
 import { percentiles } from './stats.ts';
 import { startCpuMeter } from './thread-cpu.ts';
 import type { ReceiverWorker } from './webhook-receiver-worker.ts';
@@ -28,29 +24,9 @@ export interface Shop {
   token: string;
 }
 
-/** A runtime on a fresh data dir, or on a scratch database of the PostgreSQL at `postgresUrl`. */
-export async function startParley(kind: DatabaseKind, postgresUrl: string) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-webhooks-'));
-  const scratch = kind === 'postgres' ? await createScratchPostgresDatabase(postgresUrl) : undefined;
-  const runtime = await startRuntime(
-    loadConfig({
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_LOG_LEVEL: 'silent',
-      PARLEY_DISABLE_DEMO: 'true',
-      PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1',
-      PARLEY_MCP_RATE_LIMIT: '1000000',
-      ...(scratch === undefined ? {} : { DATABASE_URL: scratch.url }),
-    }),
-  );
-  return {
-    runtime,
-    async close() {
-      await runtime.close();
-      await scratch?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+/** A runtime for the webhook benchmarks: MCP's rate limit out of the way of configure_webhooks. */
+export const startWebhookParley = (kind: DatabaseKind, postgresUrl: string) =>
+  startParley(kind, postgresUrl, { PARLEY_MCP_RATE_LIMIT: '1000000' });
 
 async function call(runtime: Runtime, token: string, tool: string, args: Record<string, unknown>) {
   const result = await callTool(runtime.app, token, tool, args);

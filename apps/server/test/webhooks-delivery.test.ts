@@ -3,14 +3,13 @@
  * retries with the same bytes, Retry-After, 410, redirects, the per-webhook timeout, exhaustion.
  */
 import { strict as assert } from 'node:assert';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { verifyWazion, verifyWebhook } from '@parley/webhooks';
 import { eq } from 'drizzle-orm';
 import { webhookDeliveries, webhookEvents } from '../src/db/schema.ts';
 import { recordWebhookEvent } from '../src/features/webhooks/index.ts';
 import type { Worker } from '../src/worker/index.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
+import type { TestApp } from './helpers/test-app.ts';
 import {
   configureWebhook,
   createTestWorker,
@@ -19,31 +18,26 @@ import {
   readWebhook,
   recordEvent,
   runNextAttempt,
+  webhookTestFile,
 } from './helpers/webhooks.ts';
 
 let t: TestApp;
 let worker: Worker;
-const receivers: WebhookReceiver[] = [];
 /** Tokens of the shops a test configured: their webhooks are disabled after it, so later clock moves leave them alone. */
 const shopTokens: string[] = [];
 
-before(async () => {
-  t = await startTestApp({ PARLEY_MCP_RATE_LIMIT: '100000' });
-  worker = createTestWorker(t);
+const file = webhookTestFile((app) => {
+  t = app;
+  worker = createTestWorker(app);
 });
 afterEach(async () => {
   for (const token of shopTokens.splice(0)) await configureWebhook(t, token, { webhook_enabled: false });
-  for (const receiver of receivers) receiver.release();
-});
-after(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-  await t.close();
+  file.releaseAll();
 });
 
 /** A shop whose webhook posts every event to a fresh receiver. */
 async function setup(settings: Record<string, unknown> = {}) {
-  const receiver = await startWebhookReceiver();
-  receivers.push(receiver);
+  const receiver = await file.receiver();
   const shop = await t.createShop();
   shopTokens.push(shop.token);
   await configureWebhook(t, shop.token, { webhook_url: receiver.url(), ...settings });

@@ -3,11 +3,11 @@
  * goes out every 6 hours, and the first success resumes it and sends what it missed.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { verifyWebhook } from '@parley/webhooks';
 import type { Worker } from '../src/worker/index.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
+import type { TestApp } from './helpers/test-app.ts';
+import type { WebhookReceiver } from './helpers/webhook-receiver.ts';
 import {
   configureWebhook,
   createTestWorker,
@@ -15,6 +15,7 @@ import {
   mustRecord,
   readWebhook,
   runNextAttempt,
+  webhookTestFile,
 } from './helpers/webhooks.ts';
 
 const HOUR = 3_600_000;
@@ -23,20 +24,14 @@ const secret = 'health-check-secret';
 
 let t: TestApp;
 let worker: Worker;
-const receivers: WebhookReceiver[] = [];
 
-before(async () => {
-  t = await startTestApp({ PARLEY_MCP_RATE_LIMIT: '100000' });
-  worker = createTestWorker(t);
-});
-after(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-  await t.close();
+const file = webhookTestFile((app) => {
+  t = app;
+  worker = createTestWorker(app);
 });
 
 async function setup() {
-  const receiver = await startWebhookReceiver();
-  receivers.push(receiver);
+  const receiver = await file.receiver();
   const shop = await t.createShop();
   await configureWebhook(t, shop.token, { webhook_url: receiver.url(), webhook_secret: secret });
   return { ...shop, receiver };

@@ -3,12 +3,11 @@
  * redeliver_webhook and recover_webhooks, happy paths, bad input, isolation, and no secret in any answer.
  */
 import { strict as assert } from 'node:assert';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { verifyWebhook } from '@parley/webhooks';
 import type { Worker } from '../src/worker/index.ts';
 import { postMcp } from './helpers/mcp.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
+import type { TestApp } from './helpers/test-app.ts';
 import {
   callError,
   callOk,
@@ -19,6 +18,7 @@ import {
   mustRecord,
   readWebhook,
   runNextAttempt,
+  webhookTestFile,
 } from './helpers/webhooks.ts';
 
 const SECRET = 'tools-secret-7f3a9c';
@@ -26,24 +26,18 @@ const OTHER_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 let t: TestApp;
 let worker: Worker;
-const receivers: WebhookReceiver[] = [];
 const shopTokens: string[] = [];
 
-before(async () => {
-  t = await startTestApp({ PARLEY_MCP_RATE_LIMIT: '100000' });
-  worker = createTestWorker(t);
+const file = webhookTestFile((app) => {
+  t = app;
+  worker = createTestWorker(app);
 });
 afterEach(async () => {
   for (const token of shopTokens.splice(0)) await configureWebhook(t, token, { webhook_enabled: false });
 });
-after(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-  await t.close();
-});
 
 async function receiverFor() {
-  const receiver = await startWebhookReceiver();
-  receivers.push(receiver);
+  const receiver = await file.receiver();
   return receiver;
 }
 

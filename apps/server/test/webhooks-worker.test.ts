@@ -3,27 +3,25 @@
  * lost with its process is taken over once its lease ends (how PostgreSQL deployments recover).
  */
 import { strict as assert } from 'node:assert';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DELIVERY_LEASE_MS } from '../src/features/webhooks/index.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
-import { configureWebhook, createTestWorker, deliveryOf, mustRecord } from './helpers/webhooks.ts';
+import type { TestApp } from './helpers/test-app.ts';
+import {
+  configureWebhook,
+  createTestWorker,
+  deliveryOf,
+  mustRecord,
+  webhookTestFile,
+} from './helpers/webhooks.ts';
 
 let t: TestApp;
-const receivers: WebhookReceiver[] = [];
 
-before(async () => {
-  t = await startTestApp({ PARLEY_MCP_RATE_LIMIT: '100000' });
-});
-after(async () => {
-  for (const receiver of receivers) receiver.release();
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-  await t.close();
+const file = webhookTestFile((app) => {
+  t = app;
 });
 
 async function setup() {
-  const receiver = await startWebhookReceiver();
-  receivers.push(receiver);
+  const receiver = await file.receiver();
   const shop = await t.createShop();
   await configureWebhook(t, shop.token, { webhook_url: receiver.url() });
   return { ...shop, receiver };

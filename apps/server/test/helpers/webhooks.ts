@@ -4,12 +4,45 @@
  * hand (tick, drain) while it moves the manual clock.
  */
 import { strict as assert } from 'node:assert';
+import { after, before } from 'node:test';
 import { webhookConfigView, webhookEventTypes, type WebhookConfigView } from '@parley/contract';
 import { recordWebhookEvent, type WebhookEventName } from '../../src/features/webhooks/index.ts';
 import { createJobSources } from '../../src/worker/catalog.ts';
 import { createWorker, type Worker, type WorkerOptions } from '../../src/worker/index.ts';
 import { callTool, textOf, type ToolCallResult } from './mcp.ts';
-import type { TestApp } from './test-app.ts';
+import { startTestApp, type TestApp } from './test-app.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
+
+/**
+ * The lifecycle every webhook test file shares: one test app (MCP's rate limit out of the way), handed
+ * to `onStart` before the first test, and receivers that are released and closed with it after the last.
+ */
+export function webhookTestFile(onStart: (t: TestApp) => void) {
+  let app: TestApp | undefined;
+  const receivers: WebhookReceiver[] = [];
+  const releaseAll = () => {
+    for (const receiver of receivers) receiver.release();
+  };
+  before(async () => {
+    app = await startTestApp({ PARLEY_MCP_RATE_LIMIT: '100000' });
+    onStart(app);
+  });
+  after(async () => {
+    releaseAll();
+    await Promise.all(receivers.map((receiver) => receiver.close()));
+    await app?.close();
+  });
+  return {
+    /** A receiver on loopback, closed after the file's last test. */
+    async receiver(): Promise<WebhookReceiver> {
+      const receiver = await startWebhookReceiver();
+      receivers.push(receiver);
+      return receiver;
+    },
+    /** Answers every request still hanging, so nothing a test left waits on it. */
+    releaseAll,
+  };
+}
 
 /** A worker over the test app, not started; jitter is off, so schedules are exact. */
 export function createTestWorker(t: TestApp, options: Partial<WorkerOptions> = {}): Worker {

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
 import { notifyWorkers } from '../../worker/index.ts';
 import { resumeDeliveries } from './delivery-store.ts';
-import { resumedHealth, type WebhookHealth } from './health.ts';
+import { noHealth, resumedHealth, type WebhookHealth } from './health.ts';
 
 /** What configure_webhooks sets. */
 export interface StoredWebhookSettings {
@@ -28,12 +28,7 @@ export const defaultWebhookConfig: StoredWebhookConfig = {
   events: [],
   sealedSecret: null,
   timeoutMs: DEFAULT_WEBHOOK_TIMEOUT_MS,
-  pausedAt: null,
-  pauseReason: null,
-  nextProbeAt: null,
-  failingSince: null,
-  lastSuccessAt: null,
-  lastFailureAt: null,
+  ...noHealth,
 };
 
 export async function readWebhookConfig(db: Db, shopId: string): Promise<StoredWebhookConfig> {

@@ -53,6 +53,15 @@ const targetColumns = {
   timeoutMs: webhookConfigs.timeoutMs,
 };
 
+/** What a claim reads of a delivery to decide how to take it (claimRows). */
+const claimStateColumns = {
+  status: deliveries.status,
+  attempts: deliveries.attempts,
+  scheduleStart: deliveries.scheduleStart,
+  lastAttemptAt: deliveries.lastAttemptAt,
+  dueAt: deliveries.dueAt,
+};
+
 interface ClaimCandidate {
   eventId: string;
   shopId: string;
@@ -77,14 +86,7 @@ export async function claimDueDeliveries(db: Db, now: Date, limits: ClaimLimits)
   return db.transaction(async (tx) => {
     // Per shop, at most a cap's worth of its oldest due rows: one shop's backlog cannot fill the claim.
     const due = tx
-      .select({
-        eventId: deliveries.eventId,
-        status: deliveries.status,
-        attempts: deliveries.attempts,
-        scheduleStart: deliveries.scheduleStart,
-        lastAttemptAt: deliveries.lastAttemptAt,
-        dueAt: deliveries.dueAt,
-      })
+      .select({ eventId: deliveries.eventId, ...claimStateColumns })
       .from(deliveries)
       .where(and(eq(deliveries.shopId, webhookConfigs.shopId), isPending, lte(deliveries.dueAt, now)))
       .orderBy(asc(deliveries.dueAt))
@@ -130,13 +132,9 @@ export async function claimForRedelivery(
     const [row] = await tx
       .select({
         ...targetColumns,
+        ...claimStateColumns,
         eventId: deliveries.eventId,
         shopId: deliveries.shopId,
-        status: deliveries.status,
-        attempts: deliveries.attempts,
-        scheduleStart: deliveries.scheduleStart,
-        lastAttemptAt: deliveries.lastAttemptAt,
-        dueAt: deliveries.dueAt,
       })
       .from(deliveries)
       .innerJoin(webhookEvents, eq(webhookEvents.id, deliveries.eventId))

@@ -1,22 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import {
-  healthAfterAttempt,
-  PAUSE_AFTER_FAILING_MS,
-  PROBE_INTERVAL_MS,
-  type WebhookHealth,
-} from './health.ts';
+import { healthAfterAttempt, noHealth, PAUSE_AFTER_FAILING_MS, PROBE_INTERVAL_MS } from './health.ts';
 
 const t0 = new Date('2026-03-02T10:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
-const healthy: WebhookHealth = {
-  pausedAt: null,
-  pauseReason: null,
-  nextProbeAt: null,
-  failingSince: null,
-  lastSuccessAt: null,
-  lastFailureAt: null,
-};
+const healthy = noHealth;
 const failed = { delivered: false, gone: false };
 
 test('the first failure starts the 5 days; failing for less does not pause', () => {

@@ -18,6 +18,16 @@ export interface WebhookHealth {
   lastFailureAt: Date | null;
 }
 
+/** A webhook that has not been called yet. */
+export const noHealth: WebhookHealth = {
+  pausedAt: null,
+  pauseReason: null,
+  nextProbeAt: null,
+  failingSince: null,
+  lastSuccessAt: null,
+  lastFailureAt: null,
+};
+
 /** The reset a success brings, and configuring the webhook too: a new setup gets a fresh 5 days. */
 export const resumedHealth = {
   pausedAt: null,

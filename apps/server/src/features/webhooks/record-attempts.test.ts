@@ -3,11 +3,15 @@
  * by its own outcome, and the webhook's health takes the outcomes in the order they came.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { eq, inArray } from 'drizzle-orm';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../../../test/helpers/webhook-receiver.ts';
-import { configureWebhook, mustRecord, readWebhook } from '../../../test/helpers/webhooks.ts';
+import type { TestApp } from '../../../test/helpers/test-app.ts';
+import {
+  configureWebhook,
+  mustRecord,
+  readWebhook,
+  webhookTestFile,
+} from '../../../test/helpers/webhooks.ts';
 import { webhookAttempts, webhookDeliveries } from '../../db/schema.ts';
 import { recordAttempts } from './attempt.ts';
 import { claimDueDeliveries, type ClaimedDelivery, type FinishedAttempt } from './delivery-store.ts';
@@ -15,15 +19,8 @@ import type { AttemptOutcome } from './outcome.ts';
 import { decideAfterAttempt } from './retry-schedule.ts';
 
 let t: TestApp;
-let receiver: WebhookReceiver;
-
-before(async () => {
-  t = await startTestApp({ PARLEY_MCP_RATE_LIMIT: '100000' });
-  receiver = await startWebhookReceiver();
-});
-after(async () => {
-  await receiver.close();
-  await t.close();
+const file = webhookTestFile((app) => {
+  t = app;
 });
 
 const answered = (status: number): AttemptOutcome => ({
@@ -50,7 +47,7 @@ function finished(claimed: ClaimedDelivery, status: number, now: Date): Finished
 /** A shop with `count` events claimed for their first attempt, in the order they were recorded. */
 async function claimedEvents(count: number) {
   const shop = await t.createShop();
-  await configureWebhook(t, shop.token, { webhook_url: receiver.url() });
+  await configureWebhook(t, shop.token, { webhook_url: (await file.receiver()).url() });
   const eventIds: string[] = [];
   for (let i = 0; i < count; i++) {
     eventIds.push(await mustRecord(t, shop.shopId));
@@ -154,13 +151,8 @@ test('in one batch, an attempt whose claim was taken over is recorded but moves 
 test('an attempt sent to a URL that was replaced meanwhile leaves the new URL’s health alone', async () => {
   const { token, claimed } = await claimedEvents(1);
   const [old] = claimed as [ClaimedDelivery];
-  const other = await startWebhookReceiver();
-  try {
-    await configureWebhook(t, token, { webhook_url: other.url() });
-    const [recorded] = await recordAttempts(t.deps.db, [finished(old, 410, t.clock.now())]);
-    assert.equal(recorded?.health, null);
-    assert.equal((await readWebhook(t, token)).delivery.state, 'active');
-  } finally {
-    await other.close();
-  }
+  await configureWebhook(t, token, { webhook_url: (await file.receiver()).url() });
+  const [recorded] = await recordAttempts(t.deps.db, [finished(old, 410, t.clock.now())]);
+  assert.equal(recorded?.health, null);
+  assert.equal((await readWebhook(t, token)).delivery.state, 'active');
 });
