@@ -10,7 +10,7 @@ import type {
   PostConversationMessagesResponse,
 } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
-import { getShop } from '../shops/index.ts';
+import { shopCountry } from '../shops/index.ts';
 import { recordWebhookEvent } from '../webhooks/index.ts';
 import { checkChatPhone } from './chat-phone.ts';
 import { conversationHash, conversationHashKey } from './conversation-hash.ts';
@@ -41,11 +41,11 @@ export async function ingestConversationMessages(
   input: PostConversationMessagesRequest,
 ): Promise<PostConversationMessagesResponse> {
   const chat = { shopId, chatPhone: checkChatPhone(input.chat_phone) };
-  const shop = await getShop(deps.db, shopId);
+  const country = await shopCountry(deps, shopId);
   const messages = firstOfEachId(input.messages);
   // Parsing texts is the CPU-heavy part; it runs before the transaction because on PGlite an open
   // transaction holds the process's only connection.
-  const findPhones = createPhoneFinder(shop.country);
+  const findPhones = createPhoneFinder(country);
   const found = messages.map((message) => ({ id: message.id, phones: findPhones(message.text) }));
   const chatName = input.chat_name === undefined || input.chat_name === '' ? null : input.chat_name;
   const now = deps.clock.now();

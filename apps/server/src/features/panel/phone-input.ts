@@ -1,16 +1,14 @@
 /**
  * Phones the panel receives (query strings, link bodies) become E.164 or a 400 INVALID_PHONE that says
- * what to send. A national number is read with the shop's country; that country is read from the
- * database once and remembered, and not read at all for the `+…` form the extension usually sends.
+ * what to send. A national number is read with the shop's country (remembered per process, see
+ * shops/country.ts), which is not needed at all for the `+…` form the extension usually sends.
  */
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isInternationalForm, parsePhoneNumber } from '../../lib/phone-number.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
-import { getShop } from '../shops/index.ts';
+import { shopCountry } from '../shops/index.ts';
 
-/** A shop's country changes rarely if ever; a new value is picked up within this time. */
-const COUNTRY_LIFETIME = { freshMs: 10 * 60_000, staleMs: 0 };
 /**
  * Parsing against the full metadata costs tens of microseconds, a good part of a cached lookup, and
  * the panel reads the same phones over and over. A result never changes; the lifetime only bounds how
@@ -19,19 +17,17 @@ const COUNTRY_LIFETIME = { freshMs: 10 * 60_000, staleMs: 0 };
 const PARSED_LIFETIME = { freshMs: 60 * 60_000, staleMs: 0 };
 
 export class PhoneReader {
-  readonly #db: AppDeps['db'];
-  readonly #countries: TtlCache<string>;
+  readonly #deps: Pick<AppDeps, 'db' | 'clock'>;
   readonly #parsed: TtlCache<string>;
 
   constructor(deps: Pick<AppDeps, 'db' | 'clock'>) {
-    this.#db = deps.db;
-    this.#countries = new TtlCache({ maxEntries: 10_000, clock: deps.clock });
+    this.#deps = deps;
     this.#parsed = new TtlCache({ maxEntries: 10_000, clock: deps.clock });
   }
 
   /** The E.164 form of `input`; `field` names it in the error (`phone`, `customer.phone`). */
   async read(shopId: string, input: string, field: string): Promise<string> {
-    const country = isInternationalForm(input) ? undefined : await this.#country(shopId);
+    const country = isInternationalForm(input) ? undefined : await shopCountry(this.#deps, shopId);
     const key = `${country ?? ''}|${input}`;
     const known = this.#parsed.get(key);
     if (known !== undefined) return known.value;
@@ -45,16 +41,8 @@ export class PhoneReader {
       'INVALID_PHONE',
       `${field}: ${JSON.stringify(input)} is not a usable phone number (${parsed.problem}). ` +
         `Send it in E.164, such as +34612345678, or as a national number of the shop's country ` +
-        `(${country ?? (await this.#country(shopId))}).`,
+        `(${country ?? (await shopCountry(this.#deps, shopId))}).`,
       400,
     );
-  }
-
-  async #country(shopId: string): Promise<string> {
-    const cached = this.#countries.get(shopId);
-    if (cached !== undefined) return cached.value;
-    const { country } = await getShop(this.#db, shopId);
-    this.#countries.set(shopId, country, COUNTRY_LIFETIME);
-    return country;
   }
 }

@@ -7,3 +7,4 @@ export {
   type FirstStartSecrets,
 } from './bootstrap.ts';
 export { registerShopRoutes } from './routes.ts';
+export { shopCountry } from './country.ts';
