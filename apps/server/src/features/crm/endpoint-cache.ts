@@ -13,7 +13,6 @@
 import type { CrmEndpointType } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import type { Db } from '../../db/database.ts';
-import type { SecretBox } from '../../lib/secret-box.ts';
 import type { PreparedTarget } from './exchange.ts';
 import { openStoredTarget } from './open-target.ts';
 import type { CrmEndpointRow } from './present.ts';
@@ -29,8 +28,6 @@ export interface CallableEndpoint {
 interface Entry {
   /** Undefined is cached too: a shop without this endpoint is asked about as often. */
   value: CallableEndpoint | undefined;
-  /** The box that opened the secrets: another app on the same database (tests) opens its own. */
-  secrets: SecretBox;
   /** performance.now() time: how fresh the copy is, not business time (the app clock may be manual). */
   expiresAt: number;
 }
@@ -65,7 +62,7 @@ export async function readEndpointForCall(
   const cache = cacheOf(deps.db);
   const key = keyOf(shopId, type);
   const cached = cache.entries.get(key);
-  if (cached !== undefined && cached.secrets === deps.secrets && cached.expiresAt > performance.now()) {
+  if (cached !== undefined && cached.expiresAt > performance.now()) {
     return cached.value;
   }
   const generation = cache.generation;
@@ -73,7 +70,7 @@ export async function readEndpointForCall(
   const value =
     stored === undefined ? undefined : { endpoint: stored.endpoint, target: openStoredTarget(deps, stored) };
   if (cache.generation === generation) {
-    cache.entries.set(key, { value, secrets: deps.secrets, expiresAt: performance.now() + TTL_MS });
+    cache.entries.set(key, { value, expiresAt: performance.now() + TTL_MS });
   }
   return value;
 }
