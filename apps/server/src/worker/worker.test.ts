@@ -97,3 +97,52 @@ test('a scheduled-only source is claimed when its next job falls due, or after t
   await worker.tick();
   assert.equal(claims, 3, 'claimed once it is due');
 });
+
+test('runs finishing in one turn of the event loop (responses read together) free their slots for one claim', async () => {
+  const steps: string[] = [];
+  let idle: () => void = () => {};
+  let finished = 0;
+  // Each run ends in its own I/O callback, as two HTTP responses read in the same poll phase do.
+  let finishBoth: () => void = () => {};
+  const bothMayFinish = new Promise<void>((resolve) => {
+    finishBoth = resolve;
+  });
+  const endsInOwnCallback = async (): Promise<void> => {
+    await bothMayFinish;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    finished++;
+  };
+  const run = (label: string): ClaimedRun => ({ key: label, label, run: endsInOwnCallback });
+  const source = scriptedSource([[run('a'), run('b')]], (step) => {
+    steps.push(`${step} after ${finished} finished`);
+    if (step === 'idle') idle();
+  });
+  const worker = createWorker({
+    sources: [source],
+    clock: createManualClock(),
+    logger: createLogger('silent'),
+    concurrency: 4,
+    pollIntervalMs: 3_600_000,
+    ownsStore: false,
+  });
+  const wentIdle = () =>
+    new Promise<void>((resolve) => {
+      idle = resolve;
+    });
+  try {
+    let next = wentIdle();
+    await worker.start();
+    await next;
+    next = wentIdle();
+    finishBoth();
+    await next;
+    assert.deepEqual(steps, [
+      'claim after 0 finished',
+      'idle after 0 finished',
+      'claim after 2 finished',
+      'idle after 2 finished',
+    ]);
+  } finally {
+    await worker.stop();
+  }
+});
