@@ -3,6 +3,8 @@
  * run: the panel API with the cache off (refresh=1, a new phone each time) against calls straight to
  * the fake CRM at the same concurrency, so the ratio and the added p50 are what Parley costs; then
  * cache-hit throughput; then 100 concurrent lookups of one uncached phone, which must reach the CRM once.
+ * The same lookups through a bare proxy (bench/lib/bare-proxy.ts: no Parley code) show what any extra
+ * hop adds on the machine at hand, so the panel's added latency can be told from the machine's.
  * The cache-off run comes first on a fresh server, so its figures include V8 still compiling the
  * path (CPU per lookup keeps falling for ~2,000 lookups): it is printed as what the first minute
  * of a server costs. The same run once more on the now warm server is the steady state of a server
@@ -21,6 +23,7 @@ import { loadConfig } from '../apps/server/src/config.ts';
 import { applyCrmEndpointChange } from '../apps/server/src/features/crm/index.ts';
 import { startRuntime } from '../apps/server/src/runtime.ts';
 import { crmEndpointDefinition } from '../packages/contract/src/index.ts';
+import { startBareProxy } from './lib/bare-proxy.ts';
 import { startFakeCrmWorker } from './lib/fake-crm-worker.ts';
 import { runHttpLoad, type HttpLoad, type HttpLoadResult } from './lib/http-load.ts';
 import { ms } from './lib/stats.ts';
@@ -75,6 +78,21 @@ try {
     expect: '"found"',
     warmup: WARMUP,
   });
+  // The same lookups through a proxy with no Parley code: what one extra hop costs on this machine.
+  // Measured warm (a first pass compiles it), like the panel's steady state it is compared with.
+  const bareProxy = await startBareProxy(crm.url, '/crm/customer');
+  const bareLoad = (from: number) => ({
+    urls: Array.from(
+      { length: WARMUP + UNCACHED_LOOKUPS },
+      (_, i) => `${bareProxy.url}/customer?phone=${encodeURIComponent(phoneNumber(from + i))}`,
+    ),
+    concurrency: CONCURRENCY,
+    expect: '"found"',
+    warmup: WARMUP,
+  });
+  await runHttpLoad(bareLoad(500_000));
+  const bare = await measure(bareLoad(600_000));
+  await bareProxy.close();
   const uncached = await measure({
     ...panelLoad,
     urls: Array.from({ length: WARMUP + UNCACHED_LOOKUPS }, (_, i) =>
@@ -122,6 +140,8 @@ try {
   const lines = [
     `Panel lookups, fake CRM answering in ${CRM_DELAY_MS} ms on loopback (${runtime.deps.databaseKind}; load average ${loadavg()[0]?.toFixed(1)} on this machine)`,
     `direct to the fake CRM  c=${CONCURRENCY}   ${rate(baseline)}  p50 ${ms(baseline.p50)}  p99 ${ms(baseline.p99)}  (baseline)`,
+    `bare proxy, no Parley   c=${CONCURRENCY}   ${rate(bare)}  p50 ${ms(bare.p50)}  p99 ${ms(bare.p99)}  ${cpu(bare)}`,
+    `  the floor of one extra hop     ${overhead(bare)}`,
     `panel, cache off, fresh server  c=${CONCURRENCY}   ${rate(uncached)}  p50 ${ms(uncached.p50)}  p99 ${ms(uncached.p99)}  ${cpu(uncached)}`,
     `  overhead while V8 compiles    ${overhead(uncached)}`,
     `panel, cache off, warm server   c=${CONCURRENCY}   ${rate(uncachedWarm)}  p50 ${ms(uncachedWarm.p50)}  p99 ${ms(uncachedWarm.p99)}  ${cpu(uncachedWarm)}`,
