@@ -1,12 +1,14 @@
 /**
- * The lookup audit (SPEC §2): who looked up which phone, when, and whether the cache answered. Rows
- * are buffered and written in batches, so recording adds no database round trip to a lookup; a read
- * flushes first, so a shop sees its lookups up to now (those made through this process).
+ * The lookup audit (SPEC §2): who looked up which phone, when, and whether the cache answered. Lookups
+ * are buffered and written in batches, one row per shop and batch, so recording adds no database round
+ * trip to a lookup; a read flushes first, so a shop sees its lookups up to now (those made through
+ * this process).
  */
 import type { PanelAuditResponse, PanelCallStatus } from '@parley/contract';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
-import { panelLookupAudit } from '../../db/schema.ts';
+import { queryRows } from '../../db/database.ts';
+import { panelLookupAuditBatches } from '../../db/schema.ts';
 import { BatchedWriter } from './batched-writer.ts';
 import { presentActor } from './links.ts';
 
@@ -20,22 +22,63 @@ export interface LookupAuditEntry {
   at: Date;
 }
 
+/** One row per shop of the batch, its lookups in the order they were made (schema.ts says why). */
+async function insertAuditBatch(db: AppDeps['db'], entries: readonly LookupAuditEntry[]): Promise<void> {
+  const byShop = new Map<string, LookupAuditEntry[]>();
+  for (const entry of entries) {
+    const shopEntries = byShop.get(entry.shopId);
+    if (shopEntries === undefined) byShop.set(entry.shopId, [entry]);
+    else shopEntries.push(entry);
+  }
+  const times = (shopEntries: readonly LookupAuditEntry[]) => shopEntries.map((entry) => entry.at.getTime());
+  await db.insert(panelLookupAuditBatches).values(
+    [...byShop].map(([shopId, shopEntries]) => ({
+      shopId,
+      oldestAt: new Date(Math.min(...times(shopEntries))),
+      newestAt: new Date(Math.max(...times(shopEntries))),
+      agentIds: shopEntries.map((entry) => entry.agentId),
+      phones: shopEntries.map((entry) => entry.phone),
+      statuses: shopEntries.map((entry) => entry.status),
+      cached: shopEntries.map((entry) => entry.cached),
+      lookedUpAt: shopEntries.map((entry) => entry.at),
+    })),
+  );
+}
+
+interface AuditRow {
+  agent_id: string | null;
+  phone: string;
+  status: PanelCallStatus;
+  cached: boolean;
+  /** ISO 8601 in UTC, as the API shows it (raw statements get timestamps as PostgreSQL's text). */
+  at: string;
+}
+
 /**
- * One statement with one array parameter per column. drizzle's multi-row insert binds six parameters
- * per row and costs about three times as much CPU on PGlite, where the database runs on the lookups' thread.
+ * The newest `limit` lookups of a shop (of one phone), from the fewest batches that must hold them.
+ * The `limit` newest matching batches (by their newest lookup) each hold a matching lookup no older
+ * than the oldest lookup among them, so no batch whose newest lookup is older than that can hold one
+ * of the newest `limit`. Batches overlap in time when several processes write them.
  */
-async function insertAuditRows(db: AppDeps['db'], rows: readonly LookupAuditEntry[]): Promise<void> {
-  const column = <T>(pick: (row: LookupAuditEntry) => T) => sql.param(rows.map(pick));
-  await db.execute(sql`
-    INSERT INTO ${panelLookupAudit} (shop_id, agent_id, phone, status, cached, looked_up_at)
-    SELECT * FROM unnest(
-      ${column((row) => row.shopId)}::text[],
-      ${column((row) => row.agentId)}::text[],
-      ${column((row) => row.phone)}::text[],
-      ${column((row) => row.status)}::text[],
-      ${column((row) => row.cached)}::boolean[],
-      ${column((row) => row.at.toISOString())}::timestamptz[]
-    )`);
+function newestLookups(shopId: string, phone: string | undefined, limit: number) {
+  const batches = sql`${panelLookupAuditBatches} AS b`;
+  const matching =
+    phone === undefined
+      ? sql`b.shop_id = ${shopId}`
+      : sql`b.shop_id = ${shopId} AND ${phone} = ANY (b.phones)`;
+  return sql`
+    WITH newest AS (
+      SELECT b.oldest_at FROM ${batches} WHERE ${matching} ORDER BY b.newest_at DESC LIMIT ${limit}
+    )
+    SELECT e.agent_id, e.phone, e.status, e.cached,
+      to_char(e.looked_up_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+    FROM ${batches},
+      unnest(b.agent_ids, b.phones, b.statuses, b.cached, b.looked_up_at) WITH ORDINALITY
+        AS e (agent_id, phone, status, cached, looked_up_at, n)
+    WHERE ${matching} AND b.newest_at >= (SELECT min(oldest_at) FROM newest)
+      ${phone === undefined ? sql`` : sql`AND e.phone = ${phone}`}
+    ORDER BY e.looked_up_at DESC, b.id DESC, e.n DESC
+    LIMIT ${limit}`;
 }
 
 /** Attempts at writing one batch before it is dropped (and logged with its size). */
@@ -51,7 +94,7 @@ export class LookupAudit {
       maxRows: options.batchRows,
       intervalMs: options.flushMs,
       maxAttempts: MAX_WRITE_ATTEMPTS,
-      write: (rows) => insertAuditRows(deps.db, rows),
+      write: (entries) => insertAuditBatch(deps.db, entries),
       onError: (error, rows, dropped) =>
         deps.logger.error(
           { err: error, rows },
@@ -72,24 +115,14 @@ export class LookupAudit {
     query: { phone?: string | undefined; limit: number },
   ): Promise<PanelAuditResponse> {
     await this.#writer.flush();
-    const rows = await this.#db
-      .select()
-      .from(panelLookupAudit)
-      .where(
-        and(
-          eq(panelLookupAudit.shopId, shopId),
-          query.phone === undefined ? undefined : eq(panelLookupAudit.phone, query.phone),
-        ),
-      )
-      .orderBy(desc(panelLookupAudit.lookedUpAt), desc(panelLookupAudit.id))
-      .limit(query.limit);
+    const rows = await queryRows<AuditRow>(this.#db, newestLookups(shopId, query.phone, query.limit));
     return {
       entries: rows.map((row) => ({
         phone: row.phone,
-        by: presentActor(row.agentId),
+        by: presentActor(row.agent_id),
         status: row.status,
         cached: row.cached,
-        at: row.lookedUpAt.toISOString(),
+        at: row.at,
       })),
     };
   }

@@ -13,7 +13,7 @@ import {
   type FakeCrm,
 } from '../../../test/helpers/fake-crm.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
-import { panelLookupAudit } from '../../db/schema.ts';
+import { panelLookupAuditBatches } from '../../db/schema.ts';
 import { applyCrmEndpointChange } from '../crm/index.ts';
 import type { PanelCaller } from './links.ts';
 import { defaultPanelPolicy } from './policy.ts';
@@ -179,11 +179,12 @@ test('closing the service writes the audit rows still buffered', async () => {
     auditFlushMs: 60 * 60_000,
   });
   await lookup();
-  const rows = () => t.deps.db.select().from(panelLookupAudit).where(eq(panelLookupAudit.shopId, shopId));
-  assert.deepEqual(await rows(), [], 'buffered, not written yet');
+  const batches = () =>
+    t.deps.db.select().from(panelLookupAuditBatches).where(eq(panelLookupAuditBatches.shopId, shopId));
+  assert.deepEqual(await batches(), [], 'buffered, not written yet');
   await panel.close();
   assert.deepEqual(
-    (await rows()).map((row) => [row.phone, row.agentId, row.status, row.cached]),
-    [[LUCIA, null, 'found', false]],
+    (await batches()).map((batch) => [batch.phones, batch.agentIds, batch.statuses, batch.cached]),
+    [[[LUCIA], [null], ['found'], [false]]],
   );
 });
