@@ -6,6 +6,7 @@ import { registerConversationRoutes } from '../features/conversations/index.ts';
 import { registerCreditRoutes } from '../features/credits/index.ts';
 import { registerPanelRoutes } from '../features/panel/index.ts';
 import { registerShopRoutes } from '../features/shops/index.ts';
+import { lazyRequestLogger } from '../lib/logger.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
 import { registerErrorHandling } from './errors.ts';
 
@@ -15,6 +16,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Per-request lines would double the log volume of a busy panel; metrics count requests instead.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: deps.config.PARLEY_BODY_LIMIT_BYTES,
     // Behind no proxy by default; an operator adding one sets HOST and terminates TLS there.
     trustProxy: false,

@@ -1,4 +1,11 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import pino, {
+  type Bindings,
+  type ChildLoggerOptions,
+  type DestinationStream,
+  type LogFn,
+  type Logger,
+} from 'pino';
 
 /**
  * JSON logs. Authorization headers and anything named like a secret are redacted wherever they
@@ -30,4 +37,37 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+}
+
+type RequestLogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * Fastify's per-request logger, made only when the request logs something. pino's child() serializes
+ * and redacts its bindings, ~10 µs of CPU per request on the 2-core machines (5 % of a cached panel
+ * lookup), and most requests log nothing: request logging is off, and handlers log only failures.
+ */
+export function lazyRequestLogger(
+  parent: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  let child: FastifyBaseLogger | undefined;
+  const made = () => (child ??= parent.child(bindings, options));
+  const at = (level: RequestLogLevel) => ((...args: Parameters<LogFn>) => made()[level](...args)) as LogFn;
+  return {
+    get level() {
+      return child?.level ?? options.level ?? parent.level;
+    },
+    set level(level) {
+      made().level = level;
+    },
+    fatal: at('fatal'),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    trace: at('trace'),
+    silent: at('silent'),
+    child: (childBindings, childOptions) => made().child(childBindings, childOptions),
+  };
 }
