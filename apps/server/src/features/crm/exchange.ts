@@ -85,6 +85,8 @@ function outboundFailure(error: OutboundError): CrmCallError {
   return { code: error.code, message: error.message + advice };
 }
 
+const msSince = (started: number) => Math.round(performance.now() - started);
+
 export async function exchangeWithCrm<T extends CrmEndpointType>(
   deps: Pick<AppDeps, 'outbound' | 'clock' | 'version'>,
   { target, scrubber }: PreparedTarget,
@@ -101,7 +103,6 @@ export async function exchangeWithCrm<T extends CrmEndpointType>(
     version: deps.version,
   });
   const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
   let response: OutboundResponse;
   try {
     response = await deps.outbound.request({
@@ -118,12 +119,12 @@ export async function exchangeWithCrm<T extends CrmEndpointType>(
     return {
       request,
       response: undefined,
-      result: { ok: false, error: outboundFailure(error), latencyMs: elapsed() },
+      result: { ok: false, error: outboundFailure(error), latencyMs: msSince(started) },
       scrubber,
     };
   }
   // The CRM's time, not Parley's parsing: what health reports and what an integrator can act on.
-  const latencyMs = elapsed();
+  const latencyMs = msSince(started);
   const result: CrmExchangeResult<T> = {
     ...readCrmAnswer(type, response, scrubber),
     latencyMs,
