@@ -3,19 +3,20 @@
  * Only their SHA-256 hash is stored: a database leak does not leak working tokens, and because the
  * tokens are high-entropy a fast hash is enough (no password stretching needed).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type TokenKind = 'shop' | 'agent' | 'admin';
 
 export const generateToken = (kind: TokenKind): string =>
   `pk_${kind}_${randomBytes(32).toString('base64url')}`;
 
-export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+// One-shot hash() (Node 20.12+): no Hash object per call, and every API request hashes its token.
+export const hashToken = (token: string): string => hash('sha256', token, 'hex');
 
 /** Constant-time comparison of two hex digests (or any two strings), safe for different lengths. */
 export function safeEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
+  const left = hash('sha256', a, 'buffer');
+  const right = hash('sha256', b, 'buffer');
   return timingSafeEqual(left, right) && a.length === b.length;
 }
 
