@@ -51,6 +51,17 @@ describe('GET', () => {
     assertSigned(request);
   });
 
+  test('signs the target as the outbound client sends it, whatever the configured URL holds', () => {
+    // Characters a URL parser escapes, an IPv6 host, a port, an empty query and a fragment.
+    for (const url of [
+      'https://crm.example.com/a path/ñ/it\'s?q=<b> "c"&r=%zz#frag',
+      'http://[::1]:8080/crm?',
+      'https://CRM.Example.com:443/./x/../customer',
+    ]) {
+      assertSigned(build({ url, params: { phone: '+34655123987', query: "a&b=c d'e" } }));
+    }
+  });
+
   test('leaves out empty lists and undefined values, writes numbers as text, keeps the URL own query', () => {
     const request = build({
       url: 'https://crm.example.com/api?shop=es&x=a%20b',

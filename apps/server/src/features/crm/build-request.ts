@@ -87,10 +87,10 @@ function encodeQuery(fields: ReadonlyMap<string, Field>, show: boolean): string[
   return parts;
 }
 
-const withQuery = (url: URL, parts: readonly string[]) => {
-  // The stored URL's own query is kept as written; the added entries follow it.
+/** The path and query as sent: the stored URL's own query kept as written, the added entries after it. */
+const pathAndQueryOf = (url: URL, parts: readonly string[]) => {
   const query = [url.search.slice(1), ...parts].filter((part) => part !== '').join('&');
-  return `${url.origin}${url.pathname}${query === '' ? '' : `?${query}`}`;
+  return `${url.pathname}${query === '' ? '' : `?${query}`}`;
 };
 
 const jsonBody = (fields: ReadonlyMap<string, Field>, show: boolean) =>
@@ -131,7 +131,7 @@ export function buildCrmRequest(input: CrmRequestInput): CrmRequest {
     queryFields = collectFields({}, [auth?.type === 'query' ? auth.fields : undefined]);
   }
   // Only the form as sent is built per call: the shown one is for test_crm_endpoint, built on demand.
-  const sentUrl = withQuery(url, encodeQuery(queryFields, false));
+  const pathAndQuery = pathAndQueryOf(url, encodeQuery(queryFields, false));
   const body = bodyFields === undefined ? undefined : JSON.stringify(jsonBody(bodyFields, false));
 
   const headers = new HeaderSet();
@@ -146,20 +146,21 @@ export function buildCrmRequest(input: CrmRequestInput): CrmRequest {
   } else if (auth?.type === 'basic') {
     headers.set('Authorization', `Basic ${basicCredentials(auth.fields)}`, true);
   }
-  // Signed over the target exactly as the outbound client will send it: its own URL parse of `sentUrl`.
-  const sent = new URL(sentUrl);
+  // The outbound client parses the URL again and sends its path and query: the same text, because
+  // `url` is already a parsed URL's serialization (which parsing leaves as it is) and the added
+  // entries are form-encoded. So the target is signed as it is sent without a second parse.
   const signature = signCrmRequest({
     secret: input.signingSecret,
     timestamp: Math.floor(input.now.getTime() / 1000),
     method,
-    pathAndQuery: sent.pathname + sent.search,
+    pathAndQuery,
     body: body ?? '',
   });
   for (const [name, value] of Object.entries(signature)) headers.set(name, value);
 
   return {
     method,
-    url: sentUrl,
+    url: url.origin + pathAndQuery,
     headers: headers.record(false),
     body,
     show: shownRequest(method, url, queryFields, headers, bodyFields),
@@ -180,7 +181,7 @@ function shownRequest(
 ): () => ShownRequest {
   return () => ({
     method,
-    url: withQuery(url, encodeQuery(queryFields, true)),
+    url: url.origin + pathAndQueryOf(url, encodeQuery(queryFields, true)),
     headers: headers.record(true),
     ...(bodyFields === undefined ? {} : { body: jsonBody(bodyFields, true) }),
   });
