@@ -146,6 +146,7 @@ try {
     `  overhead while V8 compiles    ${overhead(uncached)}`,
     `panel, cache off, warm server   c=${CONCURRENCY}   ${rate(uncachedWarm)}  p50 ${ms(uncachedWarm.p50)}  p99 ${ms(uncachedWarm.p99)}  ${cpu(uncachedWarm)}`,
     `  overhead, steady state        ${overhead(uncachedWarm)} (target <= 2 ms: ${verdict(addedP50(uncachedWarm) <= 2)})`,
+    `  of which beyond the bare proxy  ${ms(uncachedWarm.p50 - bare.p50)} (Parley's own share on this machine)`,
     `GET /health            c=${HIT_CONCURRENCY}  ${rate(health)}  p50 ${ms(health.p50)}  p99 ${ms(health.p99)}  ${cpu(health)}  (floor of any request)`,
     `panel, cache hits       c=${HIT_CONCURRENCY}  ${rate(hits)}  p50 ${ms(hits.p50)}  p99 ${ms(hits.p99)}  ${cpu(hits)}  (target >= 5,000/s: ${verdict(hits.perSecond >= 5_000)})`,
     `${COALESCED} concurrent lookups of one uncached phone -> ${coalescedCalls} CRM call(s) (target 1: ${verdict(coalescedCalls === 1)})`,
