@@ -19,20 +19,30 @@ function scriptedSource(batches: ClaimedRun[][], onStep: (step: 'claim' | 'idle'
   };
 }
 
-test('a claim that took fewer runs than it was offered is not repeated until something wakes the loop', async () => {
-  const steps: string[] = [];
-  let idle: () => void = () => {};
-  let finish: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    finish = resolve;
+/** A promise and the function that resolves it, for a test to release something at the step it chooses. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
   });
-  const run = (label: string): ClaimedRun => ({ key: 'shop', label, run: () => held });
-  // Offered 4 slots, the first claim takes 2: nothing more is due, so the loop goes idle at once.
-  const source = scriptedSource([[run('a'), run('b')]], (step) => {
-    steps.push(step);
-    if (step === 'idle') idle();
-  });
-  const worker = createWorker({
+  return { opened, open };
+}
+
+/** The loop's idle reports as promises: `next()` resolves at the first `reached()` after it was asked. */
+function idleReports() {
+  let reached: () => void = () => {};
+  return {
+    reached: () => reached(),
+    next: () =>
+      new Promise<void>((resolve) => {
+        reached = resolve;
+      }),
+  };
+}
+
+/** A worker with 4 slots over one scripted source; its own poll never comes within a test. */
+const scriptedWorker = (source: JobSource) =>
+  createWorker({
     sources: [source],
     clock: createManualClock(),
     logger: createLogger('silent'),
@@ -41,17 +51,25 @@ test('a claim that took fewer runs than it was offered is not repeated until som
     pollIntervalMs: 3_600_000,
     ownsStore: false,
   });
-  const wentIdle = () =>
-    new Promise<void>((resolve) => {
-      idle = resolve;
-    });
+
+test('a claim that took fewer runs than it was offered is not repeated until something wakes the loop', async () => {
+  const steps: string[] = [];
+  const idle = idleReports();
+  const held = gate();
+  const run = (label: string): ClaimedRun => ({ key: 'shop', label, run: () => held.opened });
+  // Offered 4 slots, the first claim takes 2: nothing more is due, so the loop goes idle at once.
+  const source = scriptedSource([[run('a'), run('b')]], (step) => {
+    steps.push(step);
+    if (step === 'idle') idle.reached();
+  });
+  const worker = scriptedWorker(source);
   try {
-    let next = wentIdle();
+    let next = idle.next();
     await worker.start();
     await next;
     assert.deepEqual(steps, ['claim', 'idle']);
-    next = wentIdle();
-    finish(); // the runs finishing free slots, which wakes the loop: it claims again, once
+    next = idle.next();
+    held.open(); // the runs finishing free slots, which wakes the loop: it claims again, once
     await next;
     assert.deepEqual(steps.slice(2, 4), ['claim', 'idle']);
   } finally {
@@ -100,41 +118,27 @@ test('a scheduled-only source is claimed when its next job falls due, or after t
 
 test('runs finishing in one turn of the event loop (responses read together) free their slots for one claim', async () => {
   const steps: string[] = [];
-  let idle: () => void = () => {};
+  const idle = idleReports();
   let finished = 0;
   // Each run ends in its own I/O callback, as two HTTP responses read in the same poll phase do.
-  let finishBoth: () => void = () => {};
-  const bothMayFinish = new Promise<void>((resolve) => {
-    finishBoth = resolve;
-  });
+  const bothMayFinish = gate();
   const endsInOwnCallback = async (): Promise<void> => {
-    await bothMayFinish;
+    await bothMayFinish.opened;
     await new Promise<void>((resolve) => setImmediate(resolve));
     finished++;
   };
   const run = (label: string): ClaimedRun => ({ key: label, label, run: endsInOwnCallback });
   const source = scriptedSource([[run('a'), run('b')]], (step) => {
     steps.push(`${step} after ${finished} finished`);
-    if (step === 'idle') idle();
+    if (step === 'idle') idle.reached();
   });
-  const worker = createWorker({
-    sources: [source],
-    clock: createManualClock(),
-    logger: createLogger('silent'),
-    concurrency: 4,
-    pollIntervalMs: 3_600_000,
-    ownsStore: false,
-  });
-  const wentIdle = () =>
-    new Promise<void>((resolve) => {
-      idle = resolve;
-    });
+  const worker = scriptedWorker(source);
   try {
-    let next = wentIdle();
+    let next = idle.next();
     await worker.start();
     await next;
-    next = wentIdle();
-    finishBoth();
+    next = idle.next();
+    bothMayFinish.open();
     await next;
     assert.deepEqual(steps, [
       'claim after 0 finished',
