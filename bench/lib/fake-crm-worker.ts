@@ -5,7 +5,7 @@
  *
  * It speaks just enough HTTP/1.1 for the panel benchmark over raw sockets (GET, keep-alive, one request
  * at a time per connection, a prepared response), so that on a 2-core machine its own CPU takes as
- * little as possible from the server being measured; `node:http` cost several times more per call.
+ * little as possible from the server being measured (http-load.ts says what the general ones cost).
  */
 import { once } from 'node:events';
 import { createServer } from 'node:net';

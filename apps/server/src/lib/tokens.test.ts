@@ -15,6 +15,8 @@ describe('tokens', () => {
   it('hashes are hex SHA-256 and compare in constant time', () => {
     const token = generateToken('agent');
     assert.match(hashToken(token), /^[0-9a-f]{64}$/);
+    // The FIPS 180-2 vector: hashes stored by earlier releases must keep matching.
+    assert.equal(hashToken('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     assert.equal(safeEqual(hashToken(token), hashToken(token)), true);
     assert.equal(safeEqual(hashToken(token), hashToken(`${token}x`)), false);
   });
