@@ -53,10 +53,9 @@ function overheadOf(serverTiming: string | null): number {
 }
 
 async function measureReplies(llm: ScriptedLlm, apiPort: number, kind: DatabaseKind) {
-  const parley = await startParley(kind, POSTGRES_URL, {
-    PARLEY_LLM_BASE_URL: llm.baseUrl,
-    PARLEY_LLM_MODEL: 'scripted',
-    PARLEY_LLM_API_KEY: 'sk-bench',
+  const parley = await startParley(kind, {
+    postgresUrl: POSTGRES_URL,
+    env: { PARLEY_LLM_BASE_URL: llm.baseUrl, PARLEY_LLM_MODEL: 'scripted', PARLEY_LLM_API_KEY: 'sk-bench' },
   });
   const { runtime } = parley;
   try {

@@ -3,21 +3,17 @@
  * and loopback HTTP, so the ratio says what the MCP layer (SDK, auth, tool, database read) costs.
  * Run from the repo root: node --import tsx bench/mcp-latency.ts
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../apps/server/src/config.ts';
-import { startRuntime } from '../apps/server/src/runtime.ts';
+import { startParley } from './lib/parley.ts';
 import { measureSequential, ms } from './lib/stats.ts';
 
 const ITERATIONS = 1_000;
 const measure = (send: () => Promise<void>) =>
   measureSequential(send, { iterations: ITERATIONS, warmup: 100 });
 
-const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-const runtime = await startRuntime(
-  loadConfig({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', PARLEY_MCP_RATE_LIMIT: '1000000' }),
-);
+const parley = await startParley('pglite', {
+  env: { PARLEY_DISABLE_DEMO: 'false', PARLEY_MCP_RATE_LIMIT: '1000000' },
+});
+const { runtime } = parley;
 try {
   const token = runtime.firstStart?.demoShop?.token;
   if (token === undefined) throw new Error('the fresh data dir should have created the demo shop');
@@ -59,6 +55,5 @@ try {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
-  await runtime.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await parley.close();
 }

@@ -16,16 +16,13 @@
  * share the machine, as the wall-clock figures do not.
  * Run from the repo root: node --import tsx bench/panel-lookup.ts
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../apps/server/src/config.ts';
+import { loadavg } from 'node:os';
 import { applyCrmEndpointChange } from '../apps/server/src/features/crm/index.ts';
-import { startRuntime } from '../apps/server/src/runtime.ts';
 import { crmEndpointDefinition } from '../packages/contract/src/index.ts';
 import { startBareProxy } from './lib/bare-proxy.ts';
 import { startFakeCrmWorker } from './lib/fake-crm-worker.ts';
 import { runHttpLoad, type HttpLoad, type HttpLoadResult } from './lib/http-load.ts';
+import { startParley } from './lib/parley.ts';
 import { ms } from './lib/stats.ts';
 import { startCpuMeter } from './lib/thread-cpu.ts';
 
@@ -49,14 +46,8 @@ async function measure(load: HttpLoad): Promise<HttpLoadResult & { cpuUs: number
 }
 
 const crm = await startFakeCrmWorker(CRM_DELAY_MS);
-const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-panel-'));
-const runtime = await startRuntime(
-  loadConfig({
-    PARLEY_DATA_DIR: dataDir,
-    PARLEY_LOG_LEVEL: 'silent',
-    PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1',
-  }),
-);
+const parley = await startParley('pglite', { env: { PARLEY_DISABLE_DEMO: 'false' } });
+const { runtime } = parley;
 try {
   const demo = runtime.firstStart?.demoShop;
   if (demo === undefined) throw new Error('the fresh data dir should have created the demo shop');
@@ -153,7 +144,6 @@ try {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
-  await runtime.close();
+  await parley.close();
   await crm.close();
-  rmSync(dataDir, { recursive: true, force: true });
 }

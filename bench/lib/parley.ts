@@ -1,7 +1,8 @@
 /**
  * A Parley runtime for a benchmark, as `npm start` builds it: on a fresh PGlite data dir, or on a
- * scratch database of the PostgreSQL at `postgresUrl` (dropped on close). Logs are off, the demo shop
- * too, and loopback targets are allowed (benchmarks only talk to loopback); `env` adds to that.
+ * scratch database of the PostgreSQL at `postgresUrl` (the test database's server by default; dropped on
+ * close). Logs are off, the demo too, and loopback targets are allowed (benchmarks only talk to
+ * loopback); `env` adds to that or overrides it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,10 @@ import type { DatabaseKind } from '../../apps/server/src/db/database.ts';
 import { startRuntime } from '../../apps/server/src/runtime.ts';
 import { createScratchPostgresDatabase } from '../../apps/server/test/helpers/test-database.ts';
 
-export async function startParley(kind: DatabaseKind, postgresUrl: string, env: Record<string, string> = {}) {
+export async function startParley(
+  kind: DatabaseKind,
+  { postgresUrl, env = {} }: { postgresUrl?: string; env?: Record<string, string> } = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const scratch = kind === 'postgres' ? await createScratchPostgresDatabase(postgresUrl) : undefined;
   const runtime = await startRuntime(

@@ -26,7 +26,7 @@ export interface Shop {
 
 /** A runtime for the webhook benchmarks: MCP's rate limit out of the way of configure_webhooks. */
 export const startWebhookParley = (kind: DatabaseKind, postgresUrl: string) =>
-  startParley(kind, postgresUrl, { PARLEY_MCP_RATE_LIMIT: '1000000' });
+  startParley(kind, { postgresUrl, env: { PARLEY_MCP_RATE_LIMIT: '1000000' } });
 
 async function call(runtime: Runtime, token: string, tool: string, args: Record<string, unknown>) {
   const result = await callTool(runtime.app, token, tool, args);

@@ -28,15 +28,18 @@ function gate(): { opened: Promise<void>; open: () => void } {
   return { opened, open };
 }
 
-/** The loop's idle reports as promises: `next()` resolves at the first `reached()` after it was asked. */
+/** The loop's idle reports: `after(action)` resolves at the first report once `action` has started. */
 function idleReports() {
   let reached: () => void = () => {};
   return {
     reached: () => reached(),
-    next: () =>
-      new Promise<void>((resolve) => {
+    async after(action: () => unknown): Promise<void> {
+      const next = new Promise<void>((resolve) => {
         reached = resolve;
-      }),
+      });
+      await action();
+      await next;
+    },
   };
 }
 
@@ -64,13 +67,10 @@ test('a claim that took fewer runs than it was offered is not repeated until som
   });
   const worker = scriptedWorker(source);
   try {
-    let next = idle.next();
-    await worker.start();
-    await next;
+    await idle.after(() => worker.start());
     assert.deepEqual(steps, ['claim', 'idle']);
-    next = idle.next();
-    held.open(); // the runs finishing free slots, which wakes the loop: it claims again, once
-    await next;
+    // The runs finishing free slots, which wakes the loop: it claims again, once.
+    await idle.after(() => held.open());
     assert.deepEqual(steps.slice(2, 4), ['claim', 'idle']);
   } finally {
     await worker.stop();
@@ -134,12 +134,8 @@ test('runs finishing in one turn of the event loop (responses read together) fre
   });
   const worker = scriptedWorker(source);
   try {
-    let next = idle.next();
-    await worker.start();
-    await next;
-    next = idle.next();
-    bothMayFinish.open();
-    await next;
+    await idle.after(() => worker.start());
+    await idle.after(() => bothMayFinish.open());
     assert.deepEqual(steps, [
       'claim after 0 finished',
       'idle after 0 finished',
