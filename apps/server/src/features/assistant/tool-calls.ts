@@ -99,7 +99,15 @@ export function createToolCallRunner(ctx: ToolCallContext) {
       now: deps.clock.now(),
       version: deps.version,
     });
-    const result = await callFunctionEndpoint(deps, request, Math.min(limits.functionTimeoutMs, timeLeft));
+    const cutByDeadline = timeLeft < limits.functionTimeoutMs;
+    const result = await callFunctionEndpoint(
+      deps,
+      request,
+      cutByDeadline ? timeLeft : limits.functionTimeoutMs,
+    );
+    // A timer may fire up to a millisecond before performance.now() reaches the deadline it was set
+    // for (libuv counts whole milliseconds), so the clock alone could offer functions once more.
+    if (result.status === 'timeout' && cutByDeadline) limitReached = true;
     return outcomeOfHttp(result, limits.functionAnswerMaxChars);
   }
 
@@ -218,7 +226,10 @@ export function createToolCallRunner(ctx: ToolCallContext) {
 
   return {
     runStep,
-    /** True once a call was refused for the reply's call or time limit: the next model call is the final one. */
+    /**
+     * True once a call was refused for the reply's call or time limit, or cut off by its time for
+     * functions: the next model call is the final one.
+     */
     get limitReached() {
       return limitReached;
     },
