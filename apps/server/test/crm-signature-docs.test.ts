@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { signCrmRequest, verifyCrmRequest } from '@parley/webhooks';
 import { docSnippets, expectations, verdicts } from './helpers/doc-snippets.ts';
+import { phpVerdicts, receiverScript, receiverVerdicts } from './helpers/php.ts';
 
 const snippet = docSnippets('crm-endpoints.md');
 
@@ -69,15 +70,15 @@ const cases: Case[] = [
 
 const expected = expectations(cases);
 
+/** The Parley headers of a case, as a client sends them (absent ones left out). */
+const parleyHeaders = ({ timestamp, signature }: Case) => ({
+  ...(timestamp === null ? {} : { 'X-Parley-Timestamp': timestamp }),
+  ...(signature === null ? {} : { 'X-Parley-Signature': signature }),
+});
+
 describe('signature verification snippets of docs/crm-endpoints.md', () => {
   test('the cases are right: Parley’s own verifier agrees with every expectation', () => {
-    const own = cases.map(({ name, secret, method, pathAndQuery, body, timestamp, signature }) => {
-      const headers = {
-        ...(timestamp === null ? {} : { 'X-Parley-Timestamp': timestamp }),
-        ...(signature === null ? {} : { 'X-Parley-Signature': signature }),
-      };
-      return [name, verifyCrmRequest({ secret, headers, method, pathAndQuery, body }).ok];
-    });
+    const own = cases.map((c) => [c.name, verifyCrmRequest({ ...c, headers: parleyHeaders(c) }).ok]);
     assert.deepEqual(own, expected);
   });
 
@@ -105,5 +106,21 @@ for (const c of JSON.parse(input)) {
 `;
     const code = `${snippet('node', 'js')}\n${harness}`;
     assert.deepEqual(verdicts(process.execPath, ['--input-type=module', '-e', code], cases), expected);
+  });
+
+  test('PHP: accepts the genuine calls and rejects the altered ones', () => {
+    const harness = `
+foreach (json_decode(stream_get_contents(STDIN), true) as $c) {
+    echo json_encode(verify_parley_request(
+        $c['secret'], $c['method'], $c['pathAndQuery'], $c['body'], $c['timestamp'], $c['signature'])), "\\n";
+}
+`;
+    assert.deepEqual(phpVerdicts(`${snippet('php', 'php')}\n${harness}`, cases), expected);
+  });
+
+  test('PHP under a web server: the script lets the genuine calls through and answers 401 to the others', async () => {
+    const script = receiverScript(snippet('php', 'php'), snippet('php-receiver', 'php'));
+    const requests = cases.map((c) => ({ ...c, headers: parleyHeaders(c) }));
+    assert.deepEqual(await receiverVerdicts(script, 'PARLEY_REQUEST_SIGNING_SECRET', requests), expected);
   });
 });

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { buildSignatureHeaders, verifyStandard, verifyWazion } from '@parley/webhooks';
 import { docSnippets, expectations, verdicts } from './helpers/doc-snippets.ts';
+import { phpVerdicts, receiverScript, receiverVerdicts } from './helpers/php.ts';
 
 const snippet = docSnippets('webhooks.md');
 
@@ -108,16 +109,19 @@ const cases: Case[] = [
 
 const expected = expectations(cases);
 
+/** The Standard Webhooks headers of a case, as Parley sends them (absent ones left out). */
+const standardHeaders = ({ id, timestamp, signature }: Case) => ({
+  ...(id === null ? {} : { 'webhook-id': id }),
+  ...(timestamp === null ? {} : { 'webhook-timestamp': timestamp }),
+  ...(signature === null ? {} : { 'webhook-signature': signature }),
+});
+
 describe('signature verification snippets of docs/webhooks.md', () => {
   test('the cases are right: Parley’s own verifiers agree with every expectation', () => {
-    const own = cases.map(({ name, scheme, secret, body, id, timestamp, signature }) => {
+    const own = cases.map((c) => {
+      const { name, scheme, secret, body, signature } = c;
       if (scheme === 'wazion') return [name, verifyWazion(body, secret, signature ?? undefined)];
-      const headers = {
-        'webhook-id': id ?? undefined,
-        'webhook-timestamp': timestamp ?? undefined,
-        'webhook-signature': signature ?? undefined,
-      };
-      return [name, verifyStandard({ headers, body, secret }).ok];
+      return [name, verifyStandard({ headers: standardHeaders(c), body, secret }).ok];
     });
     assert.deepEqual(own, expected);
   });
@@ -153,5 +157,32 @@ for (const c of JSON.parse(input)) {
 `;
     const code = `${snippet('node', 'js')}\n${harness}`;
     assert.deepEqual(verdicts(process.execPath, ['--input-type=module', '-e', code], cases), expected);
+  });
+
+  test('PHP: accepts the genuine deliveries and rejects the altered ones', () => {
+    const harness = `
+foreach (json_decode(stream_get_contents(STDIN), true) as $c) {
+    $verdict = $c['scheme'] === 'wazion'
+        ? verify_wazion_signature($c['secret'], $c['body'], $c['signature'])
+        : verify_standard_webhook($c['secret'], $c['body'], $c['id'], $c['timestamp'], $c['signature']);
+    echo json_encode($verdict), "\\n";
+}
+`;
+    assert.deepEqual(phpVerdicts(`${snippet('php', 'php')}\n${harness}`, cases), expected);
+  });
+
+  test('PHP under a web server: the script lets the genuine deliveries through and answers 401 to the others', async () => {
+    const standardCases = cases.filter((c) => c.scheme === 'standard');
+    const script = receiverScript(snippet('php', 'php'), snippet('php-receiver', 'php'));
+    const deliveries = standardCases.map((c) => ({
+      ...c,
+      method: 'POST',
+      pathAndQuery: '/hooks/parley',
+      headers: { 'content-type': 'application/json', ...standardHeaders(c) },
+    }));
+    assert.deepEqual(
+      await receiverVerdicts(script, 'PARLEY_WEBHOOK_SECRET', deliveries),
+      expectations(standardCases),
+    );
   });
 });
