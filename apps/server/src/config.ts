@@ -102,6 +102,12 @@ export const configVariables = {
     description: 'Largest request body accepted, in bytes; larger bodies get 413.',
     shownDefault: '1048576',
   }),
+  PARLEY_LOOKUP_AUDIT_RETENTION_DAYS: variable({
+    schema: positiveInt.max(36_500).default(90),
+    description:
+      'Days the lookup audit (`GET /api/panel/audit`) keeps a lookup; older ones are deleted hourly, the first time an hour after start.',
+    shownDefault: '90',
+  }),
   PARLEY_LOG_LEVEL: variable({
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'Log level of the JSON logs on stdout.',

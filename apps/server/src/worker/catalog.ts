@@ -1,6 +1,7 @@
 /** The job catalog: every kind of background job Parley runs, each owned by its feature. */
 import type { AppDeps } from '../app-deps.ts';
 import { createCrmProbeJobSource } from '../features/crm/index.ts';
+import { createAuditRetentionJobSource } from '../features/panel/index.ts';
 import { createWebhookJobSources, type WebhookJobOptions } from '../features/webhooks/index.ts';
 import type { JobSource } from './worker.ts';
 
@@ -9,4 +10,5 @@ export type JobOptions = WebhookJobOptions;
 export const createJobSources = (deps: AppDeps, options: JobOptions = {}): JobSource[] => [
   ...createWebhookJobSources(deps, options),
   createCrmProbeJobSource(deps),
+  createAuditRetentionJobSource(deps),
 ];

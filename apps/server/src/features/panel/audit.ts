@@ -66,7 +66,9 @@ interface AuditRow {
  * The newest `limit` lookups of a shop (of one phone), from the fewest batches that must hold them.
  * The `limit` newest matching batches (by their newest lookup) each hold a matching lookup no older
  * than the oldest lookup among them, so no batch whose newest lookup is older than that can hold one
- * of the newest `limit`. Batches overlap in time when several processes write them.
+ * of the newest `limit`. Batches overlap in time when several processes write them. `NULLS LAST` is the
+ * index's order: with plain `DESC` (nulls first) the planner sorted all the shop's batches instead, 144 ms
+ * against 4 ms for the newest 50 of 500,000 batches on PGlite.
  */
 function newestLookups(shopId: string, phone: string | undefined, limit: number) {
   const batches = sql`${panelLookupAuditBatches} AS b`;
@@ -76,7 +78,7 @@ function newestLookups(shopId: string, phone: string | undefined, limit: number)
       : sql`b.shop_id = ${shopId} AND ${phone} = ANY (b.phones)`;
   return sql`
     WITH newest AS (
-      SELECT b.oldest_at FROM ${batches} WHERE ${matching} ORDER BY b.newest_at DESC LIMIT ${limit}
+      SELECT b.oldest_at FROM ${batches} WHERE ${matching} ORDER BY b.newest_at DESC NULLS LAST LIMIT ${limit}
     )
     SELECT e.agent_id, e.phone, e.status, e.cached,
       to_char(e.looked_up_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at

@@ -1,2 +1,3 @@
 export { registerPanelRoutes } from './routes.ts';
 export { linkedPhonesFor } from './links.ts';
+export { createAuditRetentionJobSource, pruneLookupAudit } from './audit-retention.ts';
