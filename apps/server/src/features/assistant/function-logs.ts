@@ -6,6 +6,7 @@
 import { and, desc, eq, gte } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
 import { functionCallLogs } from '../../db/schema.ts';
+import { newestFirst } from '../../db/newest-first.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ExecutedCall } from './tool-calls.ts';
 
@@ -67,7 +68,7 @@ export async function listFunctionLogs(deps: Pick<AppDeps, 'db'>, shopId: string
         filter.since === undefined ? undefined : gte(functionCallLogs.createdAt, filter.since),
       ),
     )
-    .orderBy(desc(functionCallLogs.createdAt), desc(functionCallLogs.id))
+    .orderBy(newestFirst(functionCallLogs.createdAt), desc(functionCallLogs.id))
     .limit(filter.limit);
   return rows.map((row) => ({
     function: row.functionName,

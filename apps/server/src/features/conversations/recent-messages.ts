@@ -1,5 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
+import { newestFirst } from '../../db/newest-first.ts';
 import { conversationMessages } from '../../db/schema.ts';
 
 export interface StoredMessage {
@@ -25,7 +26,7 @@ export async function listRecentMessages(
     })
     .from(conversationMessages)
     .where(and(eq(conversationMessages.shopId, shopId), eq(conversationMessages.chatPhone, chatPhone)))
-    .orderBy(desc(conversationMessages.sentAt))
+    .orderBy(newestFirst(conversationMessages.sentAt))
     .limit(limit);
   return rows.reverse();
 }
