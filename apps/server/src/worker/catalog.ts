@@ -1,5 +1,6 @@
 /** The job catalog: every kind of background job Parley runs, each owned by its feature. */
 import type { AppDeps } from '../app-deps.ts';
+import { createEmbeddedVacuumJobSource } from '../db/embedded-vacuum.ts';
 import { createCrmProbeJobSource } from '../features/crm/index.ts';
 import { createAuditRetentionJobSource } from '../features/panel/index.ts';
 import { createWebhookJobSources, type WebhookJobOptions } from '../features/webhooks/index.ts';
@@ -11,4 +12,6 @@ export const createJobSources = (deps: AppDeps, options: JobOptions = {}): JobSo
   ...createWebhookJobSources(deps, options),
   createCrmProbeJobSource(deps),
   createAuditRetentionJobSource(deps),
+  // A shared PostgreSQL vacuums itself.
+  ...(deps.databaseKind === 'pglite' ? [createEmbeddedVacuumJobSource(deps)] : []),
 ];

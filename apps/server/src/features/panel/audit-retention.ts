@@ -12,7 +12,7 @@ import type { AppDeps } from '../../app-deps.ts';
 import { queryRows } from '../../db/database.ts';
 import { afterPendingIo } from '../../lib/after-pending-io.ts';
 import { panelLookupAuditBatches, shops } from '../../db/schema.ts';
-import type { JobSource } from '../../worker/index.ts';
+import { createPeriodicJobSource, type JobSource } from '../../worker/index.ts';
 
 export const AUDIT_SWEEP_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
@@ -93,43 +93,27 @@ export async function pruneLookupAudit(
   return sweep;
 }
 
-export function createAuditRetentionJobSource(deps: AppDeps): JobSource {
-  let nextSweepAt = deps.clock.now().getTime() + AUDIT_SWEEP_INTERVAL_MS;
-  const key = 'lookup-audit-retention';
-  return {
-    name: key,
-    scheduledOnly: true,
-    async claim(limits) {
-      const now = deps.clock.now().getTime();
-      // One sweep at a time: a sweep that outlasts the interval is not joined by another.
-      if (now < nextSweepAt || (limits.busy.get(key) ?? 0) > 0) return [];
-      nextSweepAt = now + AUDIT_SWEEP_INTERVAL_MS;
-      return [
-        {
-          key,
-          label: 'lookup audit retention sweep',
-          run: async (signal) => {
-            try {
-              const sweep = await pruneLookupAudit(deps, signal);
-              if (sweep.batches > 0) {
-                deps.logger.info(
-                  { lookups: sweep.lookups, batches: sweep.batches, before: sweep.cutoff.toISOString() },
-                  'deleted lookup audit entries past the retention',
-                );
-              }
-            } catch (error) {
-              // What is left is deleted by the next sweep.
-              deps.logger.warn(
-                { err: error },
-                'the lookup audit retention sweep failed; the next one is in an hour',
-              );
-            }
-          },
-        },
-      ];
+export const createAuditRetentionJobSource = (deps: AppDeps): JobSource =>
+  createPeriodicJobSource({
+    name: 'lookup-audit-retention',
+    clock: deps.clock,
+    firstAfterMs: AUDIT_SWEEP_INTERVAL_MS,
+    everyMs: AUDIT_SWEEP_INTERVAL_MS,
+    async run(signal) {
+      try {
+        const sweep = await pruneLookupAudit(deps, signal);
+        if (sweep.batches > 0) {
+          deps.logger.info(
+            { lookups: sweep.lookups, batches: sweep.batches, before: sweep.cutoff.toISOString() },
+            'deleted lookup audit entries past the retention',
+          );
+        }
+      } catch (error) {
+        // What is left is deleted by the next sweep.
+        deps.logger.warn(
+          { err: error },
+          'the lookup audit retention sweep failed; the next one is in an hour',
+        );
+      }
     },
-    async nextDueAt() {
-      return new Date(nextSweepAt);
-    },
-  };
-}
+  });
