@@ -25,6 +25,10 @@ function phpFile(code: string): { path: string; remove(): void } {
 
 const VERIFIED = 'verified';
 
+/** Every notice and warning printed in the output, whatever php.ini says, so that none goes unseen. */
+const STRICT = ['-d', 'display_errors=stdout', '-d', 'html_errors=0', '-d', 'error_reporting=-1'];
+const PHP_DIAGNOSTIC = /(Fatal error|Warning|Notice|Deprecated):/;
+
 /**
  * A docs receiving script (the functions, then the code that reads the request), ending in an echo
  * of `VERIFIED`: that is what a request the script lets through answers, and the script's own
@@ -41,7 +45,7 @@ interface PhpReceiver {
 /** Serves every request with `script` under `php -S` on an ephemeral loopback port, with `env` set. */
 async function startPhpReceiver(script: string, env: Record<string, string>): Promise<PhpReceiver> {
   const file = phpFile(script);
-  const child = spawn('php', ['-S', '127.0.0.1:0', file.path], {
+  const child = spawn('php', [...STRICT, '-S', '127.0.0.1:0', file.path], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -118,9 +122,9 @@ export async function receiverVerdicts(
     try {
       for (const { name, secret: _secret, ...raw } of requests.filter((r) => r.secret === secret)) {
         const answer = await sendRaw(receiver.url, raw);
-        // Exactly: a PHP warning or notice printed on the way fails the test too.
         const through = answer.status === 200 && answer.body === VERIFIED;
-        if (!through && answer.status !== 401) {
+        // A notice or warning (STRICT prints them) fails the test even on a right verdict.
+        if ((!through && answer.status !== 401) || PHP_DIAGNOSTIC.test(answer.body)) {
           throw new Error(`${name}: the PHP receiver answered ${answer.status}: ${answer.body}`);
         }
         passed.set(name, through);
@@ -136,7 +140,7 @@ export async function receiverVerdicts(
 export function phpVerdicts(code: string, cases: ReadonlyArray<{ name: string }>): Array<[string, boolean]> {
   const file = phpFile(code);
   try {
-    return verdicts('php', [file.path], cases);
+    return verdicts('php', [...STRICT, file.path], cases);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(PHP_MISSING, { cause: error });
     throw error;
