@@ -1,14 +1,15 @@
 /**
  * The lookup audit's retention sweep on PGlite, where the database runs on the server's thread: how long
  * the first sweep after an upgrade and the hourly ones hold that thread, and whether the table stops
- * growing once old lookups are deleted as new ones arrive. The baseline is the cost of writing an hour
- * of lookups, measured in the same run.
+ * growing once old lookups are deleted as new ones arrive; then the daily embedded vacuum of the same
+ * database. The baseline is the cost of writing an hour of lookups, measured in the same run.
  *
  * `node --import tsx bench/audit-retention.ts [batches]` (default 2,000,000 batches of one lookup each,
  * spread evenly over 100 days: the worst case of batching, one lookup a batch, ~1,000 an hour).
  */
 import { sql } from 'drizzle-orm';
-import { openPglite } from '../apps/server/src/db/database.ts';
+import { openPglite, queryRows } from '../apps/server/src/db/database.ts';
+import { vacuumEmbeddedDatabase } from '../apps/server/src/db/embedded-vacuum.ts';
 import { pruneLookupAudit } from '../apps/server/src/features/panel/index.ts';
 
 const BATCHES = Number(process.argv[2] ?? 2_000_000);
@@ -41,17 +42,18 @@ async function writeLookups(newestAt: number, count: number): Promise<number> {
 }
 
 async function tableMegabytes(): Promise<string> {
-  const result = (await db.execute(
+  const [row] = await queryRows<{ bytes: number }>(
+    db,
     sql`SELECT pg_total_relation_size('panel_lookup_audit_batches')::float8 AS bytes`,
-  )) as unknown as { rows: Array<{ bytes: number }> };
-  return ((result.rows[0]?.bytes ?? 0) / 1e6).toFixed(0);
+  );
+  return ((row?.bytes ?? 0) / 1e6).toFixed(0);
 }
 
 /**
- * One sweep as of `now`, with the longest stretch the thread was held: the time between two turns of the
- * event loop, the sweep's start and end included.
+ * Runs `work` and measures the longest stretch it held the thread: the time between two turns of the
+ * event loop, its start and end included.
  */
-async function sweep(now: number) {
+async function holding<T>(work: () => Promise<T>) {
   let longest = 0;
   let last = performance.now();
   const turns = setInterval(() => {
@@ -60,15 +62,19 @@ async function sweep(now: number) {
     last = at;
   }, 1);
   const began = performance.now();
-  const result = await pruneLookupAudit({
-    db,
-    databaseKind: 'pglite',
-    clock: { now: () => new Date(now) },
-    config: { PARLEY_LOOKUP_AUDIT_RETENTION_DAYS: RETENTION_DAYS } as never,
-  });
+  const result = await work();
   const ended = performance.now();
   clearInterval(turns);
-  return { deleted: result.batches, ms: ended - began, heldMs: Math.max(longest, ended - last) };
+  return { result, ms: ended - began, heldMs: Math.max(longest, ended - last) };
+}
+
+/** One retention sweep as of `now`. */
+async function sweep(now: number) {
+  const cutoff = new Date(now - RETENTION_DAYS * 24 * HOUR_MS);
+  const { result, ms, heldMs } = await holding(() =>
+    pruneLookupAudit({ db, databaseKind: 'pglite' }, cutoff),
+  );
+  return { deleted: result.batches, ms, heldMs };
 }
 
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
@@ -106,4 +112,8 @@ console.log(
   `  against writing that hour's lookups: ${(writeMs / SIMULATED_HOURS).toFixed(1)} ms (baseline): sweep/write x${(sweepMs / writeMs).toFixed(2)}`,
 );
 console.log(`  table size: ${sizes.join(', ')}`);
+const vacuum = await holding(() => vacuumEmbeddedDatabase(db));
+console.log(
+  `daily embedded vacuum, VACUUM (ANALYZE) of ${vacuum.result.tables} tables: ${fmt(vacuum.ms)}, thread held at most ${fmt(vacuum.heldMs)} (${vacuum.result.slowest?.table})`,
+);
 await database.close();

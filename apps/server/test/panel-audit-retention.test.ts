@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { crmEndpointDefinition, panelAuditResponse } from '@parley/contract';
 import { sql } from 'drizzle-orm';
 import { applyCrmEndpointChange } from '../src/features/crm/index.ts';
-import { pruneLookupAudit } from '../src/features/panel/index.ts';
+import { auditRetentionCutoff, pruneLookupAudit } from '../src/features/panel/index.ts';
 import { AUDIT_SWEEP_INTERVAL_MS } from '../src/features/panel/audit-retention.ts';
 import { crmFixtures, startFakeCrm, type FakeCrm } from './helpers/fake-crm.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
@@ -117,7 +117,7 @@ test('a backlog larger than one delete is swept whole, and a batch is kept while
       ARRAY['+34600000003', '+34600000004'], ARRAY['found', 'found'], ARRAY[false, false],
       ARRAY[${old}::timestamptz, ${recent}::timestamptz])`);
 
-  const sweep = await pruneLookupAudit(t.deps);
+  const sweep = await pruneLookupAudit(t.deps, auditRetentionCutoff(t.deps));
   assert.equal(sweep.batches, 4_500);
   assert.equal(sweep.lookups, 9_000);
   assert.deepEqual(

@@ -44,25 +44,20 @@ export async function vacuumEmbeddedDatabase(db: AppDeps['db'], signal?: AbortSi
 }
 
 export const createEmbeddedVacuumJobSource = (deps: AppDeps): JobSource =>
-  createPeriodicJobSource({
+  createPeriodicJobSource(deps, {
     name: 'embedded-vacuum',
-    clock: deps.clock,
     firstAfterMs: EMBEDDED_VACUUM_FIRST_AFTER_MS,
     everyMs: EMBEDDED_VACUUM_EVERY_MS,
     async run(signal) {
-      try {
-        const report = await vacuumEmbeddedDatabase(deps.db, signal);
-        deps.logger.info(
-          {
-            tables: report.tables,
-            ms: Math.round(report.ms),
-            slowest_table: report.slowest?.table,
-            slowest_ms: report.slowest === null ? undefined : Math.round(report.slowest.ms),
-          },
-          'vacuumed and analyzed the embedded database',
-        );
-      } catch (error) {
-        deps.logger.warn({ err: error }, 'vacuuming the embedded database failed; the next try is in a day');
-      }
+      const report = await vacuumEmbeddedDatabase(deps.db, signal);
+      deps.logger.info(
+        {
+          tables: report.tables,
+          ms: Math.round(report.ms),
+          slowest_table: report.slowest?.table,
+          slowest_ms: report.slowest === null ? undefined : Math.round(report.slowest.ms),
+        },
+        'vacuumed and analyzed the embedded database',
+      );
     },
   });

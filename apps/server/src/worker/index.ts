@@ -1,6 +1,6 @@
 /** The generic worker; the job catalog (catalog.ts) is imported by the runtime only, since it imports the features. */
 export { pickWithinLimits, saturatedKeys, type ClaimLimits } from './limits.ts';
-export { createPeriodicJobSource, type PeriodicJob } from './periodic.ts';
+export { createPeriodicJobSource, type PeriodicDeps, type PeriodicJob } from './periodic.ts';
 export { createRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 export { notifyWorkers, WAKE_CHANNEL } from './wake.ts';
 export {

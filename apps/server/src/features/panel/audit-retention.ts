@@ -23,9 +23,11 @@ export interface AuditSweep {
   /** Lookups deleted, and the batches that held them. */
   lookups: number;
   batches: number;
-  /** Lookups older than this were deleted (a batch goes once its newest lookup is). */
-  cutoff: Date;
 }
+
+/** Lookups older than this are past the retention (a batch goes once its newest lookup is). */
+export const auditRetentionCutoff = (deps: Pick<AppDeps, 'clock' | 'config'>): Date =>
+  new Date(deps.clock.now().getTime() - deps.config.PARLEY_LOOKUP_AUDIT_RETENTION_DAYS * DAY_MS);
 
 /**
  * Deletes the oldest batches of a shop from `from` on (inclusive), and says up to when it went. Each
@@ -54,15 +56,13 @@ async function deleteChunk(db: AppDeps['db'], shopId: string, cutoff: Date, from
   return { batches: row?.batches ?? 0, lookups: row?.lookups ?? 0, reached: row?.reached ?? null };
 }
 
-/** Deletes every shop's audit batches older than the retention; stops between chunks once `signal` aborts. */
+/** Deletes every shop's audit batches older than `cutoff`; stops between chunks once `signal` aborts. */
 export async function pruneLookupAudit(
-  deps: Pick<AppDeps, 'db' | 'databaseKind' | 'clock' | 'config'>,
+  deps: Pick<AppDeps, 'db' | 'databaseKind'>,
+  cutoff: Date,
   signal?: AbortSignal,
 ): Promise<AuditSweep> {
-  const cutoff = new Date(
-    deps.clock.now().getTime() - deps.config.PARLEY_LOOKUP_AUDIT_RETENTION_DAYS * DAY_MS,
-  );
-  const sweep: AuditSweep = { lookups: 0, batches: 0, cutoff };
+  const sweep: AuditSweep = { lookups: 0, batches: 0 };
   // PGlite runs no autovacuum, so it has no statistics unless told (see the end too).
   const embedded = deps.databaseKind === 'pglite';
   let analyzed = false;
@@ -94,25 +94,17 @@ export async function pruneLookupAudit(
 }
 
 export const createAuditRetentionJobSource = (deps: AppDeps): JobSource =>
-  createPeriodicJobSource({
+  createPeriodicJobSource(deps, {
     name: 'lookup-audit-retention',
-    clock: deps.clock,
     firstAfterMs: AUDIT_SWEEP_INTERVAL_MS,
     everyMs: AUDIT_SWEEP_INTERVAL_MS,
     async run(signal) {
-      try {
-        const sweep = await pruneLookupAudit(deps, signal);
-        if (sweep.batches > 0) {
-          deps.logger.info(
-            { lookups: sweep.lookups, batches: sweep.batches, before: sweep.cutoff.toISOString() },
-            'deleted lookup audit entries past the retention',
-          );
-        }
-      } catch (error) {
-        // What is left is deleted by the next sweep.
-        deps.logger.warn(
-          { err: error },
-          'the lookup audit retention sweep failed; the next one is in an hour',
+      const cutoff = auditRetentionCutoff(deps);
+      const sweep = await pruneLookupAudit(deps, cutoff, signal);
+      if (sweep.batches > 0) {
+        deps.logger.info(
+          { lookups: sweep.lookups, batches: sweep.batches, before: cutoff.toISOString() },
+          'deleted lookup audit entries past the retention',
         );
       }
     },

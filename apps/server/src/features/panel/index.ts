@@ -1,3 +1,3 @@
 export { registerPanelRoutes } from './routes.ts';
 export { linkedPhonesFor } from './links.ts';
-export { createAuditRetentionJobSource, pruneLookupAudit } from './audit-retention.ts';
+export { auditRetentionCutoff, createAuditRetentionJobSource, pruneLookupAudit } from './audit-retention.ts';
