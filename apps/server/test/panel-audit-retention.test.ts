@@ -12,6 +12,7 @@ import { auditRetentionCutoff, pruneLookupAudit } from '../src/features/panel/in
 import { AUDIT_SWEEP_INTERVAL_MS } from '../src/features/panel/audit-retention.ts';
 import { crmFixtures, startFakeCrm, type FakeCrm } from './helpers/fake-crm.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { countingLoopTurns } from './helpers/loop-turns.ts';
 import { createTestWorker } from './helpers/webhooks.ts';
 
 const RETENTION_DAYS = 30;
@@ -117,17 +118,10 @@ test('a backlog larger than one delete is swept whole, and a batch is kept while
       ARRAY['+34600000003', '+34600000004'], ARRAY['found', 'found'], ARRAY[false, false],
       ARRAY[${old}::timestamptz, ${recent}::timestamptz])`);
 
-  // Turns of the event loop while the sweep runs: on PGlite, which answers through promises alone,
-  // there are none unless the sweep yields between its deletes (three of them here).
-  let turns = 0;
-  let counting = true;
-  const count = () => {
-    turns++;
-    if (counting) setImmediate(count);
-  };
-  setImmediate(count);
-  const sweep = await pruneLookupAudit(t.deps, auditRetentionCutoff(t.deps));
-  counting = false;
+  // On PGlite the event loop turns only if the sweep yields between its deletes (three of them here).
+  const { result: sweep, turns } = await countingLoopTurns(() =>
+    pruneLookupAudit(t.deps, auditRetentionCutoff(t.deps)),
+  );
   assert.ok(turns >= 3, `${turns} turns`);
   assert.equal(sweep.batches, 4_500);
   assert.equal(sweep.lookups, 9_000);
