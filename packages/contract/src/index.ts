@@ -11,3 +11,4 @@ export * from './webhook-deliveries.ts';
 export * from './panel-api.ts';
 export * from './assistant.ts';
 export * from './credits.ts';
+export * from './smart-followup.ts';

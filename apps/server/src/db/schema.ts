@@ -20,6 +20,14 @@ import {
 import { sql } from 'drizzle-orm';
 import {
   crmEndpointMethods,
+  followupActions,
+  followupCancelReasons,
+  followupIntentLevels,
+  followupOutcomes,
+  followupSkipReasons,
+  followupStatuses,
+  type FollowupAnalysis,
+  type SmartFollowupSettings,
   crmEndpointTypes,
   customFunctionFormats,
   customFunctionMethods,
@@ -256,9 +264,18 @@ export const conversationChats = pgTable(
     /** The name the channel shows for the chat (WhatsApp contact name); context for the AI. */
     chatName: text('chat_name'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
+    /**
+     * The chat's newest message by `sent_at`, kept by intake: Smart Follow-up picks conversations by
+     * their latest activity without scanning messages, and never analyses one twice for the same one.
+     */
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    lastMessageId: text('last_message_id'),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ name: 'conversation_chats_pk', columns: [t.shopId, t.chatPhone] })],
+  (t) => [
+    primaryKey({ name: 'conversation_chats_pk', columns: [t.shopId, t.chatPhone] }),
+    index('conversation_chats_latest').on(t.shopId, t.lastMessageAt.desc()),
+  ],
 );
 
 /** Messages as the channel sent them; the key is the channel's message id, so intake is idempotent. */
@@ -451,4 +468,172 @@ export const functionCallLogs = pgTable(
     index('function_call_logs_shop_time').on(t.shopId, t.createdAt.desc()),
     index('function_call_logs_shop_name_time').on(t.shopId, t.functionName, t.createdAt.desc()),
   ],
+);
+
+/**
+ * A shop's Smart Follow-up settings (docs/smart-followup.md), stored whole as the contract's settings
+ * object, and when its next scheduled run falls due (null while disabled).
+ */
+export const followupSettings = pgTable(
+  'followup_settings',
+  {
+    shopId: text('shop_id')
+      .primaryKey()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    settings: jsonb('settings').$type<SmartFollowupSettings>().notNull(),
+    nextRunAt: timestamp('next_run_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('followup_settings_next_run')
+      .on(t.nextRunAt)
+      .where(sql`${t.nextRunAt} IS NOT NULL`),
+  ],
+);
+
+export const followupRunStatuses = ['running', 'completed', 'stopped'] as const;
+export const followupRunTriggers = ['schedule', 'manual'] as const;
+
+/**
+ * One run over a shop's conversations. At most one runs per shop (a unique partial index), in any
+ * process; the process working on it renews `lease_until`, and a run whose lease ran out was left by
+ * a process that died: another one resumes it where the log says it stopped.
+ */
+export const followupRuns = pgTable(
+  'followup_runs',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    trigger: text('trigger', { enum: followupRunTriggers }).notNull(),
+    /** A run of one conversation (`trigger_smart_followup` with `conversation_hash`). */
+    chatPhone: text('chat_phone'),
+    status: text('status', { enum: followupRunStatuses }).notNull(),
+    /** Conversations whose latest message falls in [window_from, window_to] are candidates. */
+    windowFrom: timestamp('window_from', { withTimezone: true }).notNull(),
+    windowTo: timestamp('window_to', { withTimezone: true }).notNull(),
+    /** Null until a process claims it; a lease in the past is free to take. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    stopReason: text('stop_reason'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('followup_runs_one_running')
+      .on(t.shopId)
+      .where(sql`${t.status} = 'running'`),
+    index('followup_runs_shop_started').on(t.shopId, t.startedAt.desc()),
+  ],
+);
+
+export const followupAnalysisStates = ['skipped', 'analysing', 'analysed'] as const;
+
+/**
+ * The log: one row per conversation and latest message. A later run that finds the same latest
+ * message updates a skipped row instead of adding one, and never touches an analysed one: a
+ * conversation is analysed (and charged) once per latest message. `analysing` is the claim a run
+ * commits before calling the model, so a run resumed after a crash knows what was in flight.
+ */
+export const followupAnalyses = pgTable(
+  'followup_analyses',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    runId: text('run_id').notNull(),
+    chatPhone: text('chat_phone').notNull(),
+    lastMessageId: text('last_message_id').notNull(),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull(),
+    state: text('state', { enum: followupAnalysisStates }).notNull(),
+    action: text('action', { enum: followupActions }).notNull(),
+    skipReason: text('skip_reason', { enum: followupSkipReasons }),
+    /** What the model answered, validated; null when it was never asked. */
+    analysis: jsonb('analysis').$type<FollowupAnalysis>(),
+    intentLevel: text('intent_level', { enum: followupIntentLevels }),
+    outcome: text('outcome', { enum: followupOutcomes }),
+    productMentioned: text('product_mentioned'),
+    /** Credits the analysis was charged. */
+    credits: integer('credits').notNull().default(0),
+    /** Plain words for the log: why it was skipped or what the model said. */
+    detail: text('detail'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('followup_analyses_chat_message').on(t.shopId, t.chatPhone, t.lastMessageId),
+    index('followup_analyses_shop_time').on(t.shopId, t.updatedAt.desc()),
+    index('followup_analyses_run').on(t.runId),
+  ],
+);
+
+/**
+ * A follow-up an agent sends (Parley never does). Its state moves pending → due → sent | dismissed,
+ * or cancelled / expired; `replied_at` and `converted_at` track what happened after it became due.
+ * `next_check_at` is when the worker looks at it next (becoming due, or a purchase check).
+ */
+export const followups = pgTable(
+  'followups',
+  {
+    id: text('id').primaryKey(),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    analysisId: text('analysis_id').notNull(),
+    chatPhone: text('chat_phone').notNull(),
+    attemptNumber: integer('attempt_number').notNull(),
+    status: text('status', { enum: followupStatuses }).notNull(),
+    cancelReason: text('cancel_reason', { enum: followupCancelReasons }),
+    intentLevel: text('intent_level', { enum: followupIntentLevels }).notNull(),
+    outcome: text('outcome', { enum: followupOutcomes }).notNull(),
+    productMentioned: text('product_mentioned'),
+    customerObjection: text('customer_objection'),
+    suggestedMessage: text('suggested_message').notNull(),
+    /** Shown to agents (the shop's `agent_queue` when it was created). */
+    agentQueue: boolean('agent_queue').notNull(),
+    /** The first message of the analysed conversation: purchases since then count. */
+    conversationFrom: timestamp('conversation_from', { withTimezone: true }).notNull(),
+    /** The last message the analysis saw: a customer message after it cancels the follow-up. */
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    becameDueAt: timestamp('became_due_at', { withTimezone: true }),
+    trackingUntil: timestamp('tracking_until', { withTimezone: true }),
+    nextCheckAt: timestamp('next_check_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    sentByAgentId: text('sent_by_agent_id'),
+    dismissedAt: timestamp('dismissed_at', { withTimezone: true }),
+    dismissReason: text('dismiss_reason'),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    convertedAt: timestamp('converted_at', { withTimezone: true }),
+    convertedOrder: jsonb('converted_order').$type<Record<string, unknown> | null>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('followups_analysis').on(t.analysisId),
+    // One open follow-up per conversation.
+    uniqueIndex('followups_one_open')
+      .on(t.shopId, t.chatPhone)
+      .where(sql`${t.status} in ('pending', 'due')`),
+    index('followups_chat').on(t.shopId, t.chatPhone, t.createdAt),
+    index('followups_shop_status_due').on(t.shopId, t.status, t.dueAt),
+    index('followups_next_check')
+      .on(t.nextCheckAt)
+      .where(sql`${t.nextCheckAt} IS NOT NULL`),
+  ],
+);
+
+/** Phones whose customer asked not to be followed up; every later run respects them. */
+export const followupOptOuts = pgTable(
+  'followup_opt_outs',
+  {
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id, { onDelete: 'cascade' }),
+    phone: text('phone').notNull(),
+    analysisId: text('analysis_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'followup_opt_outs_pk', columns: [t.shopId, t.phone] })],
 );

@@ -16,7 +16,13 @@ import { checkChatPhone } from './chat-phone.ts';
 import { conversationHash, conversationHashKey } from './conversation-hash.ts';
 import { createPhoneFinder } from './find-phones.ts';
 import { planPhoneCandidates } from './plan-detections.ts';
-import { insertNewDetections, insertNewMessages, upsertChat, type IncomingMessage } from './store.ts';
+import {
+  insertNewDetections,
+  insertNewMessages,
+  newestOf,
+  upsertChat,
+  type IncomingMessage,
+} from './store.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'signingKey'>;
 
@@ -51,7 +57,7 @@ export async function ingestConversationMessages(
   const now = deps.clock.now();
 
   return deps.db.transaction(async (tx) => {
-    await upsertChat(tx, chat, chatName, now);
+    await upsertChat(tx, chat, chatName, newestOf(messages), now);
     const accepted = await insertNewMessages(tx, chat, messages, now);
     // Only new messages detect: a message already stored had its chance when it arrived.
     const candidates = planPhoneCandidates(

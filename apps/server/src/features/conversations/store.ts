@@ -24,19 +24,50 @@ export interface IncomingMessage {
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The newest of a batch by `sent_at` (ties: the greatest id), what the chat row keeps as its latest. */
+export function newestOf(messages: readonly IncomingMessage[]): IncomingMessage | undefined {
+  let newest: IncomingMessage | undefined;
+  for (const message of messages) {
+    const time = message.sentAt.getTime();
+    const best = newest?.sentAt.getTime() ?? -Infinity;
+    if (newest === undefined || time > best || (time === best && message.id > newest.id)) newest = message;
+  }
+  return newest;
+}
+
 /**
- * Creates the chat, or renames it when a new name is given. Either way the row stays locked until
- * commit (PostgreSQL locks a conflicting row even when `setWhere` skips the update), so intakes of
- * one chat run one after the other.
+ * Creates the chat, or updates its name and latest message when a new name or a newer message comes.
+ * Either way the row stays locked until commit (PostgreSQL locks a conflicting row even when
+ * `setWhere` skips the update), so intakes of one chat run one after the other. A batch's newest
+ * message is compared whether or not it is new: one already stored is never newer than the row's.
  */
-export async function upsertChat(tx: Tx, chat: ChatKey, chatName: string | null, now: Date): Promise<void> {
+export async function upsertChat(
+  tx: Tx,
+  chat: ChatKey,
+  chatName: string | null,
+  newest: IncomingMessage | undefined,
+  now: Date,
+): Promise<void> {
+  const newer = sql`(excluded.last_message_at, excluded.last_message_id) > (${conversationChats.lastMessageAt}, ${conversationChats.lastMessageId}) OR ${conversationChats.lastMessageAt} IS NULL`;
   await tx
     .insert(conversationChats)
-    .values({ ...chat, chatName, firstSeenAt: now, updatedAt: now })
+    .values({
+      ...chat,
+      chatName,
+      firstSeenAt: now,
+      lastMessageAt: newest?.sentAt ?? null,
+      lastMessageId: newest?.id ?? null,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({
       target: [conversationChats.shopId, conversationChats.chatPhone],
-      set: { chatName: sql`excluded.chat_name`, updatedAt: now },
-      setWhere: sql`excluded.chat_name IS NOT NULL AND excluded.chat_name IS DISTINCT FROM ${conversationChats.chatName}`,
+      set: {
+        chatName: sql`coalesce(excluded.chat_name, ${conversationChats.chatName})`,
+        lastMessageAt: sql`CASE WHEN ${newer} THEN excluded.last_message_at ELSE ${conversationChats.lastMessageAt} END`,
+        lastMessageId: sql`CASE WHEN ${newer} THEN excluded.last_message_id ELSE ${conversationChats.lastMessageId} END`,
+        updatedAt: now,
+      },
+      setWhere: sql`(excluded.chat_name IS NOT NULL AND excluded.chat_name IS DISTINCT FROM ${conversationChats.chatName}) OR ${newer}`,
     });
 }
 
