@@ -7,7 +7,9 @@ import type { BackgroundRequests, RequestType, ResponseOf } from '../shared/mess
 import { fail, type Outcome } from '../shared/outcome.ts';
 import { checkConnection } from './check-connection.ts';
 import { connectionFrom, savedConnection } from './connection.ts';
+import { changeFollowup, listDueFollowups } from './followup-calls.ts';
 import { insertIntoChat } from './insert-into-chat.ts';
+import { openWhatsAppUrl } from './open-chat.ts';
 import { linkCustomer, lookupCustomer, searchCrm } from './panel-calls.ts';
 import { reportConversation } from './report-conversation.ts';
 import type { Connection } from './server-client.ts';
@@ -69,6 +71,22 @@ export const routes: { [K in RequestType]: Route<K> } = {
   'reply/suggest': {
     from: 'page',
     handle: (request) => withSavedConnection((c) => suggestReply(c, request)),
+  },
+  'followups/list': {
+    from: 'page',
+    handle: ({ phone }) => withSavedConnection((c) => listDueFollowups(c, phone)),
+  },
+  'followup/sent': {
+    from: 'page',
+    handle: ({ id }) => withSavedConnection((c) => changeFollowup(c, id, 'sent')),
+  },
+  'followup/dismiss': {
+    from: 'page',
+    handle: ({ id }) => withSavedConnection((c) => changeFollowup(c, id, 'dismiss')),
+  },
+  'chat/open': {
+    from: 'page',
+    handle: ({ tabId, url }) => openWhatsAppUrl(tabId, url),
   },
   'settings/read': {
     from: 'page',

@@ -8,6 +8,8 @@ import type {
   CreatePanelLinkRequest,
   CreatePanelLinkResponse,
   CustomerLookupResponse,
+  FollowupChangeResponse,
+  ListFollowupsResponse,
   PanelSearchKind,
   PanelSearchResponse,
   PostConversationMessagesRequest,
@@ -58,6 +60,16 @@ export type BackgroundRequests = {
     payload: { tabId: number | null; phone: string; instruction: string | null };
     response: Outcome<SuggestReplyResponse>;
   };
+  /** The shop's due follow-ups, newest due first; with `phone`, that chat's only. */
+  'followups/list': { payload: { phone: string | null }; response: Outcome<ListFollowupsResponse> };
+  /** The agent sent the follow-up from WhatsApp; Parley itself never sends it. */
+  'followup/sent': { payload: { id: string }; response: Outcome<FollowupChangeResponse> };
+  'followup/dismiss': { payload: { id: string }; response: Outcome<FollowupChangeResponse> };
+  /**
+   * Opens a WhatsApp Web URL (a follow-up's chat) in the panel's WhatsApp tab, or the one used last,
+   * or a new tab when there is none.
+   */
+  'chat/open': { payload: { tabId: number | null; url: string }; response: Outcome<null> };
   'settings/read': { payload: null; response: SettingsView };
   'settings/check': { payload: SettingsInput; response: Outcome<ConnectionReport> };
   /** Checks the connection first and saves only when it works. */

@@ -1,5 +1,5 @@
 /** Panel-model values for unit tests: every field present, overridable per test. */
-import type { CustomerLookupResponse, PanelCustomer, PanelOrder } from '@parley/contract';
+import type { CustomerLookupResponse, FollowupView, PanelCustomer, PanelOrder } from '@parley/contract';
 
 export function order(overrides: Partial<PanelOrder> = {}): PanelOrder {
   return {
@@ -67,6 +67,30 @@ export function lookupAnswer(overrides: Partial<CustomerLookupResponse> = {}): C
     customers: [customer()],
     linked_phones: [],
     cached: false,
+    ...overrides,
+  };
+}
+
+export function followup(overrides: Partial<FollowupView> = {}): FollowupView {
+  return {
+    id: 'fu_1',
+    phone: '+34655123987',
+    chat_name: 'Lucía Fernández',
+    status: 'due',
+    cancel_reason: null,
+    intent_level: 'high',
+    outcome: 'abandoned',
+    product_mentioned: 'Trail shoes X',
+    customer_objection: 'Shipping cost',
+    suggested_message: 'Hola Lucía, ¿te ayudo con las zapatillas?',
+    attempt_number: 1,
+    due_at: '2026-03-02T10:00:00.000Z',
+    created_at: '2026-03-02T09:00:00.000Z',
+    sent_at: null,
+    dismissed_at: null,
+    replied_at: null,
+    converted_at: null,
+    whatsapp_url: 'https://web.whatsapp.com/send?phone=34655123987',
     ...overrides,
   };
 }
