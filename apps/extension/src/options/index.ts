@@ -1,5 +1,6 @@
 /**
- * The options page: server URL, agent token, message reporting. It asks Chrome for access to the
+ * The options page: server URL, agent token, message reporting (which is also what Smart Follow-up
+ * reads, so the page says so beside the switch). It asks Chrome for access to the
  * server's origin (needs the click's user gesture, so it happens here), then lets the background
  * check and save; the page never calls the server itself and never gets the saved token back.
  */

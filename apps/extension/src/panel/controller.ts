@@ -1,8 +1,8 @@
 /**
  * The panel's state and what changes it: the chat of its WhatsApp tab (from chrome.storage.session),
- * lookups, searches and AI replies (through the background), and the agent's clicks. Views are
- * rebuilt from the state; only the search tabs and the AI reply card persist, so typing is never
- * interrupted.
+ * lookups, searches, AI replies and follow-ups (through the background), and the agent's clicks.
+ * Views are rebuilt from the state; only the search tabs, the AI reply card and the follow-up card
+ * and list persist, so typing is never interrupted.
  */
 import type { PanelCustomer } from '@parley/contract';
 import { chatKey } from '../shared/chat.ts';
@@ -17,6 +17,7 @@ import type { Translate } from './i18n.ts';
 import { screenOf, type PanelState } from './screen.ts';
 import type { PanelActions, PanelTab, ViewContext } from './view-context.ts';
 import { createAssistantPanel } from './views/assistant.ts';
+import { createFollowupCard, createFollowupList } from './views/followups.ts';
 import { createLayout, renderChatHeader, showTab } from './views/layout.ts';
 import { screenView } from './views/screen-view.ts';
 import { createSearchPanel, type SearchPanel } from './views/search.ts';
@@ -76,6 +77,7 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
       layout.flash.hidden = true;
       Object.assign(state, { lookup: null, selected: null, chosenFromSearch: null });
       assistant.setChat(chatPhone());
+      followupCard.setChat(chatPhone());
       tab = 'customer';
       if (chat?.kind === 'phone' && state.configured !== false) void lookup(chat.phone, false);
     }
@@ -89,7 +91,10 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     const becameConfigured = configured && state.configured !== true;
     state.configured = configured;
     const phone = chatPhone();
-    if (becameConfigured && phone !== null) void lookup(phone, false);
+    if (becameConfigured && phone !== null) {
+      void lookup(phone, false);
+      followupCard.reload();
+    }
     render();
   };
 
@@ -99,9 +104,19 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
         outcome.ok ? flash(t('flash.inserted'), 'ok') : flash(t(`failure.${outcome.failure.kind}`), 'error'),
       );
     },
+    openChat(url) {
+      void askBackground('chat/open', { tabId, url }).then((outcome) => {
+        if (!outcome.ok) flash(t(`failure.${outcome.failure.kind}`), 'error');
+      });
+    },
     refresh() {
+      if (tab === 'followups') {
+        followupList.load();
+        return;
+      }
       if (state.lookup !== null) void lookup(state.lookup.phone, true);
       else void loadChat();
+      followupCard.reload();
     },
     openOptions: () => void chrome.runtime.openOptionsPage(),
     select(index) {
@@ -112,8 +127,9 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
       tab = next;
       render();
       const name = state.chat?.kind === 'none' ? null : (state.chat?.name ?? null);
+      if (next === 'followups') followupList.load();
       // The contact's name is the best first query, unless it is just the number WhatsApp shows.
-      if (next !== 'customer')
+      else if (next !== 'customer')
         searches[next].focus(
           next === 'customers' && name !== null && phoneFromDisplayedNumber(name) === null ? name : undefined,
         );
@@ -152,7 +168,7 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
       askBackground('crm/search', { kind, query, phone: chatPhone() }),
     chatPhone,
   };
-  const searches: Record<Exclude<PanelTab, 'customer'>, SearchPanel> = {
+  const searches: Record<Exclude<PanelTab, 'customer' | 'followups'>, SearchPanel> = {
     customers: createSearchPanel('customers', ctx, searchDeps),
     products: createSearchPanel('products', ctx, searchDeps),
     global: createSearchPanel('global', ctx, searchDeps),
@@ -165,8 +181,22 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
         fail({ kind: 'server_error', detail: `The extension failed: ${String(error)}` }),
       ),
   });
+  const followupCard = createFollowupCard(ctx, {
+    list: (phone) => askBackground('followups/list', { phone }),
+    change: (id, change) =>
+      askBackground(change === 'sent' ? 'followup/sent' : 'followup/dismiss', { id }).catch(
+        (error: unknown) =>
+          // The answer was lost with the service worker; the server may have applied the change.
+          fail({ kind: 'server_error', detail: `The extension failed: ${String(error)}` }),
+      ),
+    onDismissed: () => flash(t('flash.dismissed'), 'ok'),
+  });
+  const followupList = createFollowupList(ctx, {
+    list: () => askBackground('followups/list', { phone: null }),
+  });
+  layout.bodies.followups.append(followupList.element);
   const screenHost = h('div', { class: 'screen' });
-  layout.bodies.customer.append(assistant.element, screenHost);
+  layout.bodies.customer.append(followupCard.element, assistant.element, screenHost);
 
   const renderFooter = () => {
     const outcome = state.lookup?.outcome;
@@ -191,6 +221,7 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     showTab(layout, tab);
     const screen = screenOf(state);
     assistant.setVisible(chatPhone() !== null && offersSuggestion(screen));
+    followupCard.setVisible(chatPhone() !== null && screen.kind !== 'setup');
     screenHost.replaceChildren(screenView(screen, ctx));
     renderFooter();
   }

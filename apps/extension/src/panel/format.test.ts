@@ -22,6 +22,16 @@ test('dates in the agent locale; text that is not a date as sent', () => {
   assert.equal(createFormatters('en-US').date('last Tuesday'), 'last Tuesday');
 });
 
+test('date and time of day in the agent locale; text that is not a date as sent', () => {
+  // The time depends on the machine's time zone; midday UTC is 2 March in every zone.
+  assert.match(
+    plain(createFormatters('en-US').dateTime('2026-03-02T12:00:00Z')),
+    /^Mar 2, 2026, \d{1,2}:00 [AP]M$/,
+  );
+  assert.match(createFormatters('es-ES').dateTime('2026-03-02T12:00:00Z'), /^2 mar 2026, \d{1,2}:00$/);
+  assert.equal(createFormatters('en-US').dateTime('soon'), 'soon');
+});
+
 test('"N seconds ago" and beyond', () => {
   const now = new Date('2026-03-02T10:00:00Z');
   const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);

@@ -6,6 +6,8 @@ export interface Formatters {
   number(value: number): string;
   /** An ISO 8601 date or date-time; text the CRM sent that is not a date is shown as sent. */
   date(value: string): string;
+  /** The same with the time of day, for what happens within days (a follow-up falling due). */
+  dateTime(value: string): string;
   /** How long ago `then` was, from `now` ("12 seconds ago", "hace 12 segundos"). */
   ago(then: Date, now: Date): string;
 }
@@ -13,6 +15,7 @@ export interface Formatters {
 export function createFormatters(locale: string): Formatters {
   const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+  const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const currencies = new Map<string, Intl.NumberFormat>();
   const currencyFormat = (code: string): Intl.NumberFormat | null => {
@@ -35,10 +38,8 @@ export function createFormatters(locale: string): Formatters {
       );
     },
     number: (value) => numbers.format(value),
-    date(value) {
-      const parsed = new Date(value);
-      return Number.isNaN(parsed.getTime()) ? value : dates.format(parsed);
-    },
+    date: (value) => formatDate(dates, value),
+    dateTime: (value) => formatDate(dateTimes, value),
     ago(then, now) {
       const seconds = Math.round((then.getTime() - now.getTime()) / 1000);
       if (seconds > -60) return relative.format(Math.min(seconds, 0), 'second');
@@ -47,4 +48,9 @@ export function createFormatters(locale: string): Formatters {
       return relative.format(Math.round(minutes / 60), 'hour');
     },
   };
+}
+
+function formatDate(format: Intl.DateTimeFormat, value: string): string {
+  const parsed = new Date(value);
+  return Number.isNaN(parsed.getTime()) ? value : format.format(parsed);
 }

@@ -3,11 +3,13 @@ import type { PanelCustomer } from '@parley/contract';
 import type { Formatters } from './format.ts';
 import type { Translate } from './i18n.ts';
 
-export type PanelTab = 'customer' | 'customers' | 'products' | 'global';
+export type PanelTab = 'customer' | 'customers' | 'products' | 'global' | 'followups';
 
 export interface PanelActions {
   /** Puts text into the WhatsApp composer (never sends). */
   insert(text: string): void;
+  /** Opens a chat by its WhatsApp Web URL in the WhatsApp tab. */
+  openChat(url: string): void;
   /** Asks the server again, skipping every cache. */
   refresh(): void;
   openOptions(): void;

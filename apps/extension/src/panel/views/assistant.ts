@@ -20,7 +20,7 @@ import {
 import { button, h } from '../dom.ts';
 import type { ViewContext } from '../view-context.ts';
 import { badge, section } from './parts.ts';
-import { messageState } from './states.ts';
+import { failureDetail, messageState } from './states.ts';
 
 export interface AssistantDeps {
   suggest(phone: string, instruction: string | null): Promise<Outcome<SuggestReplyResponse>>;
@@ -129,7 +129,7 @@ export function createAssistantPanel(ctx: ViewContext, deps: AssistantDeps): Ass
             tone: 'error',
             title: t('ai.error.title'),
             body: t(failureText(failure)),
-            detail: failure.code === undefined ? failure.detail : `${failure.code}: ${failure.detail}`,
+            detail: failureDetail(failure),
             actions: [button(t('action.retry'), () => void suggest(), 'button primary retry')],
           }),
         );

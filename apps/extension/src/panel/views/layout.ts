@@ -20,15 +20,17 @@ const tabLabels = {
   customers: 'tab.link',
   products: 'tab.products',
   global: 'tab.global',
+  followups: 'tab.followups',
 } as const;
 
-const tabOrder: readonly PanelTab[] = ['customer', 'customers', 'products', 'global'];
+const tabOrder: readonly PanelTab[] = ['customer', 'customers', 'products', 'global', 'followups'];
 
 const perTab = <T>(make: (tab: PanelTab) => T): Record<PanelTab, T> => ({
   customer: make('customer'),
   customers: make('customers'),
   products: make('products'),
   global: make('global'),
+  followups: make('followups'),
 });
 
 export function createLayout(t: Translate, onTab: (tab: PanelTab) => void, onRefresh: () => void): Layout {

@@ -5,7 +5,7 @@ import type { Screen } from '../screen.ts';
 import type { ViewContext } from '../view-context.ts';
 import { customerView } from './customer.ts';
 import { pickerView } from './picker.ts';
-import { messageState, skeleton } from './states.ts';
+import { failureState, messageState, skeleton } from './states.ts';
 
 export function screenView(screen: Screen, ctx: ViewContext): HTMLElement {
   const { t, actions } = ctx;
@@ -84,20 +84,8 @@ export function screenView(screen: Screen, ctx: ViewContext): HTMLElement {
         detail: describe(screen.error),
         actions: [retry],
       });
-    case 'failure': {
-      const { failure } = screen;
-      const needsOptions = ['unauthorized', 'forbidden', 'no_permission', 'invalid_settings'].includes(
-        failure.kind,
-      );
-      return messageState({
-        state: 'error',
-        tone: 'error',
-        title: t('state.error.title'),
-        body: t(`failure.${failure.kind}`),
-        detail: failure.code === undefined ? failure.detail : `${failure.code}: ${failure.detail}`,
-        actions: [retry, needsOptions ? button(t('action.openOptions'), () => actions.openOptions()) : null],
-      });
-    }
+    case 'failure':
+      return failureState(screen.failure, { state: 'error', title: t('state.error.title'), retry }, ctx);
   }
 }
 

@@ -1,5 +1,7 @@
 /** The customer tab's states other than a customer: loading skeleton, and a titled message with actions. */
-import { h } from '../dom.ts';
+import type { Failure } from '../../shared/outcome.ts';
+import { button, h } from '../dom.ts';
+import type { ViewContext } from '../view-context.ts';
 
 export function skeleton(label: string): HTMLElement {
   const bar = (width: string) => h('div', { class: 'skeleton-bar', attrs: { style: `width:${width}` } });
@@ -47,4 +49,27 @@ export function messageState(options: MessageStateOptions): HTMLElement {
           ),
     options.actions === undefined ? null : h('div', { class: 'row-actions' }, ...options.actions),
   );
+}
+
+/** A failure's technical detail: the server's error code, when it sent one, and its message. */
+export const failureDetail = (failure: Failure): string =>
+  failure.code === undefined ? failure.detail : `${failure.code}: ${failure.detail}`;
+
+/** A failed call to the server: what went wrong, Retry, and the options when the settings are the cause. */
+export function failureState(
+  failure: Failure,
+  { state, title, retry }: { state: string; title: string; retry: HTMLElement },
+  { t, actions }: ViewContext,
+): HTMLElement {
+  const needsOptions = ['unauthorized', 'forbidden', 'no_permission', 'invalid_settings'].includes(
+    failure.kind,
+  );
+  return messageState({
+    state,
+    tone: 'error',
+    title,
+    body: t(`failure.${failure.kind}`),
+    detail: failureDetail(failure),
+    actions: [retry, needsOptions ? button(t('action.openOptions'), () => actions.openOptions()) : null],
+  });
 }
