@@ -49,23 +49,26 @@ test("the due follow-ups, of one chat when a phone is given; a busy server's GET
   assert.equal(seen[0]?.url, '/api/followups?status=due');
 });
 
-test('sent and dismiss POST an empty body to the follow-up, and are never retried', async () => {
+test('sent and dismiss POST an empty body to the follow-up; a busy server gets one more try', async () => {
   for (const change of ['sent', 'dismiss'] as const) {
     seen.length = 0;
     handle = (_request, _body, response) => json(response, 503, busy);
     const outcome = await changeFollowup(connection, 'fu/1', change);
     assert.equal(!outcome.ok && outcome.failure.status, 503);
-    assert.deepEqual(seen, [{ method: 'POST', url: `/api/followups/fu%2F1/${change}`, body: '{}' }]);
+    const request = { method: 'POST', url: `/api/followups/fu%2F1/${change}`, body: '{}' };
+    assert.deepEqual(seen, [request, request]);
   }
 });
 
-test("a conflict carries the server's code and message for the card", async () => {
+test("a conflict is not retried and carries the server's code and message for the card", async () => {
+  seen.length = 0;
   handle = (_request, _body, response) =>
     json(response, 409, { error: { code: 'CONFLICT', message: 'The follow-up was dismissed.' } });
   assert.deepEqual(await changeFollowup(connection, 'fu_1', 'sent'), {
     ok: false,
     failure: { kind: 'rejected', status: 409, code: 'CONFLICT', detail: 'The follow-up was dismissed.' },
   });
+  assert.equal(seen.length, 1);
 });
 
 test('an answer that is not a follow-up is refused at the boundary', async () => {

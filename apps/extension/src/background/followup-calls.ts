@@ -28,8 +28,9 @@ export function listDueFollowups(
 }
 
 /**
- * Never retried: a request whose answer was lost may have changed the follow-up already, and the
- * second try would then be refused as a conflict and shown as a failure. The agent decides to click again.
+ * Retried once on a transient failure only because the server answers a repeated change with the
+ * follow-up as it is (marking a sent follow-up sent again changes nothing), so a request whose answer
+ * was lost on the way is safe to send again. A conflict (dismissed, cancelled, expired) is never retried.
  */
 export function changeFollowup(
   connection: Connection,
@@ -42,5 +43,6 @@ export function changeFollowup(
     body: {},
     schema: followupChangeResponse,
     timeoutMs: FOLLOWUP_TIMEOUT_MS,
+    retries: 1,
   });
 }

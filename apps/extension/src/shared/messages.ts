@@ -60,7 +60,7 @@ export type BackgroundRequests = {
     payload: { tabId: number | null; phone: string; instruction: string | null };
     response: Outcome<SuggestReplyResponse>;
   };
-  /** The shop's due follow-ups, newest due first; with `phone`, that chat's only. */
+  /** The shop's due follow-ups in the server's order; with `phone`, that chat's only. */
   'followups/list': { payload: { phone: string | null }; response: Outcome<ListFollowupsResponse> };
   /** The agent sent the follow-up from WhatsApp; Parley itself never sends it. */
   'followup/sent': { payload: { id: string }; response: Outcome<FollowupChangeResponse> };
