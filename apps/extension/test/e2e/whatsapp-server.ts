@@ -56,8 +56,14 @@ export async function startWhatsAppServer(): Promise<WhatsAppServer> {
     format: 'iife',
     target: 'chrome116',
   });
+  const app = {
+    type: 'text/html; charset=utf-8',
+    body: readFileSync(new URL('index.html', fixture), 'utf8'),
+  };
   const pages: Record<string, { type: string; body: string }> = {
-    '/': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('index.html', fixture), 'utf8') },
+    '/': app,
+    // WhatsApp Web's "click to chat" address: the app, opening the chat of `?phone=`.
+    '/send': app,
     '/app.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0]?.text ?? '' },
   };
   const server = createServer(selfSignedCertificate(), (request, response) => {

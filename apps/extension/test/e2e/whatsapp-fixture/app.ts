@@ -2,7 +2,7 @@
  * A page that looks and changes like WhatsApp Web where the extension looks: a chat list, and a
  * `#main` conversation pane replaced on every chat switch (header title, message rows with
  * `data-id`, a contenteditable composer), plus WhatsApp's module loader exposing the chat store.
- * Served as https://web.whatsapp.com/ in the end-to-end test.
+ * Served as https://web.whatsapp.com/ (and /send?phone=…) in the end-to-end test.
  */
 import { fixtureChats, type FixtureChat } from './chats.ts';
 
@@ -117,3 +117,8 @@ const list = element(
 document
   .getElementById('app')
   ?.append(element('div', { class: 'two' }, element('div', { id: 'side' }, list)));
+
+// https://web.whatsapp.com/send?phone=<digits> opens that number's chat, as WhatsApp Web does.
+const wanted = location.pathname === '/send' ? new URLSearchParams(location.search).get('phone') : null;
+const chatOfLink = fixtureChats.find((chat) => wanted !== null && chat.jid === `${wanted}@c.us`);
+if (chatOfLink !== undefined) open(chatOfLink);
