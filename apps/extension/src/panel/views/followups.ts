@@ -89,6 +89,8 @@ export function createFollowupCard(ctx: ViewContext, deps: FollowupCardDeps): Fo
     },
     reload: () => void load(),
     setVisible(next) {
+      // The panel re-renders often; rebuilding the buttons under the agent's pointer could lose a click.
+      if (next === visible) return;
       visible = next;
       render();
     },
@@ -128,9 +130,7 @@ function cardContent(
   };
   return [
     head,
-    productLine(followup, ctx),
-    objectionLine(followup, ctx),
-    dueLine(followup, ctx),
+    ...facts(followup, ctx, 'div', { objection: true }),
     insertable
       ? h('p', { class: 'draft-text', attrs: { 'data-followup-draft': '' } }, followup.suggested_message)
       : null,
@@ -248,7 +248,7 @@ export function createFollowupList(ctx: ViewContext, deps: FollowupListDeps): Fo
   return { element, load: () => void load() };
 }
 
-/** The whole item opens the chat: following up happens there. */
+/** The whole item opens the chat (following up happens there), so its content is phrasing: spans. */
 function followupItem(followup: FollowupView, ctx: ViewContext): HTMLElement {
   const { t, actions } = ctx;
   const name = followup.chat_name ?? followup.phone;
@@ -259,10 +259,9 @@ function followupItem(followup: FollowupView, ctx: ViewContext): HTMLElement {
       attrs: { type: 'button', title: t('followups.open', { name }) },
       onClick: () => actions.openChat(followup.whatsapp_url),
     },
-    h('div', { class: 'result-head' }, h('strong', {}, name), intentBadge(followup, ctx)),
-    followup.chat_name === null ? null : h('div', { class: 'muted' }, followup.phone),
-    productLine(followup, ctx),
-    dueLine(followup, ctx),
+    h('span', { class: 'result-head' }, h('strong', {}, name), intentBadge(followup, ctx)),
+    followup.chat_name === null ? null : h('span', { class: 'followup-fact muted' }, followup.phone),
+    ...facts(followup, ctx, 'span', { objection: false }),
   );
   return h('li', { class: 'result followup-item', attrs: { 'data-followup': followup.id } }, open);
 }
@@ -270,13 +269,20 @@ function followupItem(followup: FollowupView, ctx: ViewContext): HTMLElement {
 const intentBadge = (followup: FollowupView, { t }: ViewContext) =>
   badge(t(intentText(followup.intent_level)), intentTone(followup.intent_level));
 
-const productLine = ({ product_mentioned: product }: FollowupView, { t }: ViewContext) =>
-  product === null ? null : h('div', { class: 'followup-product' }, t('followup.product', { product }));
-
-const objectionLine = ({ customer_objection: objection }: FollowupView, { t }: ViewContext) =>
-  objection === null
-    ? null
-    : h('div', { class: 'followup-objection' }, t('followup.objection', { objection }));
-
-const dueLine = (followup: FollowupView, { t, fmt }: ViewContext) =>
-  h('div', { class: 'muted small' }, t('followup.due', { time: fmt.dateTime(followup.due_at) }));
+/** What the model found (product, objection) and when the follow-up fell due, one line each. */
+function facts(
+  followup: FollowupView,
+  { t, fmt }: ViewContext,
+  tag: 'div' | 'span',
+  { objection }: { objection: boolean },
+): Array<HTMLElement | null> {
+  const line = (text: string, className: string) => h(tag, { class: `followup-fact ${className}` }, text);
+  const { product_mentioned: product, customer_objection: held } = followup;
+  return [
+    product === null ? null : line(t('followup.product', { product }), 'followup-product'),
+    !objection || held === null
+      ? null
+      : line(t('followup.objection', { objection: held }), 'followup-objection'),
+    line(t('followup.due', { time: fmt.dateTime(followup.due_at) }), 'muted small'),
+  ];
+}
