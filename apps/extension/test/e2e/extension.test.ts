@@ -1,16 +1,17 @@
 /**
  * The built extension in Debian's Chromium, beside a page served as https://web.whatsapp.com/ that
  * looks and changes like WhatsApp Web, talking to a real Parley whose CRM is the demo CRM and whose
- * AI model is a scripted OpenAI-compatible server. Every request stays on loopback. Screenshots of
+ * AI model is a scripted OpenAI-compatible server (which also answers Smart Follow-up's analyses). Every request stays on loopback. Screenshots of
  * each state go to apps/extension/test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FREE_CREDITS_PER_MONTH } from '@parley/contract';
+import { setTimeout as delay } from 'node:timers/promises';
+import { FREE_CREDITS_PER_MONTH, listFollowupsResponse, type FollowupView } from '@parley/contract';
 import { startScriptedLlm, type ScriptedLlm } from '../../../server/test/helpers/scripted-llm.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 import { hangOnPort } from './hanging-port.ts';
-import { startParley, type ParleyForTest } from './parley.ts';
+import { startParley, type ParleyForTest, type ShopForTest } from './parley.ts';
 import { startWhatsAppServer, type WhatsAppServer } from './whatsapp-server.ts';
 
 let parley: ParleyForTest;
@@ -388,5 +389,293 @@ test('in Spanish, with amounts and dates for a Spanish agent', async () => {
     await session.shoot(session.panel, '26-ai-no-credits-es');
   } finally {
     await session.close();
+  }
+});
+
+/** Two conversations of the last hours that ended without a purchase, as WhatsApp reported them. */
+const followupChats = [
+  {
+    key: 'lucia',
+    phone: '+34655123987',
+    name: 'Lucía Fernández',
+    lines: [
+      ['in', '¿Tenéis las Trail Runner X3 en la talla 39?'],
+      ['in', 'Vale, pero 12 € de envío a Canarias es mucho. Me lo pienso.'],
+      ['out', '¡Claro! Cualquier cosa me dices.'],
+    ],
+    analysis: {
+      product_mentioned: 'Trail Runner X3',
+      customer_objection: 'Shipping cost to the Canary Islands',
+      suggested_message:
+        'Hola Lucía, ¿sigues pensando en las Trail Runner X3? Esta semana el envío a Canarias es gratis.',
+    },
+  },
+  {
+    key: 'emily',
+    phone: '+14155550123',
+    name: 'Emily Carter',
+    lines: [
+      ['in', 'Do the merino socks come in a 3-pack?'],
+      ['in', 'Hmm, a bit pricey. Maybe later.'],
+      ['out', 'Sure, just let us know!'],
+    ],
+    analysis: {
+      product_mentioned: 'Merino socks 3-pack',
+      customer_objection: 'Price',
+      suggested_message:
+        'Hi Emily! The merino socks 3-pack is 15% off until Sunday, if you are still interested.',
+    },
+  },
+] as const;
+
+const FOLLOWUP_WAIT_MS = 30_000;
+
+/**
+ * As Smart Follow-up finds them: the conversations reach Parley, a run asks the (scripted) model to
+ * analyse each, checks with the CRM that no order followed (the demo CRM's orders of Lucía and Emily
+ * are from before), and drafts a follow-up that falls due at once (`delay_days` 0). Waits on the API
+ * until both are due.
+ */
+async function seedFollowups(shop: ShopForTest, model: ScriptedLlm): Promise<Map<string, FollowupView>> {
+  await shop.mcp('configure_ai', { base_url: model.baseUrl, model: 'scripted-model', confirm: true });
+  await shop.mcp('save_smart_followup_config', { enabled: true, confirm: true });
+  const started = Date.now() - 5 * 3_600_000;
+  for (const chat of followupChats) {
+    const posted = await shop.api('POST', '/api/conversations/messages', {
+      chat_phone: chat.phone,
+      chat_name: chat.name,
+      messages: chat.lines.map(([direction, text], index) => ({
+        id: `m${index + 1}`,
+        direction,
+        text,
+        sent_at: new Date(started + index * 600_000).toISOString(),
+      })),
+    });
+    assert.equal(posted.status, 200, `POST /api/conversations/messages: ${JSON.stringify(posted.body)}`);
+  }
+  // The runs may analyse the chats in either order; each follow-up is then read back by its phone.
+  model.script(
+    ...followupChats.map(({ analysis }) => ({
+      text: JSON.stringify({
+        intent_level: 'high',
+        outcome: 'abandoned',
+        sentiment: 'neutral',
+        opt_out_requested: false,
+        evidence_message_ids: ['m2'],
+        reason: 'Asked about the product, stopped at the objection and did not buy.',
+        ...analysis,
+      }),
+    })),
+  );
+  await shop.mcp('trigger_smart_followup', { confirm: true });
+  const deadline = Date.now() + FOLLOWUP_WAIT_MS;
+  for (;;) {
+    const due = await shop.api('GET', '/api/followups?status=due');
+    assert.equal(due.status, 200, `GET /api/followups?status=due: ${JSON.stringify(due.body)}`);
+    const { followups } = listFollowupsResponse.parse(due.body);
+    if (followups.length >= followupChats.length) {
+      return new Map(followups.map((followup) => [followup.phone, followup]));
+    }
+    if (Date.now() > deadline) {
+      const all = await shop.api('GET', '/api/followups?status=all');
+      const logs = await shop.mcp('get_smart_followup_logs', {}).catch(String);
+      assert.fail(
+        `${followups.length} of ${followupChats.length} follow-ups due after ${FOLLOWUP_WAIT_MS / 1000} s; ` +
+          `all: ${JSON.stringify(all.body)}; model requests: ${model.requests.length}; logs: ${JSON.stringify(logs)}`,
+      );
+    }
+    // A bounded poll of the condition: the worker reports nothing the test could wait on.
+    await delay(100);
+  }
+}
+
+test("Smart Follow-up: the chat's due follow-up in the customer tab, the list of due ones, in Spanish and English", async (t) => {
+  // A shop and model of its own: the analyses spend credits, which the AI reply scenario counts.
+  const shop = await parley.addShop('Tienda Seguimiento');
+  const model = await startScriptedLlm();
+  try {
+    const seeded = await seedFollowups(shop, model);
+    const followupOf = (key: string) => {
+      const phone = followupChats.find((chat) => chat.key === key)?.phone ?? '';
+      const followup = seeded.get(phone);
+      assert.ok(
+        followup !== undefined,
+        `no due follow-up for ${phone}: ${JSON.stringify([...seeded.keys()])}`,
+      );
+      return followup;
+    };
+    const lucia = followupOf('lucia');
+    const emily = followupOf('emily');
+    assert.equal(model.requests.length, followupChats.length);
+    assert.ok(
+      JSON.stringify(model.requests).includes('Trail Runner X3'),
+      'the model did not get the conversation',
+    );
+    assert.equal(emily.whatsapp_url, 'https://web.whatsapp.com/send?phone=14155550123');
+
+    await t.test('in Spanish: the reporting note, the card and the list', async () => {
+      const session = await openBrowserSession(whatsappServer.port, 'es-ES');
+      const { options, panel } = session;
+      const card = panel.locator('[data-followup-card]');
+      try {
+        await connect(session, shop.agentToken, '#save');
+        assert.match(await options.locator('#result').innerText(), /Guardado/);
+        assert.match(
+          await options.locator('#report-help').innerText(),
+          /alimenta Smart Follow-up[\s\S]*POST \/api\/conversations\/messages[\s\S]*no encuentra nada de este navegador/,
+        );
+        await session.openWhatsAppWithPanel();
+        await session.openChat('lucia');
+        await card.getByText('Producto: Trail Runner X3', { exact: true }).waitFor();
+        const text = await card.innerText();
+        for (const expected of [
+          'Intención alta',
+          'Intento 1',
+          'Objeción: Shipping cost to the Canary Islands',
+          'Pendiente desde',
+          'Insertar en el chat',
+          'Marcar como enviado',
+          'Descartar',
+        ]) {
+          assert.ok(text.includes(expected), `"${expected}" not in the card: ${text}`);
+        }
+        await session.shoot(panel, '30-followup-card-es');
+        await panel.locator('[data-tab-button="followups"]').getByText('Seguimientos').click();
+        await panel.locator('[data-followups] [data-followup]').nth(1).waitFor();
+        assert.equal(
+          await panel.locator('[data-followups] .section-title').textContent(),
+          'Seguimientos pendientes (2)',
+        );
+        await session.shoot(panel, '31-followups-es');
+      } finally {
+        await session.close();
+      }
+    });
+
+    const session = await openBrowserSession(whatsappServer.port, 'en-US');
+    const { options, whatsapp, panel, openChat, panelShows, shoot } = session;
+    const card = panel.locator('[data-followup-card]');
+    const composer = whatsapp.locator('#main footer [contenteditable="true"]');
+    try {
+      await t.test(
+        'options: the reporting switch, off by default, says Smart Follow-up depends on it',
+        async () => {
+          await connect(session, shop.agentToken, '#save');
+          assert.equal(await options.isChecked('#report'), false);
+          assert.match(
+            await options.locator('#report-help').innerText(),
+            /powers Smart Follow-up[\s\S]*POST \/api\/conversations\/messages[\s\S]*finds nothing from this browser/,
+          );
+          await shoot(options, '32-options-followup-note');
+        },
+      );
+
+      await t.test("the open chat's due follow-up atop the customer tab, above its customer", async () => {
+        await session.openWhatsAppWithPanel();
+        await openChat('lucia');
+        await card.waitFor();
+        assert.equal(await card.getAttribute('data-followup-id'), lucia.id);
+        assert.equal(await card.locator('[data-followup-draft]').innerText(), lucia.suggested_message);
+        assert.equal(lucia.suggested_message, followupChats[0].analysis.suggested_message);
+        const text = await card.innerText();
+        assert.match(text, /High intent/);
+        assert.match(text, /Attempt 1/);
+        assert.match(text, /Product: Trail Runner X3/);
+        assert.match(text, /Objection: Shipping cost to the Canary Islands/);
+        await panelShows('Lucía Fernández Ortega');
+        await shoot(panel, '33-followup-card');
+      });
+
+      await t.test('Insert into chat: the composer holds the draft, nothing is sent', async () => {
+        const sentBefore = await whatsapp.locator('[data-id^="true_"]').count();
+        await card.getByRole('button', { name: 'Insert into chat' }).click();
+        await panel.locator('.flash-ok').waitFor();
+        await whatsapp.waitForFunction(() =>
+          document.querySelector('#main footer [contenteditable="true"]')?.textContent?.includes('Canarias'),
+        );
+        assert.equal((await composer.innerText()).trim(), lucia.suggested_message);
+        assert.equal(await whatsapp.locator('[data-id^="true_"]').count(), sentBefore);
+        const stillDue = await shop.api(
+          'GET',
+          `/api/followups?status=due&phone=${encodeURIComponent(lucia.phone)}`,
+        );
+        assert.deepEqual(
+          listFollowupsResponse.parse(stillDue.body).followups.map(({ id, status }) => ({ id, status })),
+          [{ id: lucia.id, status: 'due' }],
+        );
+        await shoot(whatsapp, '34-whatsapp-followup-draft');
+      });
+
+      await t.test(
+        'the Follow-ups tab lists the due ones; one opens its chat in the WhatsApp tab',
+        async () => {
+          await panel.locator('[data-tab-button="followups"]').click();
+          const list = panel.locator('[data-followups]');
+          await list.locator('[data-followup]').nth(1).waitFor();
+          assert.equal(await list.locator('[data-followup]').count(), 2);
+          assert.equal(await list.locator('.section-title').textContent(), 'Due follow-ups (2)');
+          const item = list.locator(`[data-followup="${emily.id}"]`);
+          assert.match(
+            await item.innerText(),
+            /Emily Carter[\s\S]*High intent[\s\S]*Product: Merino socks 3-pack[\s\S]*Due since/,
+          );
+          await shoot(panel, '35-followups');
+          await item.getByRole('button').click();
+          // WhatsApp Web's own "click to chat" address, in the same tab; the page opens that chat.
+          await whatsapp.waitForURL('https://web.whatsapp.com/send?phone=14155550123');
+          await panel.locator('.chat-name').getByText('Emily Carter', { exact: true }).waitFor();
+          await panel.locator(`[data-followup-card][data-followup-id="${emily.id}"]`).waitFor();
+          assert.equal(
+            await panel.locator('[data-tab-button="customer"]').getAttribute('aria-selected'),
+            'true',
+          );
+          const whatsappTabs = session.context
+            .pages()
+            .filter((page) => page.url().startsWith('https://web.whatsapp.com/'));
+          assert.deepEqual(whatsappTabs, [whatsapp], 'the chat opened in another tab');
+          await shoot(panel, '36-followup-opened');
+        },
+      );
+
+      await t.test('Dismiss: gone from the panel, and the server has it dismissed', async () => {
+        await card.getByRole('button', { name: 'Dismiss' }).click();
+        await panel.locator('.flash-ok').getByText('Follow-up dismissed.').waitFor();
+        await card.waitFor({ state: 'hidden' });
+        const answer = await shop.api(
+          'GET',
+          `/api/followups?status=all&phone=${encodeURIComponent(emily.phone)}`,
+        );
+        assert.deepEqual(
+          listFollowupsResponse.parse(answer.body).followups.map(({ id, status }) => ({ id, status })),
+          [{ id: emily.id, status: 'dismissed' }],
+        );
+        await shoot(panel, '37-followup-dismissed');
+      });
+
+      await t.test('Mark as sent: the card says so, and the server has it sent', async () => {
+        await openChat('lucia');
+        await card.getByRole('button', { name: 'Mark as sent' }).click();
+        await card.locator('[data-state="followup-sent"]').getByText('Follow-up marked as sent').waitFor();
+        const answer = await shop.api(
+          'GET',
+          `/api/followups?status=sent&phone=${encodeURIComponent(lucia.phone)}`,
+        );
+        assert.deepEqual(
+          listFollowupsResponse.parse(answer.body).followups.map(({ id, status }) => ({ id, status })),
+          [{ id: lucia.id, status: 'sent' }],
+        );
+        await shoot(panel, '38-followup-sent');
+      });
+
+      await t.test('none left due: the Follow-ups tab says so', async () => {
+        await panel.locator('[data-tab-button="followups"]').click();
+        await panel.locator('[data-state="followups-empty"]').waitFor();
+        await shoot(panel, '39-followups-empty');
+      });
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await model.close();
   }
 });
