@@ -10,7 +10,7 @@ import {
   followupOutcomes,
   type FollowupMinIntentLevel,
 } from '@parley/contract';
-import { analyseForEvaluation } from '../src/features/followup/analysis.ts';
+import { analyseConversation } from '../src/features/followup/analysis.ts';
 import {
   expectedFollowUp,
   scoreEvaluation,
@@ -106,18 +106,13 @@ const localeOf: Record<EvalLanguage, string> = { es: 'es-ES', en: 'en-GB', pt: '
 /** Runs look back 24 hours by default, so an evaluated conversation went quiet within the day. */
 const QUIET_FOR_MS = 12 * 60 * 60 * 1000;
 
-async function analyse(
-  llm: LlmProvider,
-  target: LlmTarget,
-  item: EvalCase,
-  minIntent: FollowupMinIntentLevel,
-) {
+async function analyse(llm: LlmProvider, target: LlmTarget, item: EvalCase) {
   const lastSentAt = Date.parse(item.messages.at(-1)?.sent_at ?? '');
-  const result = await analyseForEvaluation({
+  const result = await analyseConversation({
     llm,
     target,
     shop: { name: item.shop, locale: localeOf[item.language] },
-    settings: { ...defaultSmartFollowupSettings, min_intent_level: minIntent },
+    settings: defaultSmartFollowupSettings,
     messages: item.messages.map((message) => ({
       id: message.id,
       direction: message.direction,
@@ -175,7 +170,7 @@ async function runAll(
   const worker = async () => {
     while (next < cases.length) {
       const index = next++;
-      const { pair, detail } = await analyse(llm, target, cases[index] as EvalCase, minIntent);
+      const { pair, detail } = await analyse(llm, target, cases[index] as EvalCase);
       pairs[index] = pair;
       done++;
       process.stderr.write(`${progressLine(done, cases.length, pair, detail, minIntent)}\n`);

@@ -381,3 +381,69 @@ export const followupConvertedEventData = z.strictObject({
   timestamp: z.iso.datetime(),
 });
 export type FollowupConvertedEventData = z.output<typeof followupConvertedEventData>;
+
+// ---------------------------------------------------------------------------------------------
+// Logs and stats (get_smart_followup_logs, get_smart_followup_stats)
+
+export const followupPeriods = [
+  'today',
+  'yesterday',
+  'last_7_days',
+  'last_30_days',
+  'this_month',
+  'last_month',
+  'last_90_days',
+  'last_365_days',
+  'all_time',
+  'custom',
+] as const;
+export type FollowupPeriod = (typeof followupPeriods)[number];
+
+const calendarDay = (name: string) =>
+  z
+    .string({ error: `${name} must be a day as YYYY-MM-DD` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a day as YYYY-MM-DD`)
+    .refine((day) => {
+      const date = new Date(`${day}T00:00:00Z`);
+      return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+    }, `${name} is not a calendar day`);
+
+export const followupPeriodInput = z.strictObject({
+  period: enumOf('period', followupPeriods)
+    .default('last_7_days')
+    .describe(
+      "Days of the shop's time zone: today … last_365_days, all_time, or custom with date_from/date_to (default last_7_days).",
+    ),
+  date_from: calendarDay('date_from').optional().describe('With period custom: the first day, YYYY-MM-DD.'),
+  date_to: calendarDay('date_to')
+    .optional()
+    .describe('With period custom: the last day, YYYY-MM-DD, included.'),
+});
+
+export const followupLogsInput = followupPeriodInput.extend({
+  intent_level: enumOf('intent_level', followupIntentLevels)
+    .optional()
+    .describe('Only analyses with this intent level.'),
+  action_taken: enumOf('action_taken', followupActions)
+    .optional()
+    .describe(
+      'drafted (a follow-up for agents), webhook_fired (its followup.detected was recorded), logged_only, or skipped.',
+    ),
+  outcome: enumOf('outcome', followupOutcomes).optional().describe('Only analyses with this outcome.'),
+  search: z
+    .string({ error: 'search must be text' })
+    .trim()
+    .min(1, 'search must not be empty')
+    .max(100, 'search must be at most 100 characters')
+    .optional()
+    .describe('Part of a phone number or of the product mentioned.'),
+  page: z
+    .number({ error: 'page must be a number from 1' })
+    .int('page must be a whole number from 1')
+    .min(1, 'page must be from 1')
+    .max(10_000, 'page must be at most 10000')
+    .default(1)
+    .describe('20 entries a page, newest first (default 1).'),
+});
+export type FollowupLogsInput = z.output<typeof followupLogsInput>;
+export type FollowupPeriodInput = z.output<typeof followupPeriodInput>;

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { registerAssistantRoutes } from '../features/assistant/index.ts';
 import { registerConversationRoutes } from '../features/conversations/index.ts';
 import { registerCreditRoutes } from '../features/credits/index.ts';
+import { registerFollowupRoutes } from '../features/followup/index.ts';
 import { registerPanelRoutes } from '../features/panel/index.ts';
 import { registerShopRoutes } from '../features/shops/index.ts';
 import { lazyRequestLogger } from '../lib/logger.ts';
@@ -44,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPanelRoutes(app, deps);
   registerAssistantRoutes(app, deps);
   registerCreditRoutes(app, deps);
+  registerFollowupRoutes(app, deps);
   await registerMcpRoutes(app, deps);
   await app.ready();
   return app;

@@ -2,6 +2,7 @@
 import { assistantTools } from '../features/assistant/index.ts';
 import { creditTools } from '../features/credits/index.ts';
 import { crmTools } from '../features/crm/index.ts';
+import { followupTools } from '../features/followup/index.ts';
 import { functionTools } from '../features/functions/index.ts';
 import { webhookTools } from '../features/webhooks/index.ts';
 import type { Tool } from './tool.ts';
@@ -12,4 +13,5 @@ export const mcpTools: readonly Tool[] = [
   ...functionTools,
   ...assistantTools,
   ...creditTools,
+  ...followupTools,
 ];

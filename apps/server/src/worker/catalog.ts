@@ -2,6 +2,7 @@
 import type { AppDeps } from '../app-deps.ts';
 import { createEmbeddedVacuumJobSource } from '../db/embedded-vacuum.ts';
 import { createCrmProbeJobSource } from '../features/crm/index.ts';
+import { createFollowupJobSources } from '../features/followup/index.ts';
 import { createAuditRetentionJobSource } from '../features/panel/index.ts';
 import { createWebhookJobSources, type WebhookJobOptions } from '../features/webhooks/index.ts';
 import type { JobSource } from './worker.ts';
@@ -12,6 +13,7 @@ export const createJobSources = (deps: AppDeps, options: JobOptions = {}): JobSo
   ...createWebhookJobSources(deps, options),
   createCrmProbeJobSource(deps),
   createAuditRetentionJobSource(deps),
+  ...createFollowupJobSources(deps),
   // A shared PostgreSQL vacuums itself.
   ...(deps.databaseKind === 'pglite' ? [createEmbeddedVacuumJobSource(deps)] : []),
 ];

@@ -4,11 +4,11 @@
  * here or in another process, is picked up at once without polling for it.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
 
 export const WAKE_CHANNEL = 'parley_worker';
 
 /** Call inside the transaction that makes work due. */
-export async function notifyWorkers(db: Db): Promise<void> {
+export async function notifyWorkers(db: Db | Tx): Promise<void> {
   await db.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`);
 }

@@ -63,16 +63,19 @@ export function assertNoSecrets(value: unknown, secrets: readonly string[]): voi
   for (const secret of secrets) assert.ok(!text.includes(secret), `a secret leaked: ${secret} in ${text}`);
 }
 
-/** Every tool has a title, a description and annotations consistent with its kind. */
+/**
+ * Every tool has a title, a description and annotations that tell the truth: a tool that writes
+ * (confirmed, or plain but with a side effect such as spending credits) states its side effects; a
+ * read-only one says so and is not destructive.
+ */
 export function assertToolMetadata(tools: readonly Tool[]): void {
   for (const tool of tools) {
     assert.ok(tool.title.length > 0, `${tool.name} has no title`);
     assert.ok(tool.description.length > 40, `${tool.name} has no real description`);
-    if (tool.kind === 'confirmed') {
+    if (tool.kind === 'confirmed' || !tool.annotations.readOnlyHint) {
       assert.equal(tool.annotations.readOnlyHint, false, `${tool.name} writes but claims to be read-only`);
       assert.match(tool.description, /Side effects:/, `${tool.name} does not state its side effects`);
     } else {
-      assert.equal(tool.annotations.readOnlyHint, true, `${tool.name} only reads`);
       assert.equal(tool.annotations.destructiveHint, false, `${tool.name} only reads`);
       assert.match(tool.description, /Read-only\./, `${tool.name} does not say it only reads`);
     }

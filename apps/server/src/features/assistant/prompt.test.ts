@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { PanelCustomer } from '@parley/contract';
 import { customerRecords } from './customer-data.ts';
-import { closeMarker, neutralize, openMarker } from './data-fence.ts';
+import { closeMarker, neutralize, openMarker } from '../../lib/data-fence.ts';
 import { buildPrompt } from './prompt.ts';
 
 const nonce = 'n0nce';

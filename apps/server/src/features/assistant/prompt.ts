@@ -5,7 +5,7 @@
  * agent's instruction is a separate message: it guides the draft but sits below the rules.
  */
 import type { ChatMessage } from '../../lib/llm/index.ts';
-import { closeMarker, fenceData, neutralize, openMarker } from './data-fence.ts';
+import { closeMarker, fenceData, neutralize, openMarker } from '../../lib/data-fence.ts';
 
 export interface ConversationLine {
   direction: 'in' | 'out';

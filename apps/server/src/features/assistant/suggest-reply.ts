@@ -14,7 +14,7 @@ import { getShop } from '../shops/index.ts';
 import { readChatPhone } from './chat-phone.ts';
 import { loadConversation } from './conversation.ts';
 import { gatherCustomerContext } from './customer-context.ts';
-import { newFenceNonce } from './data-fence.ts';
+import { newFenceNonce } from '../../lib/data-fence.ts';
 import { writeFunctionLogs } from './function-logs.ts';
 import { defaultReplyLimits, replyDeadlines, type ReplyLimits } from './limits.ts';
 import { resolveModelTarget } from './model-settings.ts';

@@ -39,7 +39,8 @@ export const creditTools: Tool[] = [
     title: 'Credit usage by day and by feature',
     description:
       "Sums the credits spent between two days of the shop's time zone (inclusive; by default this month up to " +
-      'today, at most 366 days): totals, each day with usage, and each feature (ai_reply = AI reply suggestions) ' +
+      'today, at most 366 days): totals, each day with usage, and each feature (ai_reply = AI reply suggestions, ' +
+      'smart_followup = Smart Follow-up analyses) ' +
       'with its calls and prompt and completion tokens. `unbilled` counts tokens used after the balance ran out ' +
       'mid-reply. Read-only.',
     annotations: readOnly,

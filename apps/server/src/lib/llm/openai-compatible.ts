@@ -118,6 +118,11 @@ export function createLlmProvider(options: { outbound: OutboundHttp }): LlmProvi
         messages: request.messages,
         ...(request.tools === undefined ? {} : { tools: request.tools, tool_choice: 'auto' }),
         max_tokens: request.maxTokens,
+        ...(request.jsonSchema === undefined
+          ? {}
+          : {
+              response_format: { type: 'json_schema', json_schema: { ...request.jsonSchema, strict: true } },
+            }),
       });
       const headers: Record<string, string> = {
         'content-type': 'application/json',

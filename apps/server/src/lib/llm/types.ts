@@ -26,6 +26,11 @@ export interface ChatRequest {
   /** Omitted (not an empty list) when the model may not call functions. */
   tools?: ChatTool[];
   maxTokens: number;
+  /**
+   * Asks for structured output: the answer's content must be JSON of this schema. Strict mode is a
+   * request, not a guarantee (some compatible servers ignore it): callers validate the answer anyway.
+   */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
 }
 
 export interface Usage {

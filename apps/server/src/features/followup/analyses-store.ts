@@ -1,0 +1,137 @@
+/**
+ * SQL of the run log (`followup_analyses`): one row per conversation and latest message. Skips are
+ * upserted (a later run finding the same latest message updates the row), a claim marks a row
+ * `analysing` before the model is called, and an analysed row is never written again.
+ */
+import { and, eq, ne, or, sql } from 'drizzle-orm';
+import type { FollowupAnalysis, FollowupSkipReason } from '@parley/contract';
+import type { Db, Tx } from '../../db/database.ts';
+import { followupAnalyses, followupOptOuts } from '../../db/schema.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Candidate } from './candidates.ts';
+
+export interface LogKey {
+  shopId: string;
+  runId: string;
+  candidate: Candidate;
+}
+
+const rowOf = (key: LogKey, now: Date) => ({
+  id: newId('fua'),
+  shopId: key.shopId,
+  runId: key.runId,
+  chatPhone: key.candidate.chatPhone,
+  lastMessageId: key.candidate.lastMessageId,
+  lastMessageAt: key.candidate.lastMessageAt,
+  createdAt: now,
+  updatedAt: now,
+});
+
+const sameConversation = [
+  followupAnalyses.shopId,
+  followupAnalyses.chatPhone,
+  followupAnalyses.lastMessageId,
+];
+
+/** Records a skip decided before any model call; an analysed row for the same message stays as it is. */
+export async function recordSkip(
+  db: Db,
+  key: LogKey,
+  skip: { reason: FollowupSkipReason; detail: string; credits?: number },
+  now: Date,
+): Promise<void> {
+  const fields = {
+    runId: key.runId,
+    state: 'skipped' as const,
+    action: 'skipped' as const,
+    skipReason: skip.reason,
+    detail: skip.detail,
+    credits: skip.credits ?? 0,
+    updatedAt: now,
+  };
+  await db
+    .insert(followupAnalyses)
+    .values({ ...rowOf(key, now), ...fields })
+    .onConflictDoUpdate({
+      target: sameConversation,
+      set: fields,
+      setWhere: ne(followupAnalyses.state, 'analysed'),
+    });
+}
+
+/**
+ * Claims the conversation for analysis and commits that before the model is called; null when it
+ * was analysed meanwhile (another run, another process). The same run may take its own claim again:
+ * that is a run resumed after its process died mid-analysis.
+ */
+export async function claimAnalysis(db: Db, key: LogKey, now: Date): Promise<string | null> {
+  const [claimed] = await db
+    .insert(followupAnalyses)
+    .values({ ...rowOf(key, now), state: 'analysing', action: 'skipped' })
+    .onConflictDoUpdate({
+      target: sameConversation,
+      set: { runId: key.runId, state: 'analysing', skipReason: null, detail: null, updatedAt: now },
+      setWhere: or(
+        eq(followupAnalyses.state, 'skipped'),
+        and(eq(followupAnalyses.state, 'analysing'), eq(followupAnalyses.runId, key.runId)),
+      ),
+    })
+    .returning({ id: followupAnalyses.id });
+  return claimed?.id ?? null;
+}
+
+/** The model's answer, kept with every analysed row whatever was decided. */
+export const analysisColumns = (analysis: FollowupAnalysis) => ({
+  analysis,
+  intentLevel: analysis.intent_level,
+  outcome: analysis.outcome,
+  productMentioned: analysis.product_mentioned,
+});
+
+/**
+ * Ends a claimed analysis without a follow-up. `analysed` when the model answered (it is not asked
+ * again for this message); a model that could not be reached leaves the row `skipped`, so a later
+ * run tries again.
+ */
+export async function finishWithoutFollowup(
+  db: Db | Tx,
+  analysisId: string,
+  outcome: {
+    reason: FollowupSkipReason;
+    detail: string;
+    analysis: FollowupAnalysis | null;
+    credits: number;
+    modelAnswered: boolean;
+  },
+  now: Date,
+): Promise<void> {
+  await db
+    .update(followupAnalyses)
+    .set({
+      state: outcome.modelAnswered ? 'analysed' : 'skipped',
+      action: 'skipped',
+      skipReason: outcome.reason,
+      detail: outcome.detail,
+      credits: outcome.credits,
+      ...(outcome.analysis === null ? {} : analysisColumns(outcome.analysis)),
+      updatedAt: now,
+    })
+    .where(eq(followupAnalyses.id, analysisId));
+}
+
+/** Remembers that the customer asked not to be followed up; every later run skips the phone. */
+export async function rememberOptOut(tx: Tx, shopId: string, phone: string, analysisId: string, now: Date) {
+  await tx
+    .insert(followupOptOuts)
+    .values({ shopId, phone, analysisId, createdAt: now })
+    .onConflictDoNothing();
+}
+
+/** How many conversations this run has analysed or is analysing: the run's cap counts them. */
+export async function countAnalysedInRun(db: Db, runId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)`.mapWith(Number) })
+    .from(followupAnalyses)
+    .where(and(eq(followupAnalyses.runId, runId), ne(followupAnalyses.state, 'skipped')));
+  return row?.count ?? 0;
+}

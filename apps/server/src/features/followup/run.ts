@@ -1,0 +1,322 @@
+/**
+ * One Smart Follow-up run (docs/smart-followup.md): the run's conversations, newest activity first;
+ * for each, the checks that need no model (skips recorded with their reason), a credit reservation,
+ * one analysis, Parley's decision on it, the purchase check, and the follow-up. A run resumed after
+ * its process died picks up from the log: analysed conversations are never analysed again, and a
+ * conversation has at most one follow-up per analysis (a unique index).
+ */
+import { eq } from 'drizzle-orm';
+import type { FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
+import type { AppDeps } from '../../app-deps.ts';
+import { followupAnalyses, followups } from '../../db/schema.ts';
+import { isAppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { LlmTarget } from '../../lib/llm/index.ts';
+import { notifyWorkers } from '../../worker/index.ts';
+import { gatherCustomerContext, resolveModelTarget } from '../assistant/index.ts';
+import { listRecentMessages } from '../conversations/index.ts';
+import { reserveCredits, settleCharge } from '../credits/index.ts';
+import { getShop } from '../shops/index.ts';
+import { analyseConversation, type AnalysedMessage } from './analysis.ts';
+import {
+  analysisColumns,
+  claimAnalysis,
+  countAnalysedInRun,
+  finishWithoutFollowup,
+  recordSkip,
+  rememberOptOut,
+  type LogKey,
+} from './analyses-store.ts';
+import { readChatHistory, selectCandidates, type Candidate } from './candidates.ts';
+import { skipAfterAnalysis } from './decision.ts';
+import { checkEligibility } from './eligibility.ts';
+import { checkPurchase } from './purchase-check.ts';
+import { finishRun, renewRunLease, RUN_LEASE_MS, type RunRow } from './runs-store.ts';
+import { followupDueAt } from './schedule.ts';
+import { readFollowupSettings } from './settings.ts';
+
+/** The ledger's name for what analyses spend. */
+export const SMART_FOLLOWUP_FEATURE = 'smart_followup';
+/** The conversation an analysis reads: the latest messages, from the week before the latest one. */
+const CONVERSATION_MESSAGES = 40;
+const CONVERSATION_DAYS_MS = 7 * 24 * 3_600_000;
+/** A model failing this many times in a row stops the run rather than failing every conversation. */
+const MAX_MODEL_FAILURES_IN_A_ROW = 3;
+
+interface RunState {
+  deps: AppDeps;
+  run: RunRow;
+  shop: { id: string; name: string; locale: string; timezone: string };
+  settings: SmartFollowupSettings;
+  target: LlmTarget | null;
+  analysed: number;
+  modelFailuresInARow: number;
+  /** Set once the run cannot go on: every conversation left is recorded with this. */
+  stop: { reason: FollowupSkipReason; detail: string } | null;
+  leaseRenewedAt: number;
+}
+
+/** The conversation an analysis reads, oldest first. */
+export async function conversationOf(
+  deps: Pick<AppDeps, 'db'>,
+  shopId: string,
+  candidate: Pick<Candidate, 'chatPhone' | 'lastMessageAt'>,
+): Promise<AnalysedMessage[]> {
+  const since = candidate.lastMessageAt.getTime() - CONVERSATION_DAYS_MS;
+  const messages = await listRecentMessages(deps.db, shopId, candidate.chatPhone, CONVERSATION_MESSAGES);
+  return messages.filter((message) => message.sentAt.getTime() >= since);
+}
+
+export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal): Promise<void> {
+  const shop = await getShop(deps.db, run.shopId);
+  const { settings } = await readFollowupSettings(deps.db, run.shopId);
+  const state: RunState = {
+    deps,
+    run,
+    shop,
+    settings,
+    target: null,
+    analysed: await countAnalysedInRun(deps.db, run.id),
+    modelFailuresInARow: 0,
+    stop: null,
+    leaseRenewedAt: deps.clock.now().getTime(),
+  };
+  try {
+    state.target = await resolveModelTarget(deps, run.shopId);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    state.stop = { reason: 'model_unavailable', detail: error.message };
+  }
+  for (const candidate of await selectCandidates(deps.db, run)) {
+    // At shutdown the lease is left to run out: the restart (or another process) resumes the run.
+    if (signal.aborted || !(await keepLease(state))) return;
+    await processCandidate(state, { shopId: run.shopId, runId: run.id, candidate });
+  }
+  await finishRun(
+    deps.db,
+    run,
+    state.stop === null
+      ? { status: 'completed', stopReason: null }
+      : { status: 'stopped', stopReason: `${state.stop.reason}: ${state.stop.detail}` },
+    deps.clock.now(),
+  );
+}
+
+/** Renews the run's lease when a fifth of it has passed; false when the run was taken over. */
+async function keepLease(state: RunState): Promise<boolean> {
+  const now = state.deps.clock.now();
+  if (now.getTime() - state.leaseRenewedAt < RUN_LEASE_MS / 5) return true;
+  state.leaseRenewedAt = now.getTime();
+  return renewRunLease(state.deps.db, state.run, now);
+}
+
+async function processCandidate(state: RunState, key: LogKey): Promise<void> {
+  const { deps, settings } = state;
+  const now = deps.clock.now();
+  if (state.stop !== null) return recordSkip(deps.db, key, state.stop, now);
+  const { candidate } = key;
+  const [messages, history] = await Promise.all([
+    conversationOf(deps, key.shopId, candidate),
+    readChatHistory(deps.db, key.shopId, candidate.chatPhone),
+  ]);
+  const eligibility = checkEligibility({
+    settings,
+    chatPhone: candidate.chatPhone,
+    history,
+    hasCustomerMessage: messages.some((message) => message.direction === 'in'),
+    now,
+  });
+  if (!eligibility.eligible) return recordSkip(deps.db, key, eligibility, now);
+  if (state.analysed >= settings.max_conversations) {
+    return recordSkip(
+      deps.db,
+      key,
+      {
+        reason: 'run_cap_reached',
+        detail: `This run analysed ${settings.max_conversations} conversations (max_conversations).`,
+      },
+      now,
+    );
+  }
+  const analysisId = await claimAnalysis(deps.db, key, now);
+  if (analysisId === null) return;
+  state.analysed++;
+  await analyseAndDecide(state, key, { analysisId, messages, attemptNumber: eligibility.attemptNumber });
+}
+
+interface Claimed {
+  analysisId: string;
+  messages: AnalysedMessage[];
+  attemptNumber: number;
+}
+
+async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed): Promise<void> {
+  const { deps, shop, settings } = state;
+  const { analysisId, messages } = claimed;
+  const phone = key.candidate.chatPhone;
+  let reservation;
+  try {
+    reservation = await reserveCredits(deps, { id: shop.id, timezone: shop.timezone });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    state.analysed--;
+    const skip = { reason: 'no_credits' as const, detail: error.message };
+    if (error.code === 'NO_CREDITS') state.stop = { ...skip, detail: 'The shop has no credits left.' };
+    return recordSkip(deps.db, key, skip, deps.clock.now());
+  }
+  let charged = 0;
+  const usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  try {
+    const context = await gatherCustomerContext(deps, shop.id, phone);
+    const result = await analyseConversation({
+      llm: deps.llm,
+      target: state.target as LlmTarget,
+      shop,
+      settings,
+      messages,
+      customer: context.data,
+      now: deps.clock.now(),
+    });
+    Object.assign(usage, result.usage);
+    charged = (
+      await settleCharge(deps, reservation, { feature: SMART_FOLLOWUP_FEATURE, reference: analysisId, usage })
+    ).charged;
+    reservation = undefined;
+    const now = deps.clock.now();
+    if (!result.ok) {
+      noteModelFailure(state, result.reason === 'model_unavailable' ? result.message : null);
+      return finishWithoutFollowup(
+        deps.db,
+        analysisId,
+        {
+          reason: result.reason,
+          detail: result.message,
+          analysis: null,
+          credits: charged,
+          modelAnswered: result.reason === 'model_output_invalid',
+        },
+        now,
+      );
+    }
+    noteModelFailure(state, null);
+    const { analysis } = result;
+    const skip = skipAfterAnalysis(settings, analysis);
+    if (skip !== null) {
+      return deps.db.transaction(async (tx) => {
+        await finishWithoutFollowup(
+          tx,
+          analysisId,
+          { ...skip, analysis, credits: charged, modelAnswered: true },
+          now,
+        );
+        if (skip.reason === 'opted_out') await rememberOptOut(tx, shop.id, phone, analysisId, now);
+      });
+    }
+    const since = messages[0]?.sentAt ?? key.candidate.lastMessageAt;
+    const purchase = await checkPurchase(deps, shop.id, phone, since);
+    if (purchase.kind !== 'none') {
+      const reason =
+        purchase.kind === 'purchased' ? ('crm_order_found' as const) : ('crm_unavailable' as const);
+      const detail =
+        purchase.kind === 'purchased' ? 'The CRM has an order since the conversation.' : purchase.message;
+      return finishWithoutFollowup(
+        deps.db,
+        analysisId,
+        { reason, detail, analysis, credits: charged, modelAnswered: true },
+        deps.clock.now(),
+      );
+    }
+    await createFollowup(state, key, claimed, analysis, charged, since);
+  } finally {
+    // A failure on the way still pays for what the model did.
+    if (reservation !== undefined) {
+      await settleCharge(deps, reservation, {
+        feature: SMART_FOLLOWUP_FEATURE,
+        reference: analysisId,
+        usage,
+      });
+    }
+  }
+}
+
+function noteModelFailure(state: RunState, message: string | null): void {
+  if (message === null) {
+    state.modelFailuresInARow = 0;
+    return;
+  }
+  state.modelFailuresInARow++;
+  if (state.modelFailuresInARow >= MAX_MODEL_FAILURES_IN_A_ROW) {
+    state.stop = {
+      reason: 'model_unavailable',
+      detail: `Not analysed: the model failed ${MAX_MODEL_FAILURES_IN_A_ROW} times in a row in this run (${message}).`,
+    };
+  }
+}
+
+async function createFollowup(
+  state: RunState,
+  key: LogKey,
+  claimed: Claimed,
+  analysis: Parameters<typeof analysisColumns>[0],
+  credits: number,
+  since: Date,
+): Promise<void> {
+  const { deps, settings, shop } = state;
+  const now = deps.clock.now();
+  const dueAt = followupDueAt(settings, shop.timezone, key.candidate.lastMessageAt, now);
+  await deps.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(followups)
+      .values({
+        id: newId('fup'),
+        shopId: shop.id,
+        analysisId: claimed.analysisId,
+        chatPhone: key.candidate.chatPhone,
+        attemptNumber: claimed.attemptNumber,
+        status: 'pending',
+        intentLevel: analysis.intent_level,
+        outcome: analysis.outcome,
+        productMentioned: analysis.product_mentioned,
+        customerObjection: analysis.customer_objection,
+        suggestedMessage: analysis.suggested_message,
+        agentQueue: settings.agent_queue,
+        conversationFrom: since,
+        lastMessageAt: key.candidate.lastMessageAt,
+        dueAt,
+        nextCheckAt: dueAt,
+        createdAt: now,
+        updatedAt: now,
+      })
+      // Another follow-up of this conversation became open meanwhile (another run, another process).
+      .onConflictDoNothing()
+      .returning({ id: followups.id });
+    if (created === undefined) {
+      await finishWithoutFollowup(
+        tx,
+        claimed.analysisId,
+        {
+          reason: 'followup_pending',
+          detail: 'Another follow-up of this conversation is open.',
+          analysis,
+          credits,
+          modelAnswered: true,
+        },
+        now,
+      );
+      return;
+    }
+    await tx
+      .update(followupAnalyses)
+      .set({
+        state: 'analysed',
+        action: settings.agent_queue ? 'drafted' : 'logged_only',
+        skipReason: null,
+        detail: analysis.reason,
+        credits,
+        ...analysisColumns(analysis),
+        updatedAt: now,
+      })
+      .where(eq(followupAnalyses.id, claimed.analysisId));
+    if (dueAt <= now) await notifyWorkers(tx);
+  });
+}

@@ -1,0 +1,234 @@
+/**
+ * What happens to a follow-up after it is created (docs/smart-followup.md). The worker looks at a
+ * follow-up when its `next_check_at` comes:
+ * - pending, at its due time: expired if it could only become due over 72 h late (downtime);
+ *   cancelled when the customer wrote since, opted out, or bought (the CRM is asked again); moved to
+ *   the sending window's next opening when outside it; else due, and `followup.detected` is recorded.
+ *   A CRM that cannot answer holds it pending and asks again shortly: never a follow-up on an unknown.
+ * - due or sent, every 6 h and after each reply, while tracked: a purchase makes it converted
+ *   (`followup.converted`).
+ * Replies are found by a poll of their own (`markReplies`). Every state change and its event commit
+ * together; a check's writes are fenced by its claim, so a claim lost to another process writes nothing.
+ */
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import type { AppDeps } from '../../app-deps.ts';
+import { queryRows, type Db } from '../../db/database.ts';
+import {
+  conversationMessages,
+  followupAnalyses,
+  followupOptOuts,
+  followups,
+  shops,
+} from '../../db/schema.ts';
+import type { ClaimLimits } from '../../worker/index.ts';
+import { pickWithinLimits } from '../../worker/index.ts';
+import { recordConverted, recordDetected, recordReplied, type FollowupRow } from './events.ts';
+import { checkPurchase, presentOrder } from './purchase-check.ts';
+import { EXPIRE_AFTER_MS, insideSendingWindow, intoSendingWindow } from './schedule.ts';
+import { readFollowupSettings } from './settings.ts';
+
+const MINUTE_MS = 60_000;
+/** How long a claimed check is this process's; a check takes at most a CRM call (60 s). */
+const CHECK_LEASE_MS = 5 * MINUTE_MS;
+/** A CRM that could not answer is asked again after this. */
+const CRM_RETRY_MS = 15 * MINUTE_MS;
+/** How often a tracked follow-up's purchase is checked. */
+export const CONVERSION_CHECK_MS = 6 * 60 * MINUTE_MS;
+
+export interface ClaimedCheck {
+  row: FollowupRow;
+  timezone: string;
+  /** The claim: writes for this check happen only while `next_check_at` still holds it. */
+  lease: Date;
+}
+
+export async function claimChecks(db: Db, now: Date, limits: ClaimLimits): Promise<ClaimedCheck[]> {
+  if (limits.total <= 0) return [];
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ row: followups, timezone: shops.timezone })
+      .from(followups)
+      .innerJoin(shops, eq(shops.id, followups.shopId))
+      .where(lte(followups.nextCheckAt, now))
+      .orderBy(asc(followups.nextCheckAt))
+      .limit(limits.total)
+      .for('update', { of: followups, skipLocked: true });
+    const picked = pickWithinLimits(
+      due.map((claim) => ({ ...claim, key: claim.row.shopId })),
+      limits,
+    );
+    const lease = new Date(now.getTime() + CHECK_LEASE_MS);
+    if (picked.length > 0) {
+      await tx
+        .update(followups)
+        .set({ nextCheckAt: lease })
+        .where(
+          inArray(
+            followups.id,
+            picked.map((claim) => claim.row.id),
+          ),
+        );
+    }
+    return picked.map(({ row, timezone }) => ({ row: { ...row, nextCheckAt: lease }, timezone, lease }));
+  });
+}
+
+export async function nextCheckDueAt(db: Db): Promise<Date | null> {
+  const [row] = await db
+    .select({ next: sql<Date | null>`min(${followups.nextCheckAt})`.mapWith((value) => new Date(value)) })
+    .from(followups)
+    .where(isNotNull(followups.nextCheckAt));
+  return row?.next ?? null;
+}
+
+/** The claim still holds: this process may write the check's outcome. */
+const claimHeld = (check: ClaimedCheck) =>
+  and(eq(followups.id, check.row.id), eq(followups.nextCheckAt, check.lease));
+
+type FollowupChange = Partial<typeof followups.$inferInsert>;
+
+async function settle(deps: Pick<AppDeps, 'db' | 'clock'>, check: ClaimedCheck, change: FollowupChange) {
+  await deps.db
+    .update(followups)
+    .set({ ...change, updatedAt: deps.clock.now() })
+    .where(claimHeld(check));
+}
+
+async function customerWroteSince(db: Db, row: FollowupRow, since: Date): Promise<boolean> {
+  const [message] = await db
+    .select({ id: conversationMessages.messageId })
+    .from(conversationMessages)
+    .where(
+      and(
+        eq(conversationMessages.shopId, row.shopId),
+        eq(conversationMessages.chatPhone, row.chatPhone),
+        eq(conversationMessages.direction, 'in'),
+        gt(conversationMessages.sentAt, since),
+      ),
+    )
+    .limit(1);
+  return message !== undefined;
+}
+
+async function optedOut(db: Db, row: FollowupRow): Promise<boolean> {
+  const [optOut] = await db
+    .select({ phone: followupOptOuts.phone })
+    .from(followupOptOuts)
+    .where(and(eq(followupOptOuts.shopId, row.shopId), eq(followupOptOuts.phone, row.chatPhone)));
+  return optOut !== undefined;
+}
+
+export async function runCheck(deps: AppDeps, check: ClaimedCheck): Promise<void> {
+  if (check.row.status === 'pending') return becomeDue(deps, check);
+  return trackConversion(deps, check);
+}
+
+async function becomeDue(deps: AppDeps, check: ClaimedCheck): Promise<void> {
+  const { row } = check;
+  const now = deps.clock.now();
+  const cancel = (reason: NonNullable<FollowupRow['cancelReason']>) =>
+    settle(deps, check, { status: 'cancelled', cancelReason: reason, nextCheckAt: null });
+  if (now.getTime() - row.dueAt.getTime() > EXPIRE_AFTER_MS) {
+    return settle(deps, check, { status: 'expired', nextCheckAt: null });
+  }
+  if (await customerWroteSince(deps.db, row, row.lastMessageAt)) return cancel('customer_replied');
+  if (await optedOut(deps.db, row)) return cancel('opted_out');
+  const { settings } = await readFollowupSettings(deps.db, row.shopId);
+  if (!insideSendingWindow(settings, check.timezone, now)) {
+    return settle(deps, check, { nextCheckAt: intoSendingWindow(settings, check.timezone, now) });
+  }
+  const purchase = await checkPurchase(deps, row.shopId, row.chatPhone, row.conversationFrom);
+  if (purchase.kind === 'purchased') return cancel('converted');
+  if (purchase.kind === 'unknown') {
+    deps.logger.warn(
+      { followup: row.id, shop: row.shopId },
+      `follow-up held: the purchase check failed (${purchase.message}); asking again in 15 min`,
+    );
+    return settle(deps, check, { nextCheckAt: new Date(now.getTime() + CRM_RETRY_MS) });
+  }
+  const trackingUntil = new Date(now.getTime() + settings.tracking_days * 24 * 60 * MINUTE_MS);
+  await deps.db.transaction(async (tx) => {
+    const [due] = await tx
+      .update(followups)
+      .set({
+        status: 'due',
+        becameDueAt: now,
+        trackingUntil,
+        nextCheckAt: new Date(Math.min(now.getTime() + CONVERSION_CHECK_MS, trackingUntil.getTime())),
+        updatedAt: now,
+      })
+      .where(and(claimHeld(check), eq(followups.status, 'pending')))
+      .returning();
+    if (due === undefined) return;
+    if (await recordDetected(tx, deps, due)) {
+      await tx
+        .update(followupAnalyses)
+        .set({ action: 'webhook_fired', updatedAt: now })
+        .where(eq(followupAnalyses.id, due.analysisId));
+    }
+  });
+}
+
+async function trackConversion(deps: AppDeps, check: ClaimedCheck): Promise<void> {
+  const { row } = check;
+  const now = deps.clock.now();
+  const trackingUntil = row.trackingUntil ?? now;
+  if (row.convertedAt !== null || row.becameDueAt === null || now >= trackingUntil) {
+    return settle(deps, check, { nextCheckAt: null });
+  }
+  const purchase = await checkPurchase(deps, row.shopId, row.chatPhone, row.becameDueAt);
+  const nextCheckAt = new Date(Math.min(now.getTime() + CONVERSION_CHECK_MS, trackingUntil.getTime()));
+  if (purchase.kind !== 'purchased') return settle(deps, check, { nextCheckAt });
+  await deps.db.transaction(async (tx) => {
+    const order = presentOrder(purchase.order);
+    const [converted] = await tx
+      .update(followups)
+      .set({ convertedAt: now, convertedOrder: order, nextCheckAt: null, updatedAt: now })
+      .where(and(claimHeld(check), isNull(followups.convertedAt)))
+      .returning();
+    if (converted !== undefined) await recordConverted(tx, deps, converted, now, order);
+  });
+}
+
+/**
+ * Marks tracked follow-ups whose customer wrote after they became due as replied, with their
+ * `followup.replied` events, and asks for a purchase check at once. Row locks make it safe for
+ * every process to run it: a follow-up is marked once.
+ */
+export async function markReplies(deps: Pick<AppDeps, 'db' | 'clock' | 'signingKey'>): Promise<number> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const replied = await queryRows<{ id: string; replied_at: string }>(
+      tx,
+      sql`UPDATE followups AS f SET replied_at = r.first_at,
+            next_check_at = CASE WHEN f.converted_at IS NULL THEN ${now.toISOString()}::timestamptz ELSE f.next_check_at END,
+            updated_at = ${now.toISOString()}::timestamptz
+          FROM (
+            SELECT t.id, (
+              SELECT min(m.sent_at) FROM conversation_messages m
+              WHERE m.shop_id = t.shop_id AND m.chat_phone = t.chat_phone AND m.direction = 'in'
+                AND m.sent_at > t.became_due_at AND m.sent_at <= t.tracking_until
+            ) AS first_at
+            FROM followups t
+            WHERE t.status IN ('due', 'sent') AND t.replied_at IS NULL AND t.tracking_until > ${now.toISOString()}::timestamptz
+            FOR UPDATE OF t SKIP LOCKED
+          ) AS r
+          WHERE f.id = r.id AND r.first_at IS NOT NULL
+          RETURNING f.id, f.replied_at`,
+    );
+    if (replied.length === 0) return 0;
+    const rows = await tx
+      .select()
+      .from(followups)
+      .where(
+        inArray(
+          followups.id,
+          replied.map((row) => row.id),
+        ),
+      );
+    for (const row of rows) {
+      if (row.repliedAt !== null) await recordReplied(tx, deps, row, row.repliedAt);
+    }
+    return rows.length;
+  });
+}
