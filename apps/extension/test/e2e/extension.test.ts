@@ -392,7 +392,7 @@ test('in Spanish, with amounts and dates for a Spanish agent', async () => {
   }
 });
 
-/** Two conversations of the last hours that ended without a purchase, as WhatsApp reported them. */
+/** Conversations of the last hours that ended without a purchase, as WhatsApp reported them. */
 const followupChats = [
   {
     key: 'lucia',
@@ -426,6 +426,22 @@ const followupChats = [
         'Hi Emily! The merino socks 3-pack is 15% off until Sunday, if you are still interested.',
     },
   },
+  {
+    key: 'unknown',
+    phone: '+34611000111',
+    // An unsaved contact: the list names it by its number.
+    name: null,
+    lines: [
+      ['in', '¿Cuánto cuesta el chubasquero en talla M?'],
+      ['in', 'Uf, pensaba que era más barato.'],
+      ['out', 'Si quieres te aviso cuando esté rebajado.'],
+    ],
+    analysis: {
+      product_mentioned: 'Chubasquero talla M',
+      customer_objection: 'Precio',
+      suggested_message: 'Hola, el chubasquero que te interesaba sigue disponible en talla M.',
+    },
+  },
 ] as const;
 
 const FOLLOWUP_WAIT_MS = 30_000;
@@ -433,8 +449,8 @@ const FOLLOWUP_WAIT_MS = 30_000;
 /**
  * As Smart Follow-up finds them: the conversations reach Parley, a run asks the (scripted) model to
  * analyse each, checks with the CRM that no order followed (the demo CRM's orders of Lucía and Emily
- * are from before), and drafts a follow-up that falls due at once (`delay_days` 0). Waits on the API
- * until both are due.
+ * are from before, and it does not know the third number), and drafts a follow-up that falls due at
+ * once (`delay_days` 0). Waits on the API until all are due.
  */
 async function seedFollowups(shop: ShopForTest, model: ScriptedLlm): Promise<Map<string, FollowupView>> {
   await shop.mcp('configure_ai', { base_url: model.baseUrl, model: 'scripted-model', confirm: true });
@@ -443,7 +459,7 @@ async function seedFollowups(shop: ShopForTest, model: ScriptedLlm): Promise<Map
   for (const chat of followupChats) {
     const posted = await shop.api('POST', '/api/conversations/messages', {
       chat_phone: chat.phone,
-      chat_name: chat.name,
+      ...(chat.name === null ? {} : { chat_name: chat.name }),
       messages: chat.lines.map(([direction, text], index) => ({
         id: `m${index + 1}`,
         direction,
@@ -489,6 +505,13 @@ async function seedFollowups(shop: ShopForTest, model: ScriptedLlm): Promise<Map
   }
 }
 
+/** The shop's follow-ups the API lists for `query`, as id and status. */
+async function listedFollowups(shop: ShopForTest, query: Record<string, string>) {
+  const answer = await shop.api('GET', `/api/followups?${new URLSearchParams(query)}`);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return listFollowupsResponse.parse(answer.body).followups.map(({ id, status }) => ({ id, status }));
+}
+
 test("Smart Follow-up: the chat's due follow-up in the customer tab, the list of due ones, in Spanish and English", async (t) => {
   // A shop and model of its own: the analyses spend credits, which the AI reply scenario counts.
   const shop = await parley.addShop('Tienda Seguimiento');
@@ -506,6 +529,7 @@ test("Smart Follow-up: the chat's due follow-up in the customer tab, the list of
     };
     const lucia = followupOf('lucia');
     const emily = followupOf('emily');
+    const unknown = followupOf('unknown');
     assert.equal(model.requests.length, followupChats.length);
     assert.ok(
       JSON.stringify(model.requests).includes('Trail Runner X3'),
@@ -541,10 +565,10 @@ test("Smart Follow-up: the chat's due follow-up in the customer tab, the list of
         }
         await session.shoot(panel, '30-followup-card-es');
         await panel.locator('[data-tab-button="followups"]').getByText('Seguimientos').click();
-        await panel.locator('[data-followups] [data-followup]').nth(1).waitFor();
+        await panel.locator('[data-followups] [data-followup]').nth(2).waitFor();
         assert.equal(
           await panel.locator('[data-followups] .section-title').textContent(),
-          'Seguimientos pendientes (2)',
+          'Seguimientos pendientes (3)',
         );
         await session.shoot(panel, '31-followups-es');
       } finally {
@@ -595,14 +619,9 @@ test("Smart Follow-up: the chat's due follow-up in the customer tab, the list of
         );
         assert.equal((await composer.innerText()).trim(), lucia.suggested_message);
         assert.equal(await whatsapp.locator('[data-id^="true_"]').count(), sentBefore);
-        const stillDue = await shop.api(
-          'GET',
-          `/api/followups?status=due&phone=${encodeURIComponent(lucia.phone)}`,
-        );
-        assert.deepEqual(
-          listFollowupsResponse.parse(stillDue.body).followups.map(({ id, status }) => ({ id, status })),
-          [{ id: lucia.id, status: 'due' }],
-        );
+        assert.deepEqual(await listedFollowups(shop, { status: 'due', phone: lucia.phone }), [
+          { id: lucia.id, status: 'due' },
+        ]);
         await shoot(whatsapp, '34-whatsapp-followup-draft');
       });
 
@@ -611,9 +630,13 @@ test("Smart Follow-up: the chat's due follow-up in the customer tab, the list of
         async () => {
           await panel.locator('[data-tab-button="followups"]').click();
           const list = panel.locator('[data-followups]');
-          await list.locator('[data-followup]').nth(1).waitFor();
-          assert.equal(await list.locator('[data-followup]').count(), 2);
-          assert.equal(await list.locator('.section-title').textContent(), 'Due follow-ups (2)');
+          await list.locator('[data-followup]').nth(2).waitFor();
+          assert.equal(await list.locator('[data-followup]').count(), 3);
+          assert.equal(await list.locator('.section-title').textContent(), 'Due follow-ups (3)');
+          assert.match(
+            await list.locator(`[data-followup="${unknown.id}"]`).innerText(),
+            /^\+34611000111\s+High intent\s+Product: Chubasquero talla M/,
+          );
           const item = list.locator(`[data-followup="${emily.id}"]`);
           assert.match(
             await item.innerText(),
@@ -641,14 +664,9 @@ test("Smart Follow-up: the chat's due follow-up in the customer tab, the list of
         await card.getByRole('button', { name: 'Dismiss' }).click();
         await panel.locator('.flash-ok').getByText('Follow-up dismissed.').waitFor();
         await card.waitFor({ state: 'hidden' });
-        const answer = await shop.api(
-          'GET',
-          `/api/followups?status=all&phone=${encodeURIComponent(emily.phone)}`,
-        );
-        assert.deepEqual(
-          listFollowupsResponse.parse(answer.body).followups.map(({ id, status }) => ({ id, status })),
-          [{ id: emily.id, status: 'dismissed' }],
-        );
+        assert.deepEqual(await listedFollowups(shop, { status: 'all', phone: emily.phone }), [
+          { id: emily.id, status: 'dismissed' },
+        ]);
         await shoot(panel, '37-followup-dismissed');
       });
 
@@ -656,21 +674,35 @@ test("Smart Follow-up: the chat's due follow-up in the customer tab, the list of
         await openChat('lucia');
         await card.getByRole('button', { name: 'Mark as sent' }).click();
         await card.locator('[data-state="followup-sent"]').getByText('Follow-up marked as sent').waitFor();
-        const answer = await shop.api(
-          'GET',
-          `/api/followups?status=sent&phone=${encodeURIComponent(lucia.phone)}`,
-        );
-        assert.deepEqual(
-          listFollowupsResponse.parse(answer.body).followups.map(({ id, status }) => ({ id, status })),
-          [{ id: lucia.id, status: 'sent' }],
-        );
+        assert.deepEqual(await listedFollowups(shop, { status: 'sent', phone: lucia.phone }), [
+          { id: lucia.id, status: 'sent' },
+        ]);
         await shoot(panel, '38-followup-sent');
       });
+
+      await t.test(
+        "dismissed meanwhile by someone else: Mark as sent shows the server's refusal in the card",
+        async () => {
+          await openChat('unknown');
+          await card.getByRole('button', { name: 'Mark as sent' }).waitFor();
+          const dismissed = await shop.api('POST', `/api/followups/${unknown.id}/dismiss`, {});
+          assert.equal(dismissed.status, 200, JSON.stringify(dismissed.body));
+          await card.getByRole('button', { name: 'Mark as sent' }).click();
+          const refusal = card.locator('[data-state="followup-error"]');
+          await refusal.waitFor();
+          assert.match(
+            await refusal.innerText(),
+            /Could not update the follow-up[\s\S]*no longer due[\s\S]*CONFLICT: This follow-up is dismissed/,
+          );
+          assert.equal(await card.getByRole('button').count(), 0);
+          await shoot(panel, '39-followup-conflict');
+        },
+      );
 
       await t.test('none left due: the Follow-ups tab says so', async () => {
         await panel.locator('[data-tab-button="followups"]').click();
         await panel.locator('[data-state="followups-empty"]').waitFor();
-        await shoot(panel, '39-followups-empty');
+        await shoot(panel, '40-followups-empty');
       });
     } finally {
       await session.close();
