@@ -1,8 +1,8 @@
 /**
- * The options page: server URL, agent token, message reporting (which is also what Smart Follow-up
- * reads, so the page says so beside the switch). It asks Chrome for access to the
- * server's origin (needs the click's user gesture, so it happens here), then lets the background
- * check and save; the page never calls the server itself and never gets the saved token back.
+ * The options page: server URL, agent token, message reporting (which also feeds Smart Follow-up,
+ * as the page says beside the switch). It asks Chrome for access to the server's origin (needs the
+ * click's user gesture, so it happens here), then lets the background check and save; the page
+ * never calls the server itself and never gets the saved token back.
  */
 import { askBackground, type SettingsInput } from '../shared/messages.ts';
 import type { Outcome } from '../shared/outcome.ts';

@@ -126,13 +126,13 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     showTab(next) {
       tab = next;
       render();
-      const name = state.chat?.kind === 'none' ? null : (state.chat?.name ?? null);
       if (next === 'followups') followupList.load();
+      if (next === 'customer' || next === 'followups') return;
+      const name = state.chat?.kind === 'none' ? null : (state.chat?.name ?? null);
       // The contact's name is the best first query, unless it is just the number WhatsApp shows.
-      else if (next !== 'customer')
-        searches[next].focus(
-          next === 'customers' && name !== null && phoneFromDisplayedNumber(name) === null ? name : undefined,
-        );
+      searches[next].focus(
+        next === 'customers' && name !== null && phoneFromDisplayedNumber(name) === null ? name : undefined,
+      );
     },
     link(customer) {
       const phone = chatPhone();

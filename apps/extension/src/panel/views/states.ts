@@ -1,4 +1,4 @@
-/** The customer tab's states other than a customer: loading skeleton, and a titled message with actions. */
+/** States of the panel's tabs other than data: loading skeleton, a titled message with actions, a failed call. */
 import type { Failure } from '../../shared/outcome.ts';
 import { button, h } from '../dom.ts';
 import type { ViewContext } from '../view-context.ts';
