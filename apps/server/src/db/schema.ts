@@ -547,6 +547,11 @@ export const followupAnalyses = pgTable(
     lastMessageId: text('last_message_id').notNull(),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull(),
     state: text('state', { enum: followupAnalysisStates }).notNull(),
+    /**
+     * Who holds an `analysing` row: a fresh id per claim. A run resumed elsewhere claims it anew, and
+     * the writes of the claim it replaced (a process that lost its lease) then match no row.
+     */
+    claimId: text('claim_id'),
     action: text('action', { enum: followupActions }).notNull(),
     skipReason: text('skip_reason', { enum: followupSkipReasons }),
     /** What the model answered, validated; null when it was never asked. */
@@ -621,6 +626,10 @@ export const followups = pgTable(
     index('followups_next_check')
       .on(t.nextCheckAt)
       .where(sql`${t.nextCheckAt} IS NOT NULL`),
+    // The reply poll: follow-ups still waiting for their customer's answer.
+    index('followups_awaiting_reply')
+      .on(t.trackingUntil)
+      .where(sql`${t.repliedAt} IS NULL AND ${t.status} in ('due', 'sent')`),
   ],
 );
 

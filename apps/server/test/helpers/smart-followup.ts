@@ -51,6 +51,15 @@ export async function startFollowupWorld(env: Record<string, string> = {}): Prom
   };
 }
 
+/**
+ * Sets the clock and gives the world a fresh worker: the worker's timed jobs (the reply poll) count
+ * from when it was made, so a test that moves the clock back needs one of its own.
+ */
+export function setClock(world: FollowupWorld, date: Date): void {
+  world.t.clock.set(date);
+  world.worker = createTestWorker(world.t);
+}
+
 export interface FollowupShop {
   shopId: string;
   token: string;
@@ -78,7 +87,7 @@ export async function followupShop(
     webhook_secret: WEBHOOK_SECRET,
   });
   await callOk(world.t, shop.token, 'save_smart_followup_config', {
-    enabled: true,
+    enabled: false,
     ...settings,
     confirm: true,
   });

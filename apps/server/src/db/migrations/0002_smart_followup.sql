@@ -6,6 +6,7 @@ CREATE TABLE "followup_analyses" (
 	"last_message_id" text NOT NULL,
 	"last_message_at" timestamp with time zone NOT NULL,
 	"state" text NOT NULL,
+	"claim_id" text,
 	"action" text NOT NULL,
 	"skip_reason" text,
 	"analysis" jsonb,
@@ -104,4 +105,5 @@ CREATE UNIQUE INDEX "followups_one_open" ON "followups" USING btree ("shop_id","
 CREATE INDEX "followups_chat" ON "followups" USING btree ("shop_id","chat_phone","created_at");--> statement-breakpoint
 CREATE INDEX "followups_shop_status_due" ON "followups" USING btree ("shop_id","status","due_at");--> statement-breakpoint
 CREATE INDEX "followups_next_check" ON "followups" USING btree ("next_check_at") WHERE "followups"."next_check_at" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "followups_awaiting_reply" ON "followups" USING btree ("tracking_until") WHERE "followups"."replied_at" IS NULL AND "followups"."status" in ('due', 'sent');--> statement-breakpoint
 CREATE INDEX "conversation_chats_latest" ON "conversation_chats" USING btree ("shop_id","last_message_at" DESC NULLS LAST);

@@ -42,6 +42,7 @@ export async function recordSkip(
 ): Promise<void> {
   const fields = {
     runId: key.runId,
+    claimId: null,
     state: 'skipped' as const,
     action: 'skipped' as const,
     skipReason: skip.reason,
@@ -59,26 +60,37 @@ export async function recordSkip(
     });
 }
 
+/** A claimed analysis: the row, and the claim that fences every write for it. */
+export interface AnalysisClaim {
+  analysisId: string;
+  claimId: string;
+}
+
 /**
  * Claims the conversation for analysis and commits that before the model is called; null when it
  * was analysed meanwhile (another run, another process). The same run may take its own claim again:
- * that is a run resumed after its process died mid-analysis.
+ * that is a run resumed after its process died (or lost its lease) mid-analysis.
  */
-export async function claimAnalysis(db: Db, key: LogKey, now: Date): Promise<string | null> {
+export async function claimAnalysis(db: Db, key: LogKey, now: Date): Promise<AnalysisClaim | null> {
+  const claimId = newId('clm');
   const [claimed] = await db
     .insert(followupAnalyses)
-    .values({ ...rowOf(key, now), state: 'analysing', action: 'skipped' })
+    .values({ ...rowOf(key, now), state: 'analysing', claimId, action: 'skipped' })
     .onConflictDoUpdate({
       target: sameConversation,
-      set: { runId: key.runId, state: 'analysing', skipReason: null, detail: null, updatedAt: now },
+      set: { runId: key.runId, state: 'analysing', claimId, skipReason: null, detail: null, updatedAt: now },
       setWhere: or(
         eq(followupAnalyses.state, 'skipped'),
         and(eq(followupAnalyses.state, 'analysing'), eq(followupAnalyses.runId, key.runId)),
       ),
     })
     .returning({ id: followupAnalyses.id });
-  return claimed?.id ?? null;
+  return claimed === undefined ? null : { analysisId: claimed.id, claimId };
 }
+
+/** The claim is still this one's: a resumed run has not taken it over. */
+export const claimHeld = (claim: AnalysisClaim) =>
+  and(eq(followupAnalyses.id, claim.analysisId), eq(followupAnalyses.claimId, claim.claimId));
 
 /** The model's answer, kept with every analysed row whatever was decided. */
 export const analysisColumns = (analysis: FollowupAnalysis) => ({
@@ -95,7 +107,7 @@ export const analysisColumns = (analysis: FollowupAnalysis) => ({
  */
 export async function finishWithoutFollowup(
   db: Db | Tx,
-  analysisId: string,
+  claim: AnalysisClaim,
   outcome: {
     reason: FollowupSkipReason;
     detail: string;
@@ -109,6 +121,7 @@ export async function finishWithoutFollowup(
     .update(followupAnalyses)
     .set({
       state: outcome.modelAnswered ? 'analysed' : 'skipped',
+      claimId: null,
       action: 'skipped',
       skipReason: outcome.reason,
       detail: outcome.detail,
@@ -116,7 +129,7 @@ export async function finishWithoutFollowup(
       ...(outcome.analysis === null ? {} : analysisColumns(outcome.analysis)),
       updatedAt: now,
     })
-    .where(eq(followupAnalyses.id, analysisId));
+    .where(claimHeld(claim));
 }
 
 /** Remembers that the customer asked not to be followed up; every later run skips the phone. */

@@ -21,6 +21,8 @@ import { analyseConversation, type AnalysedMessage } from './analysis.ts';
 import {
   analysisColumns,
   claimAnalysis,
+  claimHeld,
+  type AnalysisClaim,
   countAnalysedInRun,
   finishWithoutFollowup,
   recordSkip,
@@ -138,21 +140,22 @@ async function processCandidate(state: RunState, key: LogKey): Promise<void> {
       now,
     );
   }
-  const analysisId = await claimAnalysis(deps.db, key, now);
-  if (analysisId === null) return;
+  const claim = await claimAnalysis(deps.db, key, now);
+  if (claim === null) return;
   state.analysed++;
-  await analyseAndDecide(state, key, { analysisId, messages, attemptNumber: eligibility.attemptNumber });
+  await analyseAndDecide(state, key, { claim, messages, attemptNumber: eligibility.attemptNumber });
 }
 
 interface Claimed {
-  analysisId: string;
+  claim: AnalysisClaim;
   messages: AnalysedMessage[];
   attemptNumber: number;
 }
 
 async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed): Promise<void> {
   const { deps, shop, settings } = state;
-  const { analysisId, messages } = claimed;
+  const { claim, messages } = claimed;
+  const { analysisId } = claim;
   const phone = key.candidate.chatPhone;
   let reservation;
   try {
@@ -187,7 +190,7 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
       noteModelFailure(state, result.reason === 'model_unavailable' ? result.message : null);
       return finishWithoutFollowup(
         deps.db,
-        analysisId,
+        claim,
         {
           reason: result.reason,
           detail: result.message,
@@ -205,7 +208,7 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
       return deps.db.transaction(async (tx) => {
         await finishWithoutFollowup(
           tx,
-          analysisId,
+          claim,
           { ...skip, analysis, credits: charged, modelAnswered: true },
           now,
         );
@@ -221,7 +224,7 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
         purchase.kind === 'purchased' ? 'The CRM has an order since the conversation.' : purchase.message;
       return finishWithoutFollowup(
         deps.db,
-        analysisId,
+        claim,
         { reason, detail, analysis, credits: charged, modelAnswered: true },
         deps.clock.now(),
       );
@@ -265,12 +268,28 @@ async function createFollowup(
   const now = deps.clock.now();
   const dueAt = followupDueAt(settings, shop.timezone, key.candidate.lastMessageAt, now);
   await deps.db.transaction(async (tx) => {
+    const [held] = await tx
+      .update(followupAnalyses)
+      .set({
+        state: 'analysed',
+        claimId: null,
+        action: settings.agent_queue ? 'drafted' : 'logged_only',
+        skipReason: null,
+        detail: analysis.reason,
+        credits,
+        ...analysisColumns(analysis),
+        updatedAt: now,
+      })
+      .where(claimHeld(claimed.claim))
+      .returning({ id: followupAnalyses.id });
+    // The run was taken over meanwhile (this process lost its lease): the new claim decides.
+    if (held === undefined) return;
     const [created] = await tx
       .insert(followups)
       .values({
         id: newId('fup'),
         shopId: shop.id,
-        analysisId: claimed.analysisId,
+        analysisId: held.id,
         chatPhone: key.candidate.chatPhone,
         attemptNumber: claimed.attemptNumber,
         status: 'pending',
@@ -291,32 +310,16 @@ async function createFollowup(
       .onConflictDoNothing()
       .returning({ id: followups.id });
     if (created === undefined) {
-      await finishWithoutFollowup(
-        tx,
-        claimed.analysisId,
-        {
-          reason: 'followup_pending',
+      await tx
+        .update(followupAnalyses)
+        .set({
+          action: 'skipped',
+          skipReason: 'followup_pending',
           detail: 'Another follow-up of this conversation is open.',
-          analysis,
-          credits,
-          modelAnswered: true,
-        },
-        now,
-      );
+        })
+        .where(eq(followupAnalyses.id, held.id));
       return;
     }
-    await tx
-      .update(followupAnalyses)
-      .set({
-        state: 'analysed',
-        action: settings.agent_queue ? 'drafted' : 'logged_only',
-        skipReason: null,
-        detail: analysis.reason,
-        credits,
-        ...analysisColumns(analysis),
-        updatedAt: now,
-      })
-      .where(eq(followupAnalyses.id, claimed.analysisId));
     if (dueAt <= now) await notifyWorkers(tx);
   });
 }
