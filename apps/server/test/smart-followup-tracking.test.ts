@@ -220,6 +220,46 @@ describe('the agent and the customer', () => {
     assert.deepEqual(deliveriesOf('followup.converted', due.id), []);
   });
 
+  test('a reply while it still waits for an agent cancels it (customer_replied): no stale draft, no event', async () => {
+    setClock(world, new Date('2026-03-02T10:00:00Z'));
+    const shop = await shopWithFollowup();
+    const due = await onlyFollowup(world, shop.token, PHONE);
+    world.t.clock.advance(HOUR);
+    await postConversation(world, shop.token, PHONE, [
+      { id: 'r2', direction: 'in', text: 'Hola?', minutesAgo: 1 },
+    ]);
+    world.t.clock.advance(60_000);
+    await world.worker.drain();
+    const cancelled = await onlyFollowup(world, shop.token, PHONE);
+    assert.deepEqual(
+      [cancelled.status, cancelled.cancel_reason, cancelled.replied_at],
+      ['cancelled', 'customer_replied', null],
+    );
+    assert.deepEqual(deliveriesOf('followup.replied', due.id), []);
+    assert.deepEqual(await listFollowups(world, shop.token, 'status=due'), []);
+  });
+
+  test('a purchase at the last check of tracking counts; a follow-up nobody acted on then expires', async () => {
+    setClock(world, new Date('2026-03-02T10:00:00Z'));
+    const bought = await shopWithFollowup({ tracking_days: 1 });
+    const sent = await onlyFollowup(world, bought.token, PHONE);
+    await post(bought, `/api/followups/${sent.id}/sent`);
+    const ignored = await shopWithFollowup({ tracking_days: 1 });
+    world.t.clock.advance(18 * HOUR);
+    await world.worker.drain();
+    world.crm.answer(`/crm/verify/${bought.shopId}`, { json: { found: true, converted: true, orders: [] } });
+    world.t.clock.advance(6 * HOUR);
+    await world.worker.drain();
+    assert.equal(
+      (await onlyFollowup(world, bought.token, PHONE)).converted_at,
+      world.t.clock.now().toISOString(),
+    );
+    assert.equal(deliveriesOf('followup.converted', sent.id).length, 1);
+    const expired = await onlyFollowup(world, ignored.token, PHONE);
+    assert.equal(expired.status, 'expired');
+    assert.equal(expired.converted_at, null);
+  });
+
   test('dismiss with a reason; unknown ids are 404, and another shop sees nothing of it', async () => {
     setClock(world, new Date('2026-03-02T10:00:00Z'));
     const shop = await shopWithFollowup();
@@ -307,6 +347,8 @@ describe('the daily schedule', () => {
       warnings.some((warning) => /no conversation arrived in the last 24 h/.test(warning)),
       warnings.join('\n'),
     );
-    assert.ok(warnings.some((warning) => /Report messages/.test(warning)));
+    assert.ok(
+      warnings.some((warning) => /"Report the visible messages of the open chat to Parley"/.test(warning)),
+    );
   });
 });

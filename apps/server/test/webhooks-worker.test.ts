@@ -74,10 +74,13 @@ test('a claim whose lease ended is taken over; the lost attempt, finishing late,
   assert.deepEqual(await second.tick(), [], 'the claim is held');
   assert.equal((await deliveryOf(t, token, eventId)).status, 'delivering');
 
+  // Minutes pass: housekeeping jobs of the other sources fall due meanwhile; only deliveries count here.
+  const deliveries = async (worker: typeof second) =>
+    (await worker.tick()).filter((run) => run.label === eventId);
   t.clock.advance(DELIVERY_LEASE_MS - 1);
-  assert.deepEqual(await second.tick(), [], 'still within the lease');
+  assert.deepEqual(await deliveries(second), [], 'still within the lease');
   t.clock.advance(1);
-  const [takeover] = await second.tick();
+  const [takeover] = await deliveries(second);
   assert.equal(takeover?.label, eventId);
   const retried = await receiver.waitFor(2);
   assert.equal(retried.header('x-webhook-attempt'), '2');

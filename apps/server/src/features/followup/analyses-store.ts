@@ -33,32 +33,43 @@ const sameConversation = [
   followupAnalyses.lastMessageId,
 ];
 
-/** Records a skip decided before any model call; an analysed row for the same message stays as it is. */
-export async function recordSkip(
-  db: Db,
-  key: LogKey,
-  skip: { reason: FollowupSkipReason; detail: string; credits?: number },
-  now: Date,
-): Promise<void> {
-  const fields = {
-    runId: key.runId,
-    claimId: null,
-    state: 'skipped' as const,
-    action: 'skipped' as const,
-    skipReason: skip.reason,
-    detail: skip.detail,
-    credits: skip.credits ?? 0,
-    updatedAt: now,
-  };
-  await db
-    .insert(followupAnalyses)
-    .values({ ...rowOf(key, now), ...fields })
-    .onConflictDoUpdate({
-      target: sameConversation,
-      set: fields,
-      setWhere: ne(followupAnalyses.state, 'analysed'),
-    });
+export interface Skip {
+  reason: FollowupSkipReason;
+  detail: string;
 }
+
+/** Rows per statement when a run records the rest of its conversations at once. */
+const SKIPS_PER_STATEMENT = 1_000;
+
+/**
+ * Records one skip for each of `keys` (a run's conversations), decided before any model call; an
+ * analysed row for the same message stays as it is. A run that reaches its cap or stops records all
+ * the conversations it leaves in a few statements, not one each.
+ */
+export async function recordSkips(db: Db, keys: readonly LogKey[], skip: Skip, now: Date): Promise<void> {
+  for (let start = 0; start < keys.length; start += SKIPS_PER_STATEMENT) {
+    const chunk = keys.slice(start, start + SKIPS_PER_STATEMENT);
+    const fields = {
+      claimId: null,
+      state: 'skipped' as const,
+      action: 'skipped' as const,
+      skipReason: skip.reason,
+      detail: skip.detail,
+      credits: 0,
+      updatedAt: now,
+    };
+    await db
+      .insert(followupAnalyses)
+      .values(chunk.map((key) => ({ ...rowOf(key, now), ...fields })))
+      .onConflictDoUpdate({
+        target: sameConversation,
+        set: { ...fields, runId: sql`excluded.run_id` },
+        setWhere: ne(followupAnalyses.state, 'analysed'),
+      });
+  }
+}
+
+export const recordSkip = (db: Db, key: LogKey, skip: Skip, now: Date) => recordSkips(db, [key], skip, now);
 
 /** A claimed analysis: the row, and the claim that fences every write for it. */
 export interface AnalysisClaim {

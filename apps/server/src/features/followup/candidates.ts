@@ -3,7 +3,7 @@
  * found by their chat row's latest message (an index on shop and latest activity), so the cost of
  * picking them follows the number of chats active in the window, not the number of messages stored.
  */
-import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/database.ts';
 import { newestFirst } from '../../db/newest-first.ts';
 import { conversationChats, followupOptOuts, followups } from '../../db/schema.ts';
@@ -53,7 +53,6 @@ export async function selectCandidates(db: Db, run: RunRow): Promise<Candidate[]
 }
 
 export interface PreviousFollowup {
-  status: (typeof followups.$inferSelect)['status'];
   attemptNumber: number;
   createdAt: Date;
   lastMessageAt: Date;
@@ -61,38 +60,51 @@ export interface PreviousFollowup {
 
 export interface ChatHistory {
   optedOut: boolean;
-  /** The chat's latest follow-up, if any. */
+  /** A follow-up of the chat is pending or due: a new one would compete with it. */
+  open: boolean;
+  /**
+   * The chat's latest attempt: its latest follow-up that became due (one cancelled or expired before
+   * that reached nobody and counts for nothing).
+   */
   previous: PreviousFollowup | null;
-  /** The longest stretch without messages since the previous follow-up's conversation, in ms. */
+  /** The longest stretch without messages since the previous attempt's conversation, in ms. */
   longestQuietMs: number | null;
 }
 
 export async function readChatHistory(db: Db, shopId: string, chatPhone: string): Promise<ChatHistory> {
-  const [optOut] = await db
-    .select({ phone: followupOptOuts.phone })
-    .from(followupOptOuts)
-    .where(and(eq(followupOptOuts.shopId, shopId), eq(followupOptOuts.phone, chatPhone)));
-  const [previous] = await db
-    .select({
-      status: followups.status,
-      attemptNumber: followups.attemptNumber,
-      createdAt: followups.createdAt,
-      lastMessageAt: followups.lastMessageAt,
-    })
-    .from(followups)
-    .where(and(eq(followups.shopId, shopId), eq(followups.chatPhone, chatPhone)))
-    .orderBy(desc(followups.createdAt))
-    .limit(1);
+  const ofChat = and(eq(followups.shopId, shopId), eq(followups.chatPhone, chatPhone));
+  const [optOut, open, previous] = await Promise.all([
+    db
+      .select({ phone: followupOptOuts.phone })
+      .from(followupOptOuts)
+      .where(and(eq(followupOptOuts.shopId, shopId), eq(followupOptOuts.phone, chatPhone))),
+    db
+      .select({ id: followups.id })
+      .from(followups)
+      .where(and(ofChat, inArray(followups.status, ['pending', 'due'])))
+      .limit(1),
+    db
+      .select({
+        attemptNumber: followups.attemptNumber,
+        createdAt: followups.createdAt,
+        lastMessageAt: followups.lastMessageAt,
+      })
+      .from(followups)
+      .where(and(ofChat, isNotNull(followups.becameDueAt)))
+      .orderBy(desc(followups.createdAt))
+      .limit(1),
+  ]);
+  const [last] = previous;
   let longestQuietMs: number | null = null;
-  if (previous !== undefined) {
+  if (last !== undefined) {
     const [gap] = await queryRows<{ longest_ms: number | string | null }>(
       db,
       sql`SELECT max(extract(epoch FROM gap) * 1000) AS longest_ms FROM (
         SELECT sent_at - lag(sent_at) OVER (ORDER BY sent_at) AS gap FROM conversation_messages
-        WHERE shop_id = ${shopId} AND chat_phone = ${chatPhone} AND sent_at >= ${previous.lastMessageAt.toISOString()}::timestamptz
+        WHERE shop_id = ${shopId} AND chat_phone = ${chatPhone} AND sent_at >= ${last.lastMessageAt.toISOString()}::timestamptz
       ) AS gaps`,
     );
     longestQuietMs = gap?.longest_ms == null ? null : Number(gap.longest_ms);
   }
-  return { optedOut: optOut !== undefined, previous: previous ?? null, longestQuietMs };
+  return { optedOut: optOut.length > 0, open: open.length > 0, previous: last ?? null, longestQuietMs };
 }

@@ -44,8 +44,8 @@ async function warningsFor(deps: Deps, shopId: string, settings: SmartFollowupSe
   if (settings.enabled && (recent?.chats ?? 0) === 0) {
     warnings.push(
       `Smart Follow-up is on, but no conversation arrived in the last ${settings.lookback_hours} h (lookback_hours). ` +
-        'It only sees conversations sent to POST /api/conversations/messages: turn on "Report messages" in the ' +
-        "extension's options (off by default), or send them from another channel.",
+        'It only sees conversations sent to POST /api/conversations/messages: turn on "Report the visible messages ' +
+        'of the open chat to Parley" in the extension\'s options (off by default), or send them from another channel.',
     );
   }
   try {

@@ -21,8 +21,8 @@ export type Eligibility =
   { eligible: true; attemptNumber: number } | { eligible: false; reason: FollowupSkipReason; detail: string };
 
 /**
- * The attempt a new follow-up would be: one more than the chat's previous one, unless the chat has
- * been quiet for `reset_attempts_days` since, which starts the count anew.
+ * The attempt a new follow-up would be: one more than the chat's previous attempt, unless the chat
+ * has been quiet for `reset_attempts_days` since, which starts the count anew.
  */
 export function nextAttemptNumber(settings: SmartFollowupSettings, history: ChatHistory): number {
   if (history.previous === null) return 1;
@@ -45,10 +45,10 @@ export function checkEligibility(input: EligibilityInput): Eligibility {
   if (history.optedOut) return skip('opted_out', 'The customer asked not to be followed up.');
   if (!input.hasCustomerMessage)
     return skip('no_customer_message', 'The customer wrote nothing in this conversation.');
-  const previous = history.previous;
-  if (previous !== null && (previous.status === 'pending' || previous.status === 'due')) {
-    return skip('followup_pending', 'A follow-up of this conversation is still waiting for an agent.');
+  if (history.open) {
+    return skip('followup_pending', 'A follow-up of this conversation is still pending or due.');
   }
+  const previous = history.previous;
   const attemptNumber = nextAttemptNumber(settings, history);
   if (attemptNumber > settings.max_attempts) {
     return skip(

@@ -26,6 +26,7 @@ import {
   countAnalysedInRun,
   finishWithoutFollowup,
   recordSkip,
+  recordSkips,
   rememberOptOut,
   type LogKey,
 } from './analyses-store.ts';
@@ -89,9 +90,18 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
     if (!isAppError(error)) throw error;
     state.stop = { reason: 'model_unavailable', detail: error.message };
   }
-  for (const candidate of await selectCandidates(deps.db, run)) {
+  const candidates = await selectCandidates(deps.db, run);
+  for (const [index, candidate] of candidates.entries()) {
     // At shutdown the lease is left to run out: the restart (or another process) resumes the run.
     if (signal.aborted || !(await keepLease(state))) return;
+    const rest = state.stop ?? (state.analysed >= settings.max_conversations ? capReached(settings) : null);
+    if (rest !== null) {
+      const keys = candidates
+        .slice(index)
+        .map((left) => ({ shopId: run.shopId, runId: run.id, candidate: left }));
+      await recordSkips(deps.db, keys, rest, deps.clock.now());
+      break;
+    }
     await processCandidate(state, { shopId: run.shopId, runId: run.id, candidate });
   }
   await finishRun(
@@ -104,7 +114,10 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
   );
 }
 
-/** Renews the run's lease when a fifth of it has passed; false when the run was taken over. */
+/**
+ * Renews the run's lease when a fifth of it has passed; false when the run was taken over. Called
+ * before each step that may take long (CRM calls, the model), so a live run keeps its lease.
+ */
 async function keepLease(state: RunState): Promise<boolean> {
   const now = state.deps.clock.now();
   if (now.getTime() - state.leaseRenewedAt < RUN_LEASE_MS / 5) return true;
@@ -112,10 +125,14 @@ async function keepLease(state: RunState): Promise<boolean> {
   return renewRunLease(state.deps.db, state.run, now);
 }
 
+const capReached = (settings: SmartFollowupSettings) => ({
+  reason: 'run_cap_reached' as const,
+  detail: `This run analysed ${settings.max_conversations} conversations (max_conversations).`,
+});
+
 async function processCandidate(state: RunState, key: LogKey): Promise<void> {
   const { deps, settings } = state;
   const now = deps.clock.now();
-  if (state.stop !== null) return recordSkip(deps.db, key, state.stop, now);
   const { candidate } = key;
   const [messages, history] = await Promise.all([
     conversationOf(deps, key.shopId, candidate),
@@ -129,17 +146,6 @@ async function processCandidate(state: RunState, key: LogKey): Promise<void> {
     now,
   });
   if (!eligibility.eligible) return recordSkip(deps.db, key, eligibility, now);
-  if (state.analysed >= settings.max_conversations) {
-    return recordSkip(
-      deps.db,
-      key,
-      {
-        reason: 'run_cap_reached',
-        detail: `This run analysed ${settings.max_conversations} conversations (max_conversations).`,
-      },
-      now,
-    );
-  }
   const claim = await claimAnalysis(deps.db, key, now);
   if (claim === null) return;
   state.analysed++;
@@ -157,6 +163,9 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
   const { claim, messages } = claimed;
   const { analysisId } = claim;
   const phone = key.candidate.chatPhone;
+  // The CRM's answer comes before credits are held: a hold lapses after two minutes.
+  const context = await gatherCustomerContext(deps, shop.id, phone);
+  if (!(await keepLease(state))) return;
   let reservation;
   try {
     reservation = await reserveCredits(deps, { id: shop.id, timezone: shop.timezone });
@@ -170,7 +179,6 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
   let charged = 0;
   const usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   try {
-    const context = await gatherCustomerContext(deps, shop.id, phone);
     const result = await analyseConversation({
       llm: deps.llm,
       target: state.target as LlmTarget,
@@ -215,6 +223,7 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
         if (skip.reason === 'opted_out') await rememberOptOut(tx, shop.id, phone, analysisId, now);
       });
     }
+    if (!(await keepLease(state))) return;
     const since = messages[0]?.sentAt ?? key.candidate.lastMessageAt;
     const purchase = await checkPurchase(deps, shop.id, phone, since);
     if (purchase.kind !== 'none') {

@@ -14,8 +14,12 @@ import { nextRunAfter, scheduledWindow } from './schedule.ts';
 
 export type RunRow = typeof followupRuns.$inferSelect;
 
-/** Longer than one conversation's work (a model call of at most 60 s, twice, and the CRM's 60 s). */
-export const RUN_LEASE_MS = 5 * 60_000;
+/**
+ * Longer than the longest step of a conversation's work between two renewals: the CRM context (two
+ * endpoints, 60 s each), then credits (up to 60 s waiting) and the model (60 s, twice), then the
+ * purchase check (two endpoints). A process that stops renewing it for this long is taken for dead.
+ */
+export const RUN_LEASE_MS = 10 * 60_000;
 
 /** drizzle wraps the driver's error: its SQLSTATE is on the cause. */
 const isUniqueViolation = (error: unknown): boolean =>

@@ -12,7 +12,7 @@ import { inPeriod } from './logs.ts';
 import { presentPeriod, resolvePeriod } from './period.ts';
 
 const TOP = 10;
-/** Skips decided after the analysis found nothing worth following up. */
+/** Skips of conversations the analysis found worth a follow-up, that something else then held back. */
 const eligibleSkips = ['crm_order_found', 'crm_unavailable', 'followup_pending'];
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);

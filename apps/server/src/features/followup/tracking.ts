@@ -6,7 +6,8 @@
  *   the sending window's next opening when outside it; else due, and `followup.detected` is recorded.
  *   A CRM that cannot answer holds it pending and asks again shortly: never a follow-up on an unknown.
  * - due or sent, every 6 h and after each reply, while tracked: a purchase makes it converted
- *   (`followup.converted`).
+ *   (`followup.converted`), or cancels it while it still waits for an agent; when tracking ends, one
+ *   no agent acted on expires.
  * Replies are found by a poll of their own (`markReplies`). Every state change and its event commit
  * together; a check's writes are fenced by its claim, so a claim lost to another process writes nothing.
  */
@@ -169,61 +170,91 @@ async function becomeDue(deps: AppDeps, check: ClaimedCheck): Promise<void> {
   });
 }
 
+/**
+ * A follow-up still `due` for agents is one nobody sent yet: a purchase (or a reply) then makes the
+ * draft stale, and it is cancelled rather than credited. One for the webhook only (`agent_queue`
+ * false) was handed to the business's own system, which sends it: it is tracked as sent.
+ */
+const awaitsAgent = (row: FollowupRow) => row.status === 'due' && row.agentQueue;
+
 async function trackConversion(deps: AppDeps, check: ClaimedCheck): Promise<void> {
   const { row } = check;
   const now = deps.clock.now();
-  const trackingUntil = row.trackingUntil ?? now;
-  if (row.convertedAt !== null || row.becameDueAt === null || now >= trackingUntil) {
+  if (row.convertedAt !== null || row.becameDueAt === null || row.trackingUntil === null) {
     return settle(deps, check, { nextCheckAt: null });
   }
-  const purchase = await checkPurchase(deps, row.shopId, row.chatPhone, row.becameDueAt);
-  const nextCheckAt = new Date(Math.min(now.getTime() + CONVERSION_CHECK_MS, trackingUntil.getTime()));
-  if (purchase.kind !== 'purchased') return settle(deps, check, { nextCheckAt });
-  await deps.db.transaction(async (tx) => {
-    const order = presentOrder(purchase.order);
-    const [converted] = await tx
-      .update(followups)
-      .set({ convertedAt: now, convertedOrder: order, nextCheckAt: null, updatedAt: now })
-      .where(and(claimHeld(check), isNull(followups.convertedAt)))
-      .returning();
-    if (converted !== undefined) await recordConverted(tx, deps, converted, now, order);
+  const trackingUntil = row.trackingUntil;
+  // The check that falls at the end of tracking still counts; one that comes far later (downtime) does not.
+  const ended = now.getTime() > trackingUntil.getTime() + CONVERSION_CHECK_MS;
+  const purchase = ended ? null : await checkPurchase(deps, row.shopId, row.chatPhone, row.becameDueAt);
+  if (purchase?.kind === 'purchased') {
+    if (awaitsAgent(row)) {
+      return settle(deps, check, { status: 'cancelled', cancelReason: 'converted', nextCheckAt: null });
+    }
+    return deps.db.transaction(async (tx) => {
+      const order = presentOrder(purchase.order);
+      const [converted] = await tx
+        .update(followups)
+        .set({ convertedAt: now, convertedOrder: order, nextCheckAt: null, updatedAt: now })
+        .where(and(claimHeld(check), isNull(followups.convertedAt)))
+        .returning();
+      if (converted !== undefined) await recordConverted(tx, deps, converted, now, order);
+    });
+  }
+  if (now >= trackingUntil) {
+    // Tracking is over; a follow-up no agent acted on in that time leaves the queue.
+    return settle(deps, check, {
+      nextCheckAt: null,
+      ...(row.status === 'due' ? { status: 'expired' as const } : {}),
+    });
+  }
+  return settle(deps, check, {
+    nextCheckAt: new Date(Math.min(now.getTime() + CONVERSION_CHECK_MS, trackingUntil.getTime())),
   });
 }
 
 /**
- * Marks tracked follow-ups whose customer wrote after they became due as replied, with their
- * `followup.replied` events, and asks for a purchase check at once. Row locks make it safe for
- * every process to run it: a follow-up is marked once.
+ * Finds the tracked follow-ups whose customer wrote after they became due. One sent (or handed to
+ * the webhook) is marked replied with its `followup.replied` event, and a purchase check is asked for
+ * at once; one still waiting for an agent is cancelled (`customer_replied`): its draft answers a
+ * conversation that has moved on. Row locks make it safe for every process to run this: a follow-up
+ * is marked once.
  */
 export async function markReplies(deps: Pick<AppDeps, 'db' | 'clock' | 'signingKey'>): Promise<number> {
-  const now = deps.clock.now();
+  const now = deps.clock.now().toISOString();
   return deps.db.transaction(async (tx) => {
-    const replied = await queryRows<{ id: string; replied_at: string }>(
+    const marked = await queryRows<{ id: string }>(
       tx,
-      sql`UPDATE followups AS f SET replied_at = r.first_at,
-            next_check_at = CASE WHEN f.converted_at IS NULL THEN ${now.toISOString()}::timestamptz ELSE f.next_check_at END,
-            updated_at = ${now.toISOString()}::timestamptz
+      sql`UPDATE followups AS f SET
+            status = CASE WHEN r.awaits_agent THEN 'cancelled' ELSE f.status END,
+            cancel_reason = CASE WHEN r.awaits_agent THEN 'customer_replied' ELSE f.cancel_reason END,
+            replied_at = CASE WHEN r.awaits_agent THEN NULL ELSE r.first_at END,
+            next_check_at = CASE
+              WHEN r.awaits_agent THEN NULL
+              WHEN f.converted_at IS NULL THEN ${now}::timestamptz
+              ELSE f.next_check_at END,
+            updated_at = ${now}::timestamptz
           FROM (
-            SELECT t.id, (
+            SELECT t.id, t.status = 'due' AND t.agent_queue AS awaits_agent, (
               SELECT min(m.sent_at) FROM conversation_messages m
               WHERE m.shop_id = t.shop_id AND m.chat_phone = t.chat_phone AND m.direction = 'in'
                 AND m.sent_at > t.became_due_at AND m.sent_at <= t.tracking_until
             ) AS first_at
             FROM followups t
-            WHERE t.status IN ('due', 'sent') AND t.replied_at IS NULL AND t.tracking_until > ${now.toISOString()}::timestamptz
+            WHERE t.status IN ('due', 'sent') AND t.replied_at IS NULL AND t.tracking_until > ${now}::timestamptz
             FOR UPDATE OF t SKIP LOCKED
           ) AS r
           WHERE f.id = r.id AND r.first_at IS NOT NULL
-          RETURNING f.id, f.replied_at`,
+          RETURNING f.id`,
     );
-    if (replied.length === 0) return 0;
+    if (marked.length === 0) return 0;
     const rows = await tx
       .select()
       .from(followups)
       .where(
         inArray(
           followups.id,
-          replied.map((row) => row.id),
+          marked.map((row) => row.id),
         ),
       );
     for (const row of rows) {
