@@ -34,6 +34,8 @@ export interface AnalysisInput {
   /** The CRM record, when the CRM gave one. */
   customer?: CustomerData | null;
   now: Date;
+  /** Per model call; 60 s unless a caller (a test) needs less. */
+  timeoutMs?: number;
 }
 
 export type AnalysisResult =
@@ -163,7 +165,7 @@ export async function analyseConversation(input: AnalysisInput): Promise<Analysi
           maxTokens: MAX_COMPLETION_TOKENS,
           jsonSchema: { name: 'followup_analysis', schema: followupAnalysisJsonSchema },
         },
-        { timeoutMs: CALL_TIMEOUT_MS },
+        { timeoutMs: input.timeoutMs ?? CALL_TIMEOUT_MS },
       );
       addUsage(usage, result.usage);
       content = result.content;

@@ -133,8 +133,11 @@ async function becomeDue(deps: AppDeps, check: ClaimedCheck): Promise<void> {
     return settle(deps, check, { status: 'expired', nextCheckAt: null });
   }
   if (await customerWroteSince(deps.db, row, row.lastMessageAt)) return cancel('customer_replied');
-  if (await optedOut(deps.db, row)) return cancel('opted_out');
   const { settings } = await readFollowupSettings(deps.db, row.shopId);
+  // A phone the shop excluded since counts as an opt-out: the business said not to write to it.
+  if (settings.exclude_phones.includes(row.chatPhone) || (await optedOut(deps.db, row))) {
+    return cancel('opted_out');
+  }
   if (!insideSendingWindow(settings, check.timezone, now)) {
     return settle(deps, check, { nextCheckAt: intoSendingWindow(settings, check.timezone, now) });
   }
