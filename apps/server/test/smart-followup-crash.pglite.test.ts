@@ -13,7 +13,7 @@ import type { FollowupView } from '@parley/contract';
 import { callToolOverHttp } from './helpers/mcp.ts';
 import { spawnServer, waitUntilListening, type ServerProcess } from './helpers/server-process.ts';
 import { startScriptedLlm } from './helpers/scripted-llm.ts';
-import { abandonedChat, analysisOf, answerWith } from './helpers/smart-followup.ts';
+import { abandonedChat, analysisOf, answerWith, postConversationOverHttp } from './helpers/smart-followup.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-followup-crash-'));
@@ -59,23 +59,7 @@ test(
       webhook_events: ['followup.detected'],
       confirm: true,
     });
-    const now = Date.now();
-    for (const phone of PHONES) {
-      const response = await fetch(`${baseUrl}/api/conversations/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          chat_phone: phone,
-          messages: abandonedChat.map((message) => ({
-            id: message.id,
-            direction: message.direction,
-            text: message.text,
-            sent_at: new Date(now - message.minutesAgo * 60_000).toISOString(),
-          })),
-        }),
-      });
-      assert.equal(response.status, 200);
-    }
+    for (const phone of PHONES) await postConversationOverHttp(baseUrl, token, phone, abandonedChat);
 
     // The first analysis is held by the model; the process dies while waiting for it.
     llm.script({ ...answerWith(analysisOf()), hold: true });

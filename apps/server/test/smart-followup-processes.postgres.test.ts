@@ -14,7 +14,7 @@ import { startFakeCrm, type FakeCrm } from './helpers/fake-crm.ts';
 import { callToolOverHttp, textOf } from './helpers/mcp.ts';
 import { spawnServer, waitUntilListening, type ServerProcess } from './helpers/server-process.ts';
 import { startScriptedLlm, type ScriptedLlm } from './helpers/scripted-llm.ts';
-import { abandonedChat, analysisOf, answerWith } from './helpers/smart-followup.ts';
+import { abandonedChat, analysisOf, answerWith, postConversationOverHttp } from './helpers/smart-followup.ts';
 import { createScratchPostgresDatabase } from './helpers/test-database.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
@@ -88,23 +88,7 @@ test(
       confirm: true,
     });
     assert.equal(endpoint.isError, undefined);
-    const now = Date.now();
-    for (const phone of PHONES) {
-      const response = await fetch(`${urlB}/api/conversations/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          chat_phone: phone,
-          messages: abandonedChat.map((message) => ({
-            id: message.id,
-            direction: message.direction,
-            text: message.text,
-            sent_at: new Date(now - message.minutesAgo * 60_000).toISOString(),
-          })),
-        }),
-      });
-      assert.equal(response.status, 200);
-    }
+    for (const phone of PHONES) await postConversationOverHttp(urlB, token, phone, abandonedChat);
     llm.setFallback(answerWith(analysisOf()));
 
     const triggers = await Promise.all(

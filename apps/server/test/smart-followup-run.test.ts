@@ -4,11 +4,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { followupDetectedEventData, type FollowupView } from '@parley/contract';
-import { verifyWebhook } from '@parley/webhooks';
 import {
   abandonedChat,
   analysisOf,
   answerWith,
+  deliveriesOf,
   followupShop,
   listFollowups,
   logOf,
@@ -17,7 +17,7 @@ import {
   startFollowupWorld,
   trigger,
   triggerError,
-  WEBHOOK_SECRET,
+  writeAndRunAgain,
   type FollowupWorld,
 } from './helpers/smart-followup.ts';
 import { callError, callOk } from './helpers/webhooks.ts';
@@ -91,23 +91,9 @@ describe('a run that finds an abandoned sale', () => {
   });
 
   test('followup.detected reached the receiver with both signatures and the documented fields', async () => {
-    const delivery = world.receiver.requests.find(
-      (request) => request.header('x-webhook-event') === 'followup.detected',
-    );
-    assert.ok(delivery !== undefined, 'followup.detected was delivered');
-    for (const scheme of ['standard', 'wazion'] as const) {
-      const verified = verifyWebhook({
-        headers: delivery.headers,
-        body: delivery.body,
-        secret: WEBHOOK_SECRET,
-        schemes: [scheme],
-        now: world.t.clock.now().getTime(),
-      });
-      assert.equal(verified.ok, true, `${scheme}: ${JSON.stringify(verified)}`);
-    }
-    const envelope = JSON.parse(delivery.body.toString('utf8')) as { event: string; data: unknown };
-    assert.equal(envelope.event, 'followup.detected');
-    const data = followupDetectedEventData.parse(envelope.data);
+    const [detected] = deliveriesOf(world, 'followup.detected', due.id);
+    assert.ok(detected !== undefined, 'followup.detected was delivered');
+    const data = followupDetectedEventData.parse(detected);
     assert.equal(data.followup_id, due.id);
     assert.equal(data.phone, phone);
     assert.equal(data.shopify_order_found, false);
@@ -190,13 +176,9 @@ describe('skipped before any model call, with the reason', () => {
     const { shop, entry } = await runOnce({}, [answerWith(analysisOf({ opt_out_requested: true }))]);
     assert.equal(entry.skip_reason, 'opted_out');
     assert.equal(entry.state, 'analysed');
-    await postConversation(world, shop.token, '+34655123987', [
+    await writeAndRunAgain(world, shop, '+34655123987', [
       { id: 'm4', direction: 'in', text: '¿Y en azul?', minutesAgo: 0 },
     ]);
-    world.t.clock.advance(60_000);
-    world.llm.reset();
-    await trigger(world, shop.token);
-    await world.worker.drain();
     assert.equal(world.llm.requests.length, 0);
     const again = await logOf(world, shop.token, '+34655123987');
     assert.equal(again.skip_reason, 'opted_out');
@@ -206,13 +188,9 @@ describe('skipped before any model call, with the reason', () => {
   test('followup_pending: a newer message while its follow-up waits for its delay', async () => {
     const { shop, entry } = await runOnce({ delay_days: 2 }, [answerWith(analysisOf())]);
     assert.equal(entry.followup?.status, 'pending');
-    await postConversation(world, shop.token, '+34655123987', [
+    await writeAndRunAgain(world, shop, '+34655123987', [
       { id: 'b4', direction: 'out', text: '¿Alguna duda?', minutesAgo: 0 },
     ]);
-    world.t.clock.advance(60_000);
-    world.llm.reset();
-    await trigger(world, shop.token);
-    await world.worker.drain();
     assert.equal(world.llm.requests.length, 0);
     assert.equal((await logOf(world, shop.token, '+34655123987')).skip_reason, 'followup_pending');
   });
@@ -231,14 +209,8 @@ describe('skipped before any model call, with the reason', () => {
     };
     await markSent(first.id);
     const customerWritesAgain = async (id: string) => {
-      await postConversation(world, shop.token, phone, [
-        { id, direction: 'in', text: 'Vale, lo miro', minutesAgo: 0 },
-      ]);
-      world.t.clock.advance(60_000);
-      world.llm.reset();
-      world.llm.script(answerWith(analysisOf()));
-      await trigger(world, shop.token);
-      await world.worker.drain();
+      const message = { id, direction: 'in' as const, text: 'Vale, lo miro', minutesAgo: 0 };
+      await writeAndRunAgain(world, shop, phone, [message], answerWith(analysisOf()));
       return logOf(world, shop.token, phone);
     };
     world.t.clock.advance(24 * 3_600_000);

@@ -5,11 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { followupConvertedEventData, followupRepliedEventData } from '@parley/contract';
-import { verifyWebhook } from '@parley/webhooks';
 import {
   abandonedChat,
   analysisOf,
   answerWith,
+  deliveriesOf as helperDeliveriesOf,
   followupShop,
   listFollowups,
   onlyFollowup,
@@ -17,7 +17,6 @@ import {
   setClock,
   startFollowupWorld,
   trigger,
-  WEBHOOK_SECRET,
   type FollowupShop,
   type FollowupWorld,
 } from './helpers/smart-followup.ts';
@@ -50,28 +49,7 @@ const post = (shop: FollowupShop, url: string, payload?: Record<string, unknown>
     ...(payload === undefined ? {} : { payload }),
   });
 
-/** The receiver's requests of one event for one follow-up, each checked against both signatures. */
-function deliveriesOf(event: string, followupId: string) {
-  return world.receiver.requests
-    .filter((request) => request.header('x-webhook-event') === event)
-    .filter((request) => {
-      const { data } = JSON.parse(request.body.toString('utf8')) as { data: { followup_id: string } };
-      return data.followup_id === followupId;
-    })
-    .map((request) => {
-      for (const scheme of ['standard', 'wazion'] as const) {
-        const verified = verifyWebhook({
-          headers: request.headers,
-          body: request.body,
-          secret: WEBHOOK_SECRET,
-          schemes: [scheme],
-          now: world.t.clock.now().getTime(),
-        });
-        assert.equal(verified.ok, true, `${event} ${scheme}`);
-      }
-      return (JSON.parse(request.body.toString('utf8')) as { data: unknown }).data;
-    });
-}
+const deliveriesOf = (event: string, followupId: string) => helperDeliveriesOf(world, event, followupId);
 
 describe('becoming due', () => {
   test('delay_days and the sending window: pending until then, due at the window opening', async () => {

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { FollowupAnalysis, FollowupView } from '@parley/contract';
+import { verifyWebhook } from '@parley/webhooks';
 import { crmTools } from '../../src/features/crm/index.ts';
 import type { Worker } from '../../src/worker/index.ts';
 import { directTools } from './direct-tools.ts';
@@ -210,4 +211,70 @@ export async function onlyFollowup(
   const found = await listFollowups(world, token, `status=all&phone=${encodeURIComponent(phone)}`);
   assert.equal(found.length, 1, JSON.stringify(found));
   return found[0] as FollowupView;
+}
+
+/** The receiver's deliveries of one event for one follow-up, each checked against both signatures. */
+export function deliveriesOf(world: FollowupWorld, event: string, followupId: string): unknown[] {
+  return world.receiver.requests
+    .filter((request) => request.header('x-webhook-event') === event)
+    .filter((request) => {
+      const { data } = JSON.parse(request.body.toString('utf8')) as { data: { followup_id: string } };
+      return data.followup_id === followupId;
+    })
+    .map((request) => {
+      for (const scheme of ['standard', 'wazion'] as const) {
+        const verified = verifyWebhook({
+          headers: request.headers,
+          body: request.body,
+          secret: WEBHOOK_SECRET,
+          schemes: [scheme],
+          now: world.t.clock.now().getTime(),
+        });
+        assert.equal(verified.ok, true, `${event} ${scheme}: ${JSON.stringify(verified)}`);
+      }
+      return (JSON.parse(request.body.toString('utf8')) as { data: unknown }).data;
+    });
+}
+
+/**
+ * The customer (or the business) writes again, a minute passes, and a run is triggered with the
+ * model scripted to answer `answers`: how a later run meets a conversation it has seen before.
+ */
+export async function writeAndRunAgain(
+  world: FollowupWorld,
+  shop: FollowupShop,
+  phone: string,
+  messages: readonly TestMessage[],
+  ...answers: Array<Parameters<ScriptedLlm['script']>[0]>
+): Promise<void> {
+  await postConversation(world, shop.token, phone, messages);
+  world.t.clock.advance(60_000);
+  world.llm.reset();
+  world.llm.script(...answers);
+  await trigger(world, shop.token);
+  await world.worker.drain();
+}
+
+/** Posts a conversation to a server process, its messages timed `minutesAgo` before the real now. */
+export async function postConversationOverHttp(
+  baseUrl: string,
+  token: string,
+  chatPhone: string,
+  messages: readonly TestMessage[],
+): Promise<void> {
+  const now = Date.now();
+  const response = await fetch(`${baseUrl}/api/conversations/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      chat_phone: chatPhone,
+      messages: messages.map((message) => ({
+        id: message.id,
+        direction: message.direction,
+        text: message.text,
+        sent_at: new Date(now - message.minutesAgo * 60_000).toISOString(),
+      })),
+    }),
+  });
+  assert.equal(response.status, 200, await response.text());
 }
