@@ -146,3 +146,43 @@ test('runs finishing in one turn of the event loop (responses read together) fre
     await worker.stop();
   }
 });
+
+test('drain claims again when a run finished while its claim was being made', async () => {
+  const finishFirst = gate();
+  const done: string[] = [];
+  const run = (label: string, until?: Promise<void>): ClaimedRun => ({
+    key: 'shop',
+    label,
+    run: async () => {
+      await until;
+      done.push(label);
+    },
+  });
+  // The second job is due from the start, but the shop's one slot is taken by the first until that
+  // run finishes, which happens during the next claim (as when a slow query follows the queue's claim).
+  let claims = 0;
+  const source: JobSource = {
+    name: 'racing',
+    claim: async ({ busy }) => {
+      claims++;
+      if (claims === 1) return [run('first', finishFirst.opened)];
+      if ((busy.get('shop') ?? 0) > 0) {
+        finishFirst.open();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return [];
+      }
+      return done.includes('second') ? [] : [run('second')];
+    },
+    nextDueAt: async () => null,
+  };
+  const worker = createWorker({
+    sources: [source],
+    clock: createManualClock(),
+    logger: createLogger('silent'),
+    perKeyConcurrency: 1,
+    ownsStore: false,
+  });
+  await worker.tick();
+  await worker.drain();
+  assert.deepEqual(done, ['first', 'second']);
+});

@@ -85,6 +85,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const shutdownGraceMs = options.shutdownGraceMs ?? 5_000;
 
   const inFlight = new Set<Promise<void>>();
+  /** Runs finished so far: drain() tells from it whether runs ended during a claim. */
+  let finishedRuns = 0;
   const busy = new Map<string, number>();
   const abandon = new AbortController();
   let stopping = false;
@@ -115,6 +117,7 @@ export function createWorker(options: WorkerOptions): Worker {
         if (left === 0) busy.delete(key);
         else busy.set(key, left);
         inFlight.delete(done);
+        finishedRuns++;
         wake();
       });
     inFlight.add(done);
@@ -205,8 +208,10 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function drain(): Promise<void> {
     for (;;) {
+      const finishedBefore = finishedRuns;
       const started = await tick();
-      if (started.length === 0 && inFlight.size === 0) return;
+      // A run that finished while the claim was made may have freed a slot the claim found taken.
+      if (started.length === 0 && inFlight.size === 0 && finishedRuns === finishedBefore) return;
       await Promise.all(inFlight);
     }
   }
