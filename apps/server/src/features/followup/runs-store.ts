@@ -176,7 +176,7 @@ export async function startScheduledRuns(db: Db, now: Date, batch = 20): Promise
       .limit(batch)
       .for('update', { of: followupSettings, skipLocked: true });
     for (const shop of due) {
-      const { settings } = await readFollowupSettings(tx as unknown as Db, shop.shopId);
+      const { settings } = await readFollowupSettings(tx, shop.shopId);
       const slot = shop.nextRunAt ?? now;
       await startRun(
         tx,

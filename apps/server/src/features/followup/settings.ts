@@ -11,7 +11,7 @@ import {
   type SmartFollowupSettings,
 } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, Tx } from '../../db/database.ts';
 import { followupSettings } from '../../db/schema.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { nextRunAfter } from './schedule.ts';
@@ -22,7 +22,7 @@ export interface StoredFollowupSettings {
   saved: boolean;
 }
 
-export async function readFollowupSettings(db: Db, shopId: string): Promise<StoredFollowupSettings> {
+export async function readFollowupSettings(db: Db | Tx, shopId: string): Promise<StoredFollowupSettings> {
   const [row] = await db.select().from(followupSettings).where(eq(followupSettings.shopId, shopId));
   if (row === undefined) return { settings: defaultSmartFollowupSettings, nextRunAt: null, saved: false };
   // Settings saved by an older release lack the newer keys: the defaults fill them.
