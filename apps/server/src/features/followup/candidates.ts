@@ -3,10 +3,10 @@
  * found by their chat row's latest message (an index on shop and latest activity), so the cost of
  * picking them follows the number of chats active in the window, not the number of messages stored.
  */
-import { and, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/database.ts';
 import { newestFirst } from '../../db/newest-first.ts';
-import { conversationChats, followupOptOuts, followups } from '../../db/schema.ts';
+import { conversationChats } from '../../db/schema.ts';
 import type { RunRow } from './runs-store.ts';
 
 export interface Candidate {
@@ -71,40 +71,49 @@ export interface ChatHistory {
   longestQuietMs: number | null;
 }
 
+interface HistoryRow {
+  opted_out: boolean;
+  open: boolean;
+  attempt_number: number | null;
+  created_at: Date | string | null;
+  last_message_at: Date | string | null;
+  longest_ms: number | string | null;
+}
+
+/** One statement: a run reads this for every conversation it looks at. */
 export async function readChatHistory(db: Db, shopId: string, chatPhone: string): Promise<ChatHistory> {
-  const ofChat = and(eq(followups.shopId, shopId), eq(followups.chatPhone, chatPhone));
-  const [optOut, open, previous] = await Promise.all([
-    db
-      .select({ phone: followupOptOuts.phone })
-      .from(followupOptOuts)
-      .where(and(eq(followupOptOuts.shopId, shopId), eq(followupOptOuts.phone, chatPhone))),
-    db
-      .select({ id: followups.id })
-      .from(followups)
-      .where(and(ofChat, inArray(followups.status, ['pending', 'due'])))
-      .limit(1),
-    db
-      .select({
-        attemptNumber: followups.attemptNumber,
-        createdAt: followups.createdAt,
-        lastMessageAt: followups.lastMessageAt,
-      })
-      .from(followups)
-      .where(and(ofChat, isNotNull(followups.becameDueAt)))
-      .orderBy(desc(followups.createdAt))
-      .limit(1),
-  ]);
-  const [last] = previous;
-  let longestQuietMs: number | null = null;
-  if (last !== undefined) {
-    const [gap] = await queryRows<{ longest_ms: number | string | null }>(
-      db,
-      sql`SELECT max(extract(epoch FROM gap) * 1000) AS longest_ms FROM (
-        SELECT sent_at - lag(sent_at) OVER (ORDER BY sent_at) AS gap FROM conversation_messages
-        WHERE shop_id = ${shopId} AND chat_phone = ${chatPhone} AND sent_at >= ${last.lastMessageAt.toISOString()}::timestamptz
-      ) AS gaps`,
-    );
-    longestQuietMs = gap?.longest_ms == null ? null : Number(gap.longest_ms);
-  }
-  return { optedOut: optOut.length > 0, open: open.length > 0, previous: last ?? null, longestQuietMs };
+  const [row] = await queryRows<HistoryRow>(
+    db,
+    sql`WITH previous AS (
+      SELECT attempt_number, created_at, last_message_at FROM followups
+      WHERE shop_id = ${shopId} AND chat_phone = ${chatPhone} AND became_due_at IS NOT NULL
+      ORDER BY created_at DESC LIMIT 1
+    )
+    SELECT
+      EXISTS (SELECT 1 FROM followup_opt_outs WHERE shop_id = ${shopId} AND phone = ${chatPhone}) AS opted_out,
+      EXISTS (
+        SELECT 1 FROM followups
+        WHERE shop_id = ${shopId} AND chat_phone = ${chatPhone} AND status IN ('pending', 'due')
+      ) AS open,
+      p.attempt_number, p.created_at, p.last_message_at,
+      (SELECT max(extract(epoch FROM gap) * 1000) FROM (
+        SELECT m.sent_at - lag(m.sent_at) OVER (ORDER BY m.sent_at) AS gap FROM conversation_messages m
+        WHERE m.shop_id = ${shopId} AND m.chat_phone = ${chatPhone} AND m.sent_at >= p.last_message_at
+      ) AS gaps) AS longest_ms
+    FROM (SELECT 1) AS one LEFT JOIN previous AS p ON true`,
+  );
+  const previous =
+    row?.attempt_number == null || row.created_at === null || row.last_message_at === null
+      ? null
+      : {
+          attemptNumber: row.attempt_number,
+          createdAt: new Date(row.created_at),
+          lastMessageAt: new Date(row.last_message_at),
+        };
+  return {
+    optedOut: row?.opted_out === true,
+    open: row?.open === true,
+    previous,
+    longestQuietMs: row?.longest_ms == null ? null : Number(row.longest_ms),
+  };
 }

@@ -68,7 +68,7 @@ test('the checks before the model, in order, each with its reason', () => {
     });
     return result.eligible ? 'eligible' : result.reason;
   };
-  assert.equal(reasonOf(history(), {}, '+34123456789'), 'no_phone');
+  assert.equal(reasonOf(history(), {}, '120363041234567890@g.us'), 'no_phone');
   assert.equal(reasonOf(history({ optedOut: true }), { exclude_phones: ['+34655123987'] }), 'excluded_phone');
   assert.equal(reasonOf(history({ optedOut: true })), 'opted_out');
   assert.equal(reasonOf(history({ open: true, previous: previous(1, 1) })), 'followup_pending');

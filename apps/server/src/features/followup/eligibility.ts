@@ -3,10 +3,14 @@
  * order they are reported, and the attempt number its follow-up would have. Pure.
  */
 import type { FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
-import { parsePhoneNumber } from '../../lib/phone-number.ts';
 import type { ChatHistory } from './candidates.ts';
 
 const HOUR_MS = 3_600_000;
+/**
+ * Intake stores only chats with a valid phone, so this guards what other channels may one day store
+ * (a group, a hidden number): a follow-up needs a number to open the chat with.
+ */
+const E164 = /^\+[1-9]\d{6,14}$/;
 
 export interface EligibilityInput {
   settings: SmartFollowupSettings;
@@ -38,8 +42,7 @@ export function checkEligibility(input: EligibilityInput): Eligibility {
     reason,
     detail,
   });
-  if (!parsePhoneNumber(chatPhone).ok)
-    return skip('no_phone', 'The chat has no phone number a follow-up could reach.');
+  if (!E164.test(chatPhone)) return skip('no_phone', 'The chat has no phone number a follow-up could reach.');
   if (settings.exclude_phones.includes(chatPhone))
     return skip('excluded_phone', 'The phone is in exclude_phones.');
   if (history.optedOut) return skip('opted_out', 'The customer asked not to be followed up.');
