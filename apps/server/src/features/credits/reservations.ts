@@ -47,6 +47,8 @@ export interface CreditCharge {
 export interface SettledCharge {
   charged: number;
   unbilled: number;
+  /** With `holdAgain`: the same amount held again for the caller's next call, or null when not all of it is free. */
+  heldAgain: CreditReservation | null;
 }
 
 type Attempt = { kind: 'reserved'; reservation: CreditReservation } | { kind: 'empty' } | { kind: 'busy' };
@@ -93,11 +95,17 @@ export async function reserveCredits(
   }
 }
 
-/** Gives a reply's hold back and charges its tokens; a reply that used nothing is not recorded. */
+/**
+ * Gives a reply's hold back and charges its tokens; a reply that used nothing is not recorded. With
+ * `holdAgain`, a caller making one call after another (a Smart Follow-up run) keeps holding the same
+ * amount for its next call in the same transaction, instead of reserving again: one transaction per
+ * call instead of two. The hold is taken again only when all of it is free after the charge.
+ */
 export async function settleCharge(
   deps: Deps,
   reservation: CreditReservation,
   charge: CreditCharge,
+  options: { holdAgain?: boolean } = {},
 ): Promise<SettledCharge> {
   const now = deps.clock.now();
   const { shop } = reservation;
@@ -112,16 +120,22 @@ export async function settleCharge(
       // Free credits first: they expire at the end of the month, purchased ones never do.
       const fromFree = Math.min(charged, balance.freeLeft);
       const fromPurchased = charged - fromFree;
+      const freeLeft = balance.freeLeft - fromFree;
+      const purchasedLeft = balance.purchasedLeft - fromPurchased;
+      const holdAgain =
+        options.holdAgain === true && freeLeft + purchasedLeft - othersHold >= reservation.amount;
       const next = {
-        freeLeft: balance.freeLeft - fromFree,
-        purchasedLeft: balance.purchasedLeft - fromPurchased,
-        reserved: othersHold,
+        freeLeft,
+        purchasedLeft,
+        reserved: othersHold + (holdAgain ? reservation.amount : 0),
+        ...(holdAgain ? { reservedUntil: new Date(now.getTime() + RESERVATION_TTL_MS) } : {}),
         updatedAt: now,
       };
+      const heldAgain = holdAgain ? reservation : null;
       const thisShop = eq(creditBalances.shopId, shop.id);
       if (tokens === 0) {
         await tx.update(creditBalances).set(next).where(thisShop);
-        return { charged: 0, unbilled: 0 };
+        return { charged: 0, unbilled: 0, heldAgain };
       }
       // The entry and the balance it moves, in one statement.
       const entry = tx.$with('entry').as(
@@ -144,7 +158,7 @@ export async function settleCharge(
           .returning({ id: creditLedger.id }),
       );
       await tx.with(entry).update(creditBalances).set(next).where(thisShop);
-      return { charged, unbilled: tokens - charged };
+      return { charged, unbilled: tokens - charged, heldAgain };
     });
   } finally {
     signalSettlement(shop.id);

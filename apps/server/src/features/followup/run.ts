@@ -15,7 +15,7 @@ import type { LlmTarget } from '../../lib/llm/index.ts';
 import { notifyWorkers } from '../../worker/index.ts';
 import { gatherCustomerContext, resolveModelTarget } from '../assistant/index.ts';
 import { listRecentMessages } from '../conversations/index.ts';
-import { reserveCredits, settleCharge } from '../credits/index.ts';
+import { reserveCredits, settleCharge, type CreditReservation } from '../credits/index.ts';
 import { getShop } from '../shops/index.ts';
 import { analyseConversation, type AnalysedMessage } from './analysis.ts';
 import {
@@ -57,6 +57,8 @@ interface RunState {
   /** Set once the run cannot go on: every conversation left is recorded with this. */
   stop: { reason: FollowupSkipReason; detail: string } | null;
   leaseRenewedAt: number;
+  /** Credits the last analysis kept holding for the next one; given back when the run ends. */
+  heldCredits: CreditReservation | undefined;
 }
 
 /** The conversation an analysis reads, oldest first. */
@@ -83,6 +85,7 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
     modelFailuresInARow: 0,
     stop: null,
     leaseRenewedAt: deps.clock.now().getTime(),
+    heldCredits: undefined,
   };
   try {
     state.target = await resolveModelTarget(deps, run.shopId);
@@ -90,7 +93,22 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
     if (!isAppError(error)) throw error;
     state.stop = { reason: 'model_unavailable', detail: error.message };
   }
-  const candidates = await selectCandidates(deps.db, run);
+  try {
+    await workThrough(state, await selectCandidates(deps.db, run), signal);
+  } finally {
+    if (state.heldCredits !== undefined) {
+      const noUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+      await settleCharge(deps, state.heldCredits, {
+        feature: SMART_FOLLOWUP_FEATURE,
+        reference: run.id,
+        usage: noUsage,
+      });
+    }
+  }
+}
+
+async function workThrough(state: RunState, candidates: Candidate[], signal: AbortSignal): Promise<void> {
+  const { deps, run, settings } = state;
   for (const [index, candidate] of candidates.entries()) {
     // At shutdown the lease is left to run out: the restart (or another process) resumes the run.
     if (signal.aborted || !(await keepLease(state))) return;
@@ -163,12 +181,13 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
   const { claim, messages } = claimed;
   const { analysisId } = claim;
   const phone = key.candidate.chatPhone;
-  // The CRM's answer comes before credits are held: a hold lapses after two minutes.
   const context = await gatherCustomerContext(deps, shop.id, phone);
   if (!(await keepLease(state))) return;
-  let reservation;
+  // The hold the previous analysis kept for this one, else a reservation of its own.
+  let reservation = state.heldCredits;
+  state.heldCredits = undefined;
   try {
-    reservation = await reserveCredits(deps, { id: shop.id, timezone: shop.timezone });
+    reservation ??= await reserveCredits(deps, { id: shop.id, timezone: shop.timezone });
   } catch (error) {
     if (!isAppError(error)) throw error;
     state.analysed--;
@@ -189,10 +208,15 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
       now: deps.clock.now(),
     });
     Object.assign(usage, result.usage);
-    charged = (
-      await settleCharge(deps, reservation, { feature: SMART_FOLLOWUP_FEATURE, reference: analysisId, usage })
-    ).charged;
+    const settled = await settleCharge(
+      deps,
+      reservation,
+      { feature: SMART_FOLLOWUP_FEATURE, reference: analysisId, usage },
+      { holdAgain: true },
+    );
     reservation = undefined;
+    charged = settled.charged;
+    state.heldCredits = settled.heldAgain ?? undefined;
     const now = deps.clock.now();
     if (!result.ok) {
       noteModelFailure(state, result.reason === 'model_unavailable' ? result.message : null);
