@@ -1,4 +1,4 @@
 export { registerConversationRoutes } from './routes.ts';
 export { createPhoneFinder, type PhoneFinder } from './find-phones.ts';
-export { listRecentMessages, type StoredMessage } from './recent-messages.ts';
+export { listRecentMessages, listRecentMessagesOfChats, type StoredMessage } from './recent-messages.ts';
 export { conversationHash, conversationHashKey } from './conversation-hash.ts';

@@ -72,6 +72,7 @@ export interface ChatHistory {
 }
 
 interface HistoryRow {
+  chat_phone: string;
   opted_out: boolean;
   open: boolean;
   attempt_number: number | null;
@@ -80,40 +81,56 @@ interface HistoryRow {
   longest_ms: number | string | null;
 }
 
-/** One statement: a run reads this for every conversation it looks at. */
-export async function readChatHistory(db: Db, shopId: string, chatPhone: string): Promise<ChatHistory> {
-  const [row] = await queryRows<HistoryRow>(
-    db,
-    sql`WITH previous AS (
-      SELECT attempt_number, created_at, last_message_at FROM followups
-      WHERE shop_id = ${shopId} AND chat_phone = ${chatPhone} AND became_due_at IS NOT NULL
-      ORDER BY created_at DESC LIMIT 1
-    )
-    SELECT
-      EXISTS (SELECT 1 FROM followup_opt_outs WHERE shop_id = ${shopId} AND phone = ${chatPhone}) AS opted_out,
-      EXISTS (
-        SELECT 1 FROM followups
-        WHERE shop_id = ${shopId} AND chat_phone = ${chatPhone} AND status IN ('pending', 'due')
-      ) AS open,
-      p.attempt_number, p.created_at, p.last_message_at,
-      (SELECT max(extract(epoch FROM gap) * 1000) FROM (
-        SELECT m.sent_at - lag(m.sent_at) OVER (ORDER BY m.sent_at) AS gap FROM conversation_messages m
-        WHERE m.shop_id = ${shopId} AND m.chat_phone = ${chatPhone} AND m.sent_at >= p.last_message_at
-      ) AS gaps) AS longest_ms
-    FROM (SELECT 1) AS one LEFT JOIN previous AS p ON true`,
-  );
-  const previous =
+const historyOf = (row: HistoryRow | undefined): ChatHistory => ({
+  optedOut: row?.opted_out === true,
+  open: row?.open === true,
+  previous:
     row?.attempt_number == null || row.created_at === null || row.last_message_at === null
       ? null
       : {
           attemptNumber: row.attempt_number,
           createdAt: new Date(row.created_at),
           lastMessageAt: new Date(row.last_message_at),
-        };
-  return {
-    optedOut: row?.opted_out === true,
-    open: row?.open === true,
-    previous,
-    longestQuietMs: row?.longest_ms == null ? null : Number(row.longest_ms),
-  };
+        },
+  longestQuietMs: row?.longest_ms == null ? null : Number(row.longest_ms),
+});
+
+/**
+ * The histories of several chats of a shop in one statement: a run reads them for every conversation
+ * it looks at, a batch at a time.
+ */
+export async function readChatHistories(
+  db: Db,
+  shopId: string,
+  chatPhones: readonly string[],
+): Promise<Map<string, ChatHistory>> {
+  const rows = await queryRows<HistoryRow>(
+    db,
+    sql`SELECT chat.phone AS chat_phone, h.* FROM unnest(${sql.param([...chatPhones])}::text[]) AS chat(phone)
+    CROSS JOIN LATERAL (
+      WITH previous AS (
+        SELECT attempt_number, created_at, last_message_at FROM followups
+        WHERE shop_id = ${shopId} AND chat_phone = chat.phone AND became_due_at IS NOT NULL
+        ORDER BY created_at DESC LIMIT 1
+      )
+      SELECT
+        EXISTS (SELECT 1 FROM followup_opt_outs WHERE shop_id = ${shopId} AND phone = chat.phone) AS opted_out,
+        EXISTS (
+          SELECT 1 FROM followups
+          WHERE shop_id = ${shopId} AND chat_phone = chat.phone AND status IN ('pending', 'due')
+        ) AS open,
+        p.attempt_number, p.created_at, p.last_message_at,
+        (SELECT max(extract(epoch FROM gap) * 1000) FROM (
+          SELECT m.sent_at - lag(m.sent_at) OVER (ORDER BY m.sent_at) AS gap FROM conversation_messages m
+          WHERE m.shop_id = ${shopId} AND m.chat_phone = chat.phone AND m.sent_at >= p.last_message_at
+        ) AS gaps) AS longest_ms
+      FROM (SELECT 1) AS one LEFT JOIN previous AS p ON true
+    ) AS h`,
+  );
+  const byChat = new Map(rows.map((row) => [row.chat_phone, row]));
+  return new Map(chatPhones.map((phone) => [phone, historyOf(byChat.get(phone))]));
+}
+
+export async function readChatHistory(db: Db, shopId: string, chatPhone: string): Promise<ChatHistory> {
+  return (await readChatHistories(db, shopId, [chatPhone])).get(chatPhone) as ChatHistory;
 }

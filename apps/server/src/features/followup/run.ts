@@ -14,7 +14,7 @@ import { newId } from '../../lib/ids.ts';
 import type { LlmTarget } from '../../lib/llm/index.ts';
 import { notifyWorkers } from '../../worker/index.ts';
 import { gatherCustomerContext, resolveModelTarget } from '../assistant/index.ts';
-import { listRecentMessages } from '../conversations/index.ts';
+import { listRecentMessages, listRecentMessagesOfChats } from '../conversations/index.ts';
 import { reserveCredits, settleCharge, type CreditReservation } from '../credits/index.ts';
 import { getShop } from '../shops/index.ts';
 import { analyseConversation, type AnalysedMessage } from './analysis.ts';
@@ -30,7 +30,7 @@ import {
   rememberOptOut,
   type LogKey,
 } from './analyses-store.ts';
-import { readChatHistory, selectCandidates, type Candidate } from './candidates.ts';
+import { readChatHistories, selectCandidates, type Candidate, type ChatHistory } from './candidates.ts';
 import { skipAfterAnalysis } from './decision.ts';
 import { checkEligibility } from './eligibility.ts';
 import { checkPurchase } from './purchase-check.ts';
@@ -61,15 +61,46 @@ interface RunState {
   heldCredits: CreditReservation | undefined;
 }
 
+/** Conversations a run reads at once: their messages and histories, in two statements. */
+const READ_BATCH = 25;
+
+/** The messages of a conversation an analysis reads: the latest ones, from the week before the latest. */
+const withinWindow = (messages: readonly AnalysedMessage[], lastMessageAt: Date) =>
+  messages.filter((message) => message.sentAt.getTime() >= lastMessageAt.getTime() - CONVERSATION_DAYS_MS);
+
 /** The conversation an analysis reads, oldest first. */
 export async function conversationOf(
   deps: Pick<AppDeps, 'db'>,
   shopId: string,
   candidate: Pick<Candidate, 'chatPhone' | 'lastMessageAt'>,
 ): Promise<AnalysedMessage[]> {
-  const since = candidate.lastMessageAt.getTime() - CONVERSATION_DAYS_MS;
   const messages = await listRecentMessages(deps.db, shopId, candidate.chatPhone, CONVERSATION_MESSAGES);
-  return messages.filter((message) => message.sentAt.getTime() >= since);
+  return withinWindow(messages, candidate.lastMessageAt);
+}
+
+interface CandidateReading {
+  messages: AnalysedMessage[];
+  history: ChatHistory;
+}
+
+async function readBatch(
+  state: RunState,
+  batch: readonly Candidate[],
+): Promise<Map<string, CandidateReading>> {
+  const phones = batch.map((candidate) => candidate.chatPhone);
+  const [conversations, histories] = await Promise.all([
+    listRecentMessagesOfChats(state.deps.db, state.shop.id, phones, CONVERSATION_MESSAGES),
+    readChatHistories(state.deps.db, state.shop.id, phones),
+  ]);
+  return new Map(
+    batch.map((candidate) => [
+      candidate.chatPhone,
+      {
+        messages: withinWindow(conversations.get(candidate.chatPhone) ?? [], candidate.lastMessageAt),
+        history: histories.get(candidate.chatPhone) as ChatHistory,
+      },
+    ]),
+  );
 }
 
 export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal): Promise<void> {
@@ -109,6 +140,8 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
 
 async function workThrough(state: RunState, candidates: Candidate[], signal: AbortSignal): Promise<void> {
   const { deps, run, settings } = state;
+  let read = new Map<string, CandidateReading>();
+  let readUntil = 0;
   for (const [index, candidate] of candidates.entries()) {
     // At shutdown the lease is left to run out: the restart (or another process) resumes the run.
     if (signal.aborted || !(await keepLease(state))) return;
@@ -120,7 +153,13 @@ async function workThrough(state: RunState, candidates: Candidate[], signal: Abo
       await recordSkips(deps.db, keys, rest, deps.clock.now());
       break;
     }
-    await processCandidate(state, { shopId: run.shopId, runId: run.id, candidate });
+    if (index >= readUntil) {
+      const batch = candidates.slice(index, index + READ_BATCH);
+      read = await readBatch(state, batch);
+      readUntil = index + batch.length;
+    }
+    const reading = read.get(candidate.chatPhone) as CandidateReading;
+    await processCandidate(state, { shopId: run.shopId, runId: run.id, candidate }, reading);
   }
   await finishRun(
     deps.db,
@@ -148,14 +187,11 @@ const capReached = (settings: SmartFollowupSettings) => ({
   detail: `This run analysed ${settings.max_conversations} conversations (max_conversations).`,
 });
 
-async function processCandidate(state: RunState, key: LogKey): Promise<void> {
+async function processCandidate(state: RunState, key: LogKey, reading: CandidateReading): Promise<void> {
   const { deps, settings } = state;
   const now = deps.clock.now();
   const { candidate } = key;
-  const [messages, history] = await Promise.all([
-    conversationOf(deps, key.shopId, candidate),
-    readChatHistory(deps.db, key.shopId, candidate.chatPhone),
-  ]);
+  const { messages, history } = reading;
   const eligibility = checkEligibility({
     settings,
     chatPhone: candidate.chatPhone,
