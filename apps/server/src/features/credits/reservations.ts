@@ -14,6 +14,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
+import type { Tx } from '../../db/database.ts';
 import { creditBalances, creditLedger } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { heldAt, lockBalance, type CreditShop } from './balance.ts';
@@ -99,19 +100,28 @@ export async function reserveCredits(
  * Gives a reply's hold back and charges its tokens; a reply that used nothing is not recorded. With
  * `holdAgain`, a caller making one call after another (a Smart Follow-up run) keeps holding the same
  * amount for its next call in the same transaction, instead of reserving again: one transaction per
- * call instead of two. The hold is taken again only when all of it is free after the charge.
+ * call instead of two. The hold is taken again only when all of it is free after the charge. With
+ * `alongside`, the caller's own writes about the call commit with its charge.
  */
 export async function settleCharge(
   deps: Deps,
   reservation: CreditReservation,
   charge: CreditCharge,
-  options: { holdAgain?: boolean } = {},
+  options: {
+    holdAgain?: boolean;
+    /** Writes that must commit with the charge (what it paid for), in the same transaction. */
+    alongside?: (tx: Tx, settled: SettledCharge) => Promise<void>;
+  } = {},
 ): Promise<SettledCharge> {
   const now = deps.clock.now();
   const { shop } = reservation;
   const tokens = charge.usage.total_tokens;
   try {
     return await deps.db.transaction(async (tx) => {
+      const settle = async (settled: SettledCharge) => {
+        await options.alongside?.(tx, settled);
+        return settled;
+      };
       const balance = await lockBalance(tx, shop, now);
       // Once the holds have lapsed, this reply's is gone with the others' and nothing is held.
       const othersHold = Math.max(0, heldAt(balance, now) - reservation.amount);
@@ -135,7 +145,7 @@ export async function settleCharge(
       const thisShop = eq(creditBalances.shopId, shop.id);
       if (tokens === 0) {
         await tx.update(creditBalances).set(next).where(thisShop);
-        return { charged: 0, unbilled: 0, heldAgain };
+        return settle({ charged: 0, unbilled: 0, heldAgain });
       }
       // The entry and the balance it moves, in one statement.
       const entry = tx.$with('entry').as(
@@ -158,7 +168,7 @@ export async function settleCharge(
           .returning({ id: creditLedger.id }),
       );
       await tx.with(entry).update(creditBalances).set(next).where(thisShop);
-      return { charged, unbilled: tokens - charged, heldAgain };
+      return settle({ charged, unbilled: tokens - charged, heldAgain });
     });
   } finally {
     signalSettlement(shop.id);

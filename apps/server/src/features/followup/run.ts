@@ -6,8 +6,9 @@
  * conversation has at most one follow-up per analysis (a unique index).
  */
 import { eq } from 'drizzle-orm';
-import type { FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
+import type { FollowupAnalysis, FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
+import type { Tx } from '../../db/database.ts';
 import { followupAnalyses, followups } from '../../db/schema.ts';
 import { isAppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -17,7 +18,7 @@ import { gatherCustomerContext, resolveModelTarget } from '../assistant/index.ts
 import { listRecentMessages, listRecentMessagesOfChats } from '../conversations/index.ts';
 import { reserveCredits, settleCharge, type CreditReservation } from '../credits/index.ts';
 import { getShop } from '../shops/index.ts';
-import { analyseConversation, type AnalysedMessage } from './analysis.ts';
+import { analyseConversation, type AnalysedMessage, type AnalysisResult } from './analysis.ts';
 import {
   analysisColumns,
   claimAnalysis,
@@ -231,7 +232,6 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
     if (error.code === 'NO_CREDITS') state.stop = { ...skip, detail: 'The shop has no credits left.' };
     return recordSkip(deps.db, key, skip, deps.clock.now());
   }
-  let charged = 0;
   const usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   try {
     const result = await analyseConversation({
@@ -244,61 +244,24 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
       now: deps.clock.now(),
     });
     Object.assign(usage, result.usage);
+    const decision = await decide(state, key, messages, result);
+    // The charge and what it paid for (the log, the follow-up) commit together.
     const settled = await settleCharge(
       deps,
       reservation,
       { feature: SMART_FOLLOWUP_FEATURE, reference: analysisId, usage },
-      { holdAgain: true },
+      {
+        holdAgain: true,
+        ...(decision === null
+          ? {}
+          : {
+              alongside: (tx: Tx, { charged }: { charged: number }) =>
+                record(tx, state, key, claimed, decision, charged),
+            }),
+      },
     );
     reservation = undefined;
-    charged = settled.charged;
     state.heldCredits = settled.heldAgain ?? undefined;
-    const now = deps.clock.now();
-    if (!result.ok) {
-      noteModelFailure(state, result.reason === 'model_unavailable' ? result.message : null);
-      return finishWithoutFollowup(
-        deps.db,
-        claim,
-        {
-          reason: result.reason,
-          detail: result.message,
-          analysis: null,
-          credits: charged,
-          modelAnswered: result.reason === 'model_output_invalid',
-        },
-        now,
-      );
-    }
-    noteModelFailure(state, null);
-    const { analysis } = result;
-    const skip = skipAfterAnalysis(settings, analysis);
-    if (skip !== null) {
-      return deps.db.transaction(async (tx) => {
-        await finishWithoutFollowup(
-          tx,
-          claim,
-          { ...skip, analysis, credits: charged, modelAnswered: true },
-          now,
-        );
-        if (skip.reason === 'opted_out') await rememberOptOut(tx, shop.id, phone, analysisId, now);
-      });
-    }
-    if (!(await keepLease(state))) return;
-    const since = messages[0]?.sentAt ?? key.candidate.lastMessageAt;
-    const purchase = await checkPurchase(deps, shop.id, phone, since);
-    if (purchase.kind !== 'none') {
-      const reason =
-        purchase.kind === 'purchased' ? ('crm_order_found' as const) : ('crm_unavailable' as const);
-      const detail =
-        purchase.kind === 'purchased' ? 'The CRM has an order since the conversation.' : purchase.message;
-      return finishWithoutFollowup(
-        deps.db,
-        claim,
-        { reason, detail, analysis, credits: charged, modelAnswered: true },
-        deps.clock.now(),
-      );
-    }
-    await createFollowup(state, key, claimed, analysis, charged, since);
   } finally {
     // A failure on the way still pays for what the model did.
     if (reservation !== undefined) {
@@ -308,6 +271,66 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
         usage,
       });
     }
+  }
+}
+
+/** What becomes of an analysed conversation; null when the run lost its lease meanwhile (write nothing). */
+type Decision =
+  | {
+      kind: 'skip';
+      reason: FollowupSkipReason;
+      detail: string;
+      analysis: FollowupAnalysis | null;
+      modelAnswered: boolean;
+    }
+  | { kind: 'followup'; analysis: FollowupAnalysis; since: Date };
+
+async function decide(
+  state: RunState,
+  key: LogKey,
+  messages: readonly AnalysedMessage[],
+  result: AnalysisResult,
+): Promise<Decision | null> {
+  if (!result.ok) {
+    noteModelFailure(state, result.reason === 'model_unavailable' ? result.message : null);
+    const modelAnswered = result.reason === 'model_output_invalid';
+    return { kind: 'skip', reason: result.reason, detail: result.message, analysis: null, modelAnswered };
+  }
+  noteModelFailure(state, null);
+  const { analysis } = result;
+  const skip = skipAfterAnalysis(state.settings, analysis);
+  if (skip !== null) return { kind: 'skip', ...skip, analysis, modelAnswered: true };
+  if (!(await keepLease(state))) return null;
+  const since = messages[0]?.sentAt ?? key.candidate.lastMessageAt;
+  const purchase = await checkPurchase(state.deps, state.shop.id, key.candidate.chatPhone, since);
+  if (purchase.kind === 'none') return { kind: 'followup', analysis, since };
+  return purchase.kind === 'purchased'
+    ? {
+        kind: 'skip',
+        reason: 'crm_order_found',
+        detail: 'The CRM has an order since the conversation.',
+        analysis,
+        modelAnswered: true,
+      }
+    : { kind: 'skip', reason: 'crm_unavailable', detail: purchase.message, analysis, modelAnswered: true };
+}
+
+async function record(
+  tx: Tx,
+  state: RunState,
+  key: LogKey,
+  claimed: Claimed,
+  decision: Decision,
+  credits: number,
+): Promise<void> {
+  const now = state.deps.clock.now();
+  if (decision.kind === 'followup') {
+    return createFollowup(tx, state, key, claimed, decision.analysis, credits, decision.since);
+  }
+  const { kind: _skip, ...outcome } = decision;
+  await finishWithoutFollowup(tx, claimed.claim, { ...outcome, credits }, now);
+  if (decision.reason === 'opted_out' && decision.analysis !== null) {
+    await rememberOptOut(tx, state.shop.id, key.candidate.chatPhone, claimed.claim.analysisId, now);
   }
 }
 
@@ -326,69 +349,68 @@ function noteModelFailure(state: RunState, message: string | null): void {
 }
 
 async function createFollowup(
+  tx: Tx,
   state: RunState,
   key: LogKey,
   claimed: Claimed,
-  analysis: Parameters<typeof analysisColumns>[0],
+  analysis: FollowupAnalysis,
   credits: number,
   since: Date,
 ): Promise<void> {
   const { deps, settings, shop } = state;
   const now = deps.clock.now();
   const dueAt = followupDueAt(settings, shop.timezone, key.candidate.lastMessageAt, now);
-  await deps.db.transaction(async (tx) => {
-    const [held] = await tx
+  const [held] = await tx
+    .update(followupAnalyses)
+    .set({
+      state: 'analysed',
+      claimId: null,
+      action: settings.agent_queue ? 'drafted' : 'logged_only',
+      skipReason: null,
+      detail: analysis.reason,
+      credits,
+      ...analysisColumns(analysis),
+      updatedAt: now,
+    })
+    .where(claimHeld(claimed.claim))
+    .returning({ id: followupAnalyses.id });
+  // The run was taken over meanwhile (this process lost its lease): the new claim decides.
+  if (held === undefined) return;
+  const [created] = await tx
+    .insert(followups)
+    .values({
+      id: newId('fup'),
+      shopId: shop.id,
+      analysisId: held.id,
+      chatPhone: key.candidate.chatPhone,
+      attemptNumber: claimed.attemptNumber,
+      status: 'pending',
+      intentLevel: analysis.intent_level,
+      outcome: analysis.outcome,
+      productMentioned: analysis.product_mentioned,
+      customerObjection: analysis.customer_objection,
+      suggestedMessage: analysis.suggested_message,
+      agentQueue: settings.agent_queue,
+      conversationFrom: since,
+      lastMessageAt: key.candidate.lastMessageAt,
+      dueAt,
+      nextCheckAt: dueAt,
+      createdAt: now,
+      updatedAt: now,
+    })
+    // Another follow-up of this conversation became open meanwhile (another run, another process).
+    .onConflictDoNothing()
+    .returning({ id: followups.id });
+  if (created === undefined) {
+    await tx
       .update(followupAnalyses)
       .set({
-        state: 'analysed',
-        claimId: null,
-        action: settings.agent_queue ? 'drafted' : 'logged_only',
-        skipReason: null,
-        detail: analysis.reason,
-        credits,
-        ...analysisColumns(analysis),
-        updatedAt: now,
+        action: 'skipped',
+        skipReason: 'followup_pending',
+        detail: 'Another follow-up of this conversation is open.',
       })
-      .where(claimHeld(claimed.claim))
-      .returning({ id: followupAnalyses.id });
-    // The run was taken over meanwhile (this process lost its lease): the new claim decides.
-    if (held === undefined) return;
-    const [created] = await tx
-      .insert(followups)
-      .values({
-        id: newId('fup'),
-        shopId: shop.id,
-        analysisId: held.id,
-        chatPhone: key.candidate.chatPhone,
-        attemptNumber: claimed.attemptNumber,
-        status: 'pending',
-        intentLevel: analysis.intent_level,
-        outcome: analysis.outcome,
-        productMentioned: analysis.product_mentioned,
-        customerObjection: analysis.customer_objection,
-        suggestedMessage: analysis.suggested_message,
-        agentQueue: settings.agent_queue,
-        conversationFrom: since,
-        lastMessageAt: key.candidate.lastMessageAt,
-        dueAt,
-        nextCheckAt: dueAt,
-        createdAt: now,
-        updatedAt: now,
-      })
-      // Another follow-up of this conversation became open meanwhile (another run, another process).
-      .onConflictDoNothing()
-      .returning({ id: followups.id });
-    if (created === undefined) {
-      await tx
-        .update(followupAnalyses)
-        .set({
-          action: 'skipped',
-          skipReason: 'followup_pending',
-          detail: 'Another follow-up of this conversation is open.',
-        })
-        .where(eq(followupAnalyses.id, held.id));
-      return;
-    }
-    if (dueAt <= now) await notifyWorkers(tx);
-  });
+      .where(eq(followupAnalyses.id, held.id));
+    return;
+  }
+  if (dueAt <= now) await notifyWorkers(tx);
 }
