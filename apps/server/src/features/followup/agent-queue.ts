@@ -13,12 +13,11 @@ import type { FollowupRow } from './events.ts';
 const LIST_LIMIT = 200;
 
 /** Opens the chat in WhatsApp Web (digits only, as its `send` link takes them). */
-export const whatsappChatUrl = (phone: string) =>
-  `https://web.whatsapp.com/send?phone=${phone.replace(/\D/g, '')}`;
+const whatsappChatUrl = (phone: string) => `https://web.whatsapp.com/send?phone=${phone.replace(/\D/g, '')}`;
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export const presentFollowup = (row: FollowupRow, chatName: string | null): FollowupView => ({
+const presentFollowup = (row: FollowupRow, chatName: string | null): FollowupView => ({
   id: row.id,
   phone: row.chatPhone,
   chat_name: chatName,

@@ -96,7 +96,7 @@ const conversationOf = (messages: readonly AnalysedMessage[]) =>
     at: message.sentAt.toISOString(),
   }));
 
-export function buildAnalysisPrompt(input: AnalysisInput, nonce = newFenceNonce()): ChatMessage[] {
+function buildAnalysisPrompt(input: AnalysisInput, nonce = newFenceNonce()): ChatMessage[] {
   const crm = input.customer ?? null;
   const data = {
     conversation: conversationOf(input.messages),

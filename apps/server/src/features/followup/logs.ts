@@ -11,7 +11,7 @@ import { conversationHash, conversationHashKey } from '../conversations/index.ts
 import { getShop } from '../shops/index.ts';
 import { presentPeriod, resolvePeriod, type Period } from './period.ts';
 
-export const LOGS_PAGE_SIZE = 20;
+const LOGS_PAGE_SIZE = 20;
 
 /** Rows of a shop whose time column falls in the period. */
 export function inPeriod(

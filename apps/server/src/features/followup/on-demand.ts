@@ -25,7 +25,7 @@ import { manualWindow } from './schedule.ts';
 import { readFollowupSettings } from './settings.ts';
 
 /** The chat a `conversation_hash` (as `phone.detected` and `followup.*` events carry it) stands for. */
-export async function findChatByHash(deps: Pick<AppDeps, 'db' | 'signingKey'>, shopId: string, hash: string) {
+async function findChatByHash(deps: Pick<AppDeps, 'db' | 'signingKey'>, shopId: string, hash: string) {
   const key = conversationHashKey(deps.signingKey);
   const chats = await deps.db
     .select({

@@ -34,7 +34,7 @@ const CHECK_LEASE_MS = 5 * MINUTE_MS;
 /** A CRM that could not answer is asked again after this. */
 const CRM_RETRY_MS = 15 * MINUTE_MS;
 /** How often a tracked follow-up's purchase is checked. */
-export const CONVERSION_CHECK_MS = 6 * 60 * MINUTE_MS;
+const CONVERSION_CHECK_MS = 6 * 60 * MINUTE_MS;
 
 export interface ClaimedCheck {
   row: FollowupRow;
