@@ -6,7 +6,7 @@
  *  - Parley's time per analysed conversation: the time between two consecutive model requests of a
  *    run capped at 1,000 analyses (history, messages, credits, the model's instant answer, the
  *    purchase check, the follow-up), and the main thread's CPU for it;
- *  - the server's RSS before and after the run.
+ *  - the server's RSS and heap before and after the run, each after a full garbage collection.
  * The model and the CRM run in worker threads: the main thread's CPU time is Parley's.
  *
  *   node --import tsx bench/smart-followup.ts [conversations=10000] [messagesEach=100] [pglite,postgres]
@@ -14,6 +14,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { sql } from 'drizzle-orm';
 import { queryRows, type DatabaseKind } from '../apps/server/src/db/database.ts';
 import { createShop } from '../apps/server/src/features/shops/index.ts';
@@ -43,7 +45,14 @@ const analysis = {
   reason: 'Asked for a size and hesitated over shipping.',
 };
 
-const rssMb = () => Math.round(process.memoryUsage().rss / 1_048_576);
+// A full collection before each reading, so that garbage left by the seeding is not counted as the run's.
+setFlagsFromString('--expose_gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+const memoryMb = () => {
+  collectGarbage();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss: Math.round(rss / 1_048_576), heap: Math.round(heapUsed / 1_048_576) };
+};
 
 async function mcp(
   runtime: Awaited<ReturnType<typeof startParley>>['runtime'],
@@ -191,7 +200,7 @@ async function benchOne(kind: DatabaseKind, model: InstantModel) {
       selection.push(performance.now() - started);
     }
 
-    const rssBefore = rssMb();
+    const before = memoryMb();
     await model.takeArrivals();
     const cpu = startCpuMeter();
     const runStarted = performance.now();
@@ -200,7 +209,7 @@ async function benchOne(kind: DatabaseKind, model: InstantModel) {
     const runMs = performance.now() - runStarted;
     const arrivals = await model.takeArrivals();
     const cpuPerAnalysis = cpu(arrivals.length) / 1000;
-    const rssAfter = rssMb();
+    const after = memoryMb();
     const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] as number));
     const log = await queryRows<{ outcome: string; n: number }>(
       db,
@@ -218,8 +227,8 @@ async function benchOne(kind: DatabaseKind, model: InstantModel) {
       perAnalysis: percentiles(gaps),
       cpuPerAnalysis,
       runMs,
-      rssBefore,
-      rssAfter,
+      before,
+      after,
       outcomes,
     };
   } finally {
@@ -253,7 +262,7 @@ try {
       `  the run: ${r.analysed} model calls; its log: ${r.outcomes}; ${(r.runMs / 1000).toFixed(1)} s in all`,
     );
     console.log(
-      `  server RSS before the run ${r.rssBefore} MB, after ${r.rssAfter} MB (${r.rssAfter - r.rssBefore >= 0 ? '+' : ''}${r.rssAfter - r.rssBefore} MB)`,
+      `  server after a full GC, before the run: RSS ${r.before.rss} MB, heap ${r.before.heap} MB; after: RSS ${r.after.rss} MB (${r.after.rss - r.before.rss >= 0 ? '+' : ''}${r.after.rss - r.before.rss} MB), heap ${r.after.heap} MB`,
     );
   }
   console.log(`\nload average before: ${load}; Node ${process.version}`);
