@@ -145,8 +145,11 @@ async function runOnce(
   answers: Array<Parameters<FollowupWorld['llm']['script']>[0]>,
   messages = abandonedChat,
   phone = '+34655123987',
+  /** What the shop's CRM answers verify_conversion with, when not "no purchase". */
+  verifyAnswer?: Parameters<FollowupWorld['crm']['answer']>[1],
 ) {
   const shop = await followupShop(world, settings);
+  if (verifyAnswer !== undefined) world.crm.answer(`/crm/verify/${shop.shopId}`, verifyAnswer);
   await postConversation(world, shop.token, phone, messages);
   world.llm.reset();
   world.llm.script(...answers);
@@ -279,29 +282,23 @@ describe("skipped after the analysis: Parley's decision on the model's fields", 
   }
 
   test('crm_order_found: the CRM says they bought since the conversation began', async () => {
-    const shop = await followupShop(world);
-    world.crm.answer(`/crm/verify/${shop.shopId}`, {
+    const bought = {
       json: { found: true, converted: true, orders: [{ name: '#1001', amount: 89.9, currency: 'EUR' }] },
-    });
-    await postConversation(world, shop.token, '+34655123987', abandonedChat);
-    world.llm.reset();
-    world.llm.script(answerWith(analysisOf()));
-    await trigger(world, shop.token);
-    await world.worker.drain();
-    const entry = await logOf(world, shop.token, '+34655123987');
+    };
+    const { entry } = await runOnce({}, [answerWith(analysisOf())], abandonedChat, '+34655123987', bought);
     assert.equal(entry.skip_reason, 'crm_order_found');
     assert.equal(entry.followup, null);
   });
 
   test('crm_unavailable: a CRM failure never leads to a follow-up', async () => {
-    const shop = await followupShop(world);
-    world.crm.answer(`/crm/verify/${shop.shopId}`, { status: 503, json: { error: 'down' } });
-    await postConversation(world, shop.token, '+34655123987', abandonedChat);
-    world.llm.reset();
-    world.llm.script(answerWith(analysisOf()));
-    await trigger(world, shop.token);
-    await world.worker.drain();
-    const entry = await logOf(world, shop.token, '+34655123987');
+    const down = { status: 503, json: { error: 'down' } };
+    const { shop, entry } = await runOnce(
+      {},
+      [answerWith(analysisOf())],
+      abandonedChat,
+      '+34655123987',
+      down,
+    );
     assert.equal(entry.skip_reason, 'crm_unavailable');
     assert.match(entry.detail ?? '', /verify_conversion/);
     assert.deepEqual(await listFollowups(world, shop.token), []);
