@@ -24,9 +24,10 @@ export interface Database {
   kind: DatabaseKind;
   /**
    * Calls `onNotify` for each NOTIFY on `channel` once its transaction commits, from any process
-   * sharing the database. Resolves with the function that stops listening.
+   * sharing the database, with the NOTIFY's payload (none when notifications may have been lost).
+   * Resolves with the function that stops listening.
    */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload?: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -54,7 +55,7 @@ export async function attachPglite(client: PGlite): Promise<Database> {
     db,
     kind: 'pglite',
     listen: async (channel, onNotify) => {
-      const unlisten = await client.listen(channel, () => onNotify());
+      const unlisten = await client.listen(channel, (payload) => onNotify(payload));
       return () => unlisten();
     },
     close: () => client.close(),

@@ -10,7 +10,8 @@ const RECONNECT_DELAY_MS = 1_000;
 export async function listenOnPostgres(
   url: string,
   channel: string,
-  onNotify: () => void,
+  /** Gets each NOTIFY's payload; called without one after a reconnect (notifications may be lost). */
+  onNotify: (payload?: string) => void,
 ): Promise<() => Promise<void>> {
   let client: pg.Client | undefined;
   let closed = false;
@@ -20,7 +21,7 @@ export async function listenOnPostgres(
     if (closed || retry !== undefined) return;
     retry = setTimeout(() => {
       retry = undefined;
-      connect().then(onNotify, reconnectLater);
+      connect().then(() => onNotify(), reconnectLater);
     }, RECONNECT_DELAY_MS);
     retry.unref();
   };
@@ -34,7 +35,7 @@ export async function listenOnPostgres(
     });
     next.on('end', reconnectLater);
     next.on('notification', (message) => {
-      if (message.channel === channel) onNotify();
+      if (message.channel === channel) onNotify(message.payload);
     });
     try {
       await next.connect();
