@@ -64,6 +64,8 @@ export const shops = pgTable('shops', {
   /** Encrypted: the HMAC key that signs every CRM request (SPEC §4). */
   requestSigningSecret: text('request_signing_secret').notNull(),
   createdAt: createdAt(),
+  /** Set by the admin: every token of the shop is refused and its webhook deliveries wait until cleared. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
 });
 
 export const agents = pgTable(
@@ -77,6 +79,7 @@ export const agents = pgTable(
     name: text('name').notNull(),
     permissions: jsonb('permissions').$type<string[]>().notNull().default([]),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('agents_shop_nickname').on(t.shopId, t.nickname)],
 );
@@ -96,6 +99,8 @@ export const apiTokens = pgTable(
     tokenPrefix: text('token_prefix').notNull(),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Written at most once a minute per token and process (features/shops/token-use.ts), not on every request. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash), index('api_tokens_shop').on(t.shopId)],
 );
