@@ -651,3 +651,20 @@ export const followupOptOuts = pgTable(
   },
   (t) => [primaryKey({ name: 'followup_opt_outs_pk', columns: [t.shopId, t.phone] })],
 );
+
+/**
+ * Console sign-ins (apps/server/src/http/console): the browser holds only a random session id in an
+ * HttpOnly cookie; the row holds its hash and the token it was opened with, sealed, so every request
+ * re-authenticates that token (a rotated or revoked token ends the session). Admin sessions have no shop.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    shopId: text('shop_id').references(() => shops.id, { onDelete: 'cascade' }),
+    sealedToken: text('sealed_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('console_sessions_expires').on(t.expiresAt)],
+);

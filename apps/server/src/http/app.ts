@@ -9,6 +9,7 @@ import { registerPanelRoutes } from '../features/panel/index.ts';
 import { registerShopRoutes } from '../features/shops/index.ts';
 import { lazyRequestLogger } from '../lib/logger.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
+import { registerConsole } from './console/index.ts';
 import { registerErrorHandling } from './errors.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -40,6 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return deps.metrics.registry.metrics();
   });
 
+  // First: its hook lets a console session reach the routes below (http/console/bridge.ts).
+  registerConsole(app, deps);
   registerShopRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerPanelRoutes(app, deps);

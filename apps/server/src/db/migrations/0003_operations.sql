@@ -6,3 +6,15 @@ ALTER TABLE "shops" ADD COLUMN "disabled_at" timestamp with time zone;
 ALTER TABLE "agents" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "api_tokens" ADD COLUMN "last_used_at" timestamp with time zone;
+--> statement-breakpoint
+CREATE TABLE "console_sessions" (
+	"id_hash" text PRIMARY KEY NOT NULL,
+	"shop_id" text,
+	"sealed_token" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "console_sessions" ADD CONSTRAINT "console_sessions_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
+CREATE INDEX "console_sessions_expires" ON "console_sessions" USING btree ("expires_at");

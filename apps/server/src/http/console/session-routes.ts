@@ -1,0 +1,63 @@
+/**
+ * Signing in and out of the console (docs/console.md): a shop or admin token becomes a session
+ * cookie; GET tells the page who is signed in and the CSRF token to send; DELETE signs out.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppDeps } from '../../app-deps.ts';
+import { authenticateToken, getShop } from '../../features/shops/index.ts';
+import { AppError, unauthorized } from '../../lib/errors.ts';
+import { parseBody } from '../auth.ts';
+import type { ConsoleBridge } from './bridge.ts';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookies.ts';
+import { closeSession, csrfTokenOf, openSession, SESSION_TTL_MS } from './session-store.ts';
+
+const signInRequest = z.strictObject({
+  token: z
+    .string({ error: 'token is required: paste a shop token (pk_shop_…) or the admin token (pk_admin_…)' })
+    .trim()
+    .min(1, 'token is required: paste a shop token (pk_shop_…) or the admin token (pk_admin_…)')
+    .max(200, 'token is at most 200 characters; paste only the token'),
+});
+
+export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, bridge: ConsoleBridge): void {
+  app.post('/api/console/session', async (request, reply) => {
+    const { token } = parseBody(signInRequest, request.body);
+    const principal = await authenticateToken(deps, token);
+    if (principal === null)
+      throw unauthorized('Unauthorized: this token is not valid (revoked, rotated or mistyped).');
+    if (principal.kind === 'agent') {
+      throw new AppError(
+        'FORBIDDEN',
+        'This is an agent token, which is for the side panel; the console needs a shop token or the admin token.',
+        403,
+      );
+    }
+    const previous = readSessionCookie(request);
+    if (previous !== undefined) await closeSession(deps, previous);
+    const session = await openSession(deps, token, principal.kind === 'shop' ? principal.shopId : null);
+    setSessionCookie(request, reply, session.id, SESSION_TTL_MS);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/console/session', async (request) => {
+    const state = bridge.stateOf(request);
+    if (state === undefined)
+      throw unauthorized('Not signed in to the console: sign in with a shop or admin token.');
+    const { principal, session } = state;
+    const shop = principal.kind === 'shop' ? await getShop(deps.db, principal.shopId) : null;
+    return {
+      kind: principal.kind,
+      shop: shop === null ? null : { id: shop.id, name: shop.name, locale: shop.locale },
+      csrf_token: csrfTokenOf(deps.signingKey, session.id),
+      expires_at: session.expiresAt.toISOString(),
+    };
+  });
+
+  app.delete('/api/console/session', async (request, reply) => {
+    const state = bridge.stateOf(request);
+    if (state !== undefined) await closeSession(deps, state.session.id);
+    clearSessionCookie(request, reply);
+    return reply.code(204).send();
+  });
+}
