@@ -37,8 +37,8 @@ async function withSavedConnection<T>(
 export const routes: { [K in RequestType]: Route<K> } = {
   'chat/changed': {
     from: 'content',
-    async handle({ chat }, sender) {
-      if (sender.tab?.id !== undefined) await recordChat(sender.tab.id, chat);
+    async handle({ chat, status }, sender) {
+      if (sender.tab?.id !== undefined) await recordChat(sender.tab.id, chat, status);
       return { reportMessages: (await readSettings())?.reportMessages ?? false };
     },
   },

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { PhoneOrigin, StoreChatSnapshot } from '../shared/store-bridge.ts';
 import { detectChat, identityFromDom, identityFromStore } from './detect-chat.ts';
+
+const store = (
+  chatJid: string | null,
+  phoneJid: string | null,
+  title: string | null,
+  phoneFrom: PhoneOrigin | null = phoneJid === null ? null : 'contact',
+): StoreChatSnapshot => ({ chatJid, phoneJid, phoneFrom, title, messagesReadable: true });
 
 const dom = (headerTitle: string | null, ...messageDataIds: string[]) => ({
   open: true,
@@ -69,42 +77,44 @@ test('rows of two chats at once (mid-switch) are ambiguous rather than a guess',
 });
 
 test("the store's active chat: @c.us, @lid with a known number, @lid without, group", () => {
-  assert.deepEqual(identityFromStore({ chatJid: '5491123456789@c.us', phoneJid: null, title: 'Sofía' }), {
+  assert.deepEqual(identityFromStore(store('5491123456789@c.us', null, 'Sofía')), {
     kind: 'phone',
     phone: '+5491123456789',
     name: 'Sofía',
     source: 'store',
   });
-  assert.deepEqual(
-    identityFromStore({ chatJid: '172829449224331@lid', phoneJid: '14155550123@c.us', title: 'Emily' }),
-    {
-      kind: 'phone',
-      phone: '+14155550123',
-      name: 'Emily',
-      source: 'store',
-    },
-  );
+  assert.deepEqual(identityFromStore(store('172829449224331@lid', '14155550123@c.us', 'Emily')), {
+    kind: 'phone',
+    phone: '+14155550123',
+    name: 'Emily',
+    source: 'contact',
+  });
+  // Each of WhatsApp's sources is named, so the options page can say where a number came from.
+  for (const origin of ['lid_map', 'contact_fields'] as const) {
+    const found = identityFromStore(store('172829449224331@lid', '447911123456@c.us', 'James', origin));
+    assert.equal(found.kind === 'phone' && found.source, origin);
+  }
   assert.equal(
-    identityFromStore({ chatJid: '172829449224331@lid', phoneJid: null, title: 'Emily' }).kind,
+    identityFromStore(store('172829449224331@lid', null, 'Emily')).kind,
     'no_phone',
   );
   assert.equal(
-    identityFromStore({ chatJid: '120363040000000000@g.us', phoneJid: null, title: 'Runners' }).kind,
+    identityFromStore(store('120363040000000000@g.us', null, 'Runners')).kind,
     'no_phone',
   );
-  assert.deepEqual(identityFromStore({ chatJid: null, phoneJid: null, title: null }), { kind: 'none' });
+  assert.deepEqual(identityFromStore(store(null, null, null)), { kind: 'none' });
 });
 
 test('the store wins when it knows the phone; the DOM decides when the store cannot', () => {
   const lidDom = dom('+34 612 34 56 78', 'false_172829449224331@lid_AAA');
-  const storeWithPhone = { chatJid: '172829449224331@lid', phoneJid: '34655123987@c.us', title: 'Lucía' };
+  const storeWithPhone = store('172829449224331@lid', '34655123987@c.us', 'Lucía');
   assert.deepEqual(detectChat(storeWithPhone, lidDom), {
     kind: 'phone',
     phone: '+34655123987',
     name: 'Lucía',
-    source: 'store',
+    source: 'contact',
   });
-  const storeWithoutPhone = { chatJid: '172829449224331@lid', phoneJid: null, title: 'Lucía' };
+  const storeWithoutPhone = store('172829449224331@lid', null, 'Lucía');
   const decided = detectChat(storeWithoutPhone, lidDom);
   assert.equal(decided.kind === 'phone' && decided.phone, '+34612345678');
   assert.deepEqual(detectChat(storeWithoutPhone, dom('Lucía', 'false_172829449224331@lid_AAA')), {
@@ -116,13 +126,21 @@ test('the store wins when it knows the phone; the DOM decides when the store can
   // Unreachable store (null), or a store that has not caught up with the page (no active chat).
   assert.equal(detectChat(null, dom('Lucía', 'false_34655123987@c.us_AAA')).kind, 'phone');
   assert.equal(
-    detectChat({ chatJid: null, phoneJid: null, title: null }, dom('Lucía', 'false_34655123987@c.us_AAA'))
+    detectChat(store(null, null, null), dom('Lucía', 'false_34655123987@c.us_AAA'))
       .kind,
     'phone',
   );
 });
 
 test('a group in the store is not overridden by a number the DOM shows', () => {
-  const store = { chatJid: '120363040000000000@g.us', phoneJid: null, title: '+34 600 00 00 00' };
-  assert.equal(detectChat(store, dom('+34 600 00 00 00')).kind, 'no_phone');
+  const group = store('120363040000000000@g.us', null, '+34 600 00 00 00');
+  assert.equal(detectChat(group, dom('+34 600 00 00 00')).kind, 'no_phone');
+});
+
+test('a hidden number stays hidden: a @lid id or a @lid "phone" never becomes a phone', () => {
+  // The @lid digits look like an E.164 number; taking them would look up a stranger.
+  const hidden = detectChat(store('172829449224331@lid', null, 'sofia.runs'), dom('sofia.runs'));
+  assert.deepEqual(hidden, { kind: 'no_phone', reason: 'lid', name: 'sofia.runs', source: 'store' });
+  const lidAsPhone = store('172829449224331@lid', '172829449224331@lid', 'sofia.runs', 'lid_map');
+  assert.equal(identityFromStore(lidAsPhone).kind, 'no_phone');
 });

@@ -37,9 +37,10 @@ export function identityFromStore(store: StoreChatSnapshot): ChatIdentity {
     case 'group':
       return { kind: 'no_phone', reason: 'group', name, source };
     case 'lid': {
+      // Only WhatsApp's own answers name the number (main-world/chat-phone.ts); never the @lid digits.
       const contact = store.phoneJid === null ? null : parseChatJid(store.phoneJid);
-      return contact?.kind === 'user'
-        ? { kind: 'phone', phone: contact.phone, name, source }
+      return contact?.kind === 'user' && store.phoneFrom !== null
+        ? { kind: 'phone', phone: contact.phone, name, source: store.phoneFrom }
         : { kind: 'no_phone', reason: 'lid', name, source };
     }
     case 'other':

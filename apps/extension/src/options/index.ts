@@ -1,17 +1,21 @@
 /**
  * The options page: server URL, agent token, message reporting (which also feeds Smart Follow-up,
- * as the page says beside the switch). It asks Chrome for access to the server's origin (needs the
+ * as the page says beside the switch), and what Parley sees on the WhatsApp page (`diagnostics.ts`). It asks Chrome for access to the server's origin (needs the
  * click's user gesture, so it happens here), then lets the background check and save; the page
  * never calls the server itself and never gets the saved token back.
  */
+import { readTabChat, watchTabChat } from '../shared/chat-registry.ts';
 import { askBackground, type SettingsInput } from '../shared/messages.ts';
 import type { Outcome } from '../shared/outcome.ts';
 import { hostPermissionPattern, normalizeServerUrl } from '../shared/server-url.ts';
 import { DEFAULT_SERVER_URL } from '../shared/settings.ts';
 import type { ConnectionReport } from '../shared/messages.ts';
+import { createFormatters } from '../panel/format.ts';
 import { createTranslator, type MessageId } from '../panel/i18n.ts';
+import { diagnosticRows } from './diagnostics.ts';
 
 const t = createTranslator(navigator.language);
+const fmt = createFormatters(navigator.language);
 document.documentElement.lang = navigator.language;
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -22,6 +26,8 @@ const tokenHelp = element<HTMLElement>('token-help');
 const report = element<HTMLInputElement>('report');
 const check = element<HTMLButtonElement>('check');
 const result = element<HTMLElement>('result');
+const diagnostics = element<HTMLElement>('diagnostics');
+const diagnosticsNone = element<HTMLElement>('diagnostics-none');
 
 for (const node of document.querySelectorAll<HTMLElement>('[data-text]')) {
   node.textContent = t(node.dataset.text as MessageId);
@@ -85,9 +91,27 @@ async function load(): Promise<void> {
   }
 }
 
+/** What the WhatsApp tab used last reported; follows it as it detects again. */
+async function showDiagnostics(): Promise<void> {
+  const rows = diagnosticRows(await readTabChat(null), t, (iso) => fmt.dateTime(iso));
+  diagnosticsNone.hidden = rows.length > 0;
+  diagnostics.replaceChildren(
+    ...rows.flatMap(({ key, label, value }) => {
+      const term = document.createElement('dt');
+      term.textContent = label;
+      const detail = document.createElement('dd');
+      detail.textContent = value;
+      detail.dataset.diagnostic = key;
+      return [term, detail];
+    }),
+  );
+}
+
 check.addEventListener('click', () => void run('settings/check'));
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   void run('settings/save');
 });
 void load();
+void showDiagnostics();
+watchTabChat(null, () => void showDiagnostics());

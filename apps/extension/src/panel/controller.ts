@@ -9,6 +9,7 @@ import { chatKey } from '../shared/chat.ts';
 import { readTabChat, watchTabChat } from '../shared/chat-registry.ts';
 import { askBackground } from '../shared/messages.ts';
 import { fail } from '../shared/outcome.ts';
+import { messagesReadable, type PageStatus } from '../shared/page-status.ts';
 import { phoneFromDisplayedNumber } from '../shared/phone.ts';
 import { offersSuggestion } from './assistant.ts';
 import { h } from './dom.ts';
@@ -21,6 +22,7 @@ import { createFollowupCard, createFollowupList } from './views/followups.ts';
 import { createLayout, renderChatHeader, showTab } from './views/layout.ts';
 import { screenView } from './views/screen-view.ts';
 import { createSearchPanel, type SearchPanel } from './views/search.ts';
+import { messageState } from './views/states.ts';
 
 const FLASH_MS = 5_000;
 const FOOTER_TICK_MS = 5_000;
@@ -41,6 +43,8 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     chosenFromSearch: null,
   };
   let tab: PanelTab = 'customer';
+  /** What the WhatsApp tab's content script could read at its last detection. */
+  let pageStatus: PageStatus | null = null;
   let lookupSequence = 0;
   let flashTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -68,7 +72,9 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
   };
 
   const loadChat = async () => {
-    const chat = (await readTabChat(tabId))?.chat ?? null;
+    const tabChat = await readTabChat(tabId);
+    const chat = tabChat?.chat ?? null;
+    pageStatus = tabChat?.status ?? null;
     const changed =
       (chat === null ? null : chatKey(chat)) !== (state.chat === null ? null : chatKey(state.chat));
     state.chat = chat;
@@ -196,7 +202,14 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
   });
   layout.bodies.followups.append(followupList.element);
   const screenHost = h('div', { class: 'screen' });
-  layout.bodies.customer.append(followupCard.element, assistant.element, screenHost);
+  // Said instead of reporting nothing and drafting without the chat, silently.
+  const messagesNotice = messageState({
+    state: 'messages-unavailable',
+    tone: 'warning',
+    title: t('notice.messagesUnavailable.title'),
+    body: t('notice.messagesUnavailable.body'),
+  });
+  layout.bodies.customer.append(messagesNotice, followupCard.element, assistant.element, screenHost);
 
   const renderFooter = () => {
     const outcome = state.lookup?.outcome;
@@ -222,6 +235,8 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     const screen = screenOf(state);
     assistant.setVisible(chatPhone() !== null && offersSuggestion(screen));
     followupCard.setVisible(chatPhone() !== null && screen.kind !== 'setup');
+    messagesNotice.hidden =
+      state.chat === null || state.chat.kind === 'none' || messagesReadable(pageStatus);
     screenHost.replaceChildren(screenView(screen, ctx));
     renderFooter();
   }

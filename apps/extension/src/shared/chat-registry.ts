@@ -4,18 +4,21 @@
  * script reports a change; the side panel reads it and re-renders when it changes.
  */
 import type { ChatIdentity } from './chat.ts';
+import type { PageStatus } from './page-status.ts';
 
 export interface TabChat {
   tabId: number;
   chat: ChatIdentity;
+  /** What the content script could read of the page at that detection. */
+  status: PageStatus;
 }
 
 const tabKey = (tabId: number) => `chat:${tabId}`;
 /** The WhatsApp tab the agent used last: a panel opened without a tab id follows it. */
 const ACTIVE_TAB_KEY = 'activeChatTab';
 
-export async function recordChat(tabId: number, chat: ChatIdentity): Promise<void> {
-  const entry: TabChat = { tabId, chat };
+export async function recordChat(tabId: number, chat: ChatIdentity, status: PageStatus): Promise<void> {
+  const entry: TabChat = { tabId, chat, status };
   await chrome.storage.session.set({ [tabKey(tabId)]: entry, [ACTIVE_TAB_KEY]: tabId });
 }
 

@@ -14,8 +14,12 @@ export type ChatIdentity =
     }
   | { kind: 'no_phone'; reason: NoPhoneReason; name: string | null; source: ChatSource };
 
-/** Where the identity came from: WhatsApp's own chat store, or the page's markup. */
-export type ChatSource = 'store' | 'messages' | 'header';
+/**
+ * Where the identity came from. WhatsApp's own store: `store` (the chat's own id), `contact` (the
+ * contact's `phoneNumber`), `lid_map` (WhatsApp's LID→phone map), `contact_fields` (the contact's
+ * other fields). The page's markup: `messages` (message rows' ids) or `header` (the header title).
+ */
+export type ChatSource = 'store' | 'contact' | 'lid_map' | 'contact_fields' | 'messages' | 'header';
 
 /** Two identities are the same chat when this key is equal; a change of key is a change of chat. */
 export function chatKey(chat: ChatIdentity): string {

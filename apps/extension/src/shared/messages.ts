@@ -18,6 +18,7 @@ import type {
 } from '@parley/contract';
 import type { ChatIdentity } from './chat.ts';
 import type { Outcome } from './outcome.ts';
+import type { PageStatus } from './page-status.ts';
 import type { SettingsView } from './settings.ts';
 
 /** What a successful connection check learned about the server. */
@@ -34,9 +35,15 @@ export interface SettingsInput {
 }
 
 export type BackgroundRequests = {
-  /** Content script: the chat open in this tab changed. Answers whether to report its messages. */
-  'chat/changed': { payload: { chat: ChatIdentity }; response: { reportMessages: boolean } };
-  /** Content script: visible messages of the open chat (only sent when reporting is on). */
+  /**
+   * Content script: the chat open in this tab, or what the script can read of the page, changed.
+   * Answers whether to report its messages.
+   */
+  'chat/changed': {
+    payload: { chat: ChatIdentity; status: PageStatus };
+    response: { reportMessages: boolean };
+  };
+  /** Content script: messages of the open chat (only sent when reporting is on). */
   'conversation/report': {
     payload: PostConversationMessagesRequest;
     response: Outcome<PostConversationMessagesResponse>;
@@ -50,7 +57,10 @@ export type BackgroundRequests = {
     response: Outcome<PanelSearchResponse>;
   };
   'link/create': { payload: CreatePanelLinkRequest; response: Outcome<CreatePanelLinkResponse> };
-  /** Puts text into the composer of a WhatsApp tab (null: the tab whose chat the panel shows). Never sends. */
+  /**
+   * Puts text into the composer of a WhatsApp tab (null: the tab whose chat the panel shows) and
+   * checks it landed (`not_inserted` otherwise). Never sends.
+   */
   'composer/insert': { payload: { tabId: number | null; text: string }; response: Outcome<null> };
   /**
    * A draft reply for the chat with `phone` in that tab (POST /api/ai/suggest-reply), from the
@@ -78,7 +88,7 @@ export type BackgroundRequests = {
 
 export type TabRequests = {
   'composer/insert': { payload: { text: string }; response: Outcome<null> };
-  /** The text messages the tab shows, when its open chat is the one with `phone`; none otherwise. */
+  /** The open chat's text messages (store or markup), when it is the one with `phone`; none otherwise. */
   'chat/messages': { payload: { phone: string }; response: { messages: ConversationMessage[] } };
 };
 

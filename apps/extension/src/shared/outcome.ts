@@ -24,7 +24,9 @@ export type FailureKind =
   | 'invalid_response'
   /** Insert into chat: no WhatsApp Web tab, or no composer in it. */
   | 'no_chat_tab'
-  | 'no_composer';
+  | 'no_composer'
+  /** Insert into chat: the composer, read back, does not hold the text (nothing was sent). */
+  | 'not_inserted';
 
 export interface Failure {
   kind: FailureKind;
