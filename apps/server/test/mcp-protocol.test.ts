@@ -104,7 +104,7 @@ test('2026-07-28 era: server/discover works without a token', async () => {
 test('2026-07-28 era: tools/list and tools/call need the token and work with it', async () => {
   const list = modern('tools/list', 12);
   const refused = await postMcp(t.app, list.body, { headers: list.headers });
-  assert.equal(refused.status, 401);
+  assert.equal(refused.status, 403);
   assert.equal(refused.json.error?.code, -32000);
   assert.equal(refused.json.id, 12);
 
@@ -223,8 +223,12 @@ test('an Accept header without JSON → 406', async () => {
 test('auth: no token, an unknown token, an agent token and the admin token are refused with -32000', async () => {
   const list = { jsonrpc: '2.0', id: 'auth-1', method: 'tools/list' };
   const cases = [
-    { token: undefined, status: 401, says: /Send "Authorization: Bearer <shop token>"/ },
-    { token: 'pk_shop_this-token-does-not-exist-000000000', status: 401, says: /Send "Authorization/ },
+    { token: undefined, status: 403, says: /Send "Authorization: Bearer <shop token>"/ },
+    {
+      token: 'pk_shop_this-token-does-not-exist-000000000',
+      status: 403,
+      says: /not valid.*Send "Authorization/,
+    },
     { token: agentToken, status: 403, says: /agent token/ },
     { token: TEST_ADMIN_TOKEN, status: 403, says: /admin token/ },
   ];

@@ -1,7 +1,8 @@
 /**
  * POST /api/mcp: the checks that need Parley's own answers, in order, then the SDK.
- * media type → JSON → envelope → rate limit → notifications (202) → auth → SDK. Every refusal
- * is a JSON-RPC error body echoing the request id when there is one.
+ * media type → JSON → envelope → rate limit → notifications (202) → failed-auth limit → auth →
+ * SDK (Host and Origin were checked before the body was read, in index.ts). Every refusal is a
+ * JSON-RPC error body echoing the request id when there is one.
  */
 import { isJsonContentType, type AuthInfo } from '@modelcontextprotocol/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,7 +27,14 @@ export interface McpEndpoint {
   handlePost(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
 }
 
-export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limiter: RateLimiter): McpEndpoint {
+export interface McpLimits {
+  /** Requests per token (or per address without one): PARLEY_MCP_RATE_LIMIT a minute. */
+  requests: RateLimiter;
+  /** Unknown tokens per client address, so that tokens cannot be guessed at full speed. */
+  failedAuth: RateLimiter;
+}
+
+export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limits: McpLimits): McpEndpoint {
   return {
     async handlePost(request, reply) {
       const mediaRefusal = refuseMediaTypes(request);
@@ -47,10 +55,11 @@ export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limite
 
       const token = bearerToken(request);
       // Keyed by the token's hash so the long-lived map never holds a usable credential.
-      const rate = limiter.take(token === undefined ? `ip:${request.ip}` : `token:${hashToken(token)}`);
+      const rate = limits.requests.take(
+        token === undefined ? `ip:${request.ip}` : `token:${hashToken(token)}`,
+      );
       if (!rate.allowed) {
-        const limit = deps.config.PARLEY_MCP_RATE_LIMIT;
-        const tooMany = `Too many requests: at most ${limit} MCP requests per minute per token. Retry after ${rate.retryAfterSeconds} s.`;
+        const tooMany = `Too many requests: at most ${limits.requests.limit} MCP requests per minute per token. Retry after ${rate.retryAfterSeconds} s.`;
         reply.header('retry-after', String(rate.retryAfterSeconds));
         return sendRpcError(reply, 429, jsonRpcError(id, JsonRpcCode.RATE_LIMITED, tooMany));
       }
@@ -63,9 +72,17 @@ export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limite
 
       let authInfo: AuthInfo | undefined;
       if (!OPEN_METHODS.has(message.method)) {
+        const address = `ip:${request.ip}`;
+        // Checked before the lookup, or a guesser would still learn whether each token is right.
+        const gate = token === undefined ? { allowed: true as const } : limits.failedAuth.peek(address);
+        if (!gate.allowed) {
+          const tooMany = `Too many requests: ${limits.failedAuth.limit} unknown tokens came from this address within a minute. Retry after ${gate.retryAfterSeconds} s, with a valid shop token.`;
+          reply.header('retry-after', String(gate.retryAfterSeconds));
+          return sendRpcError(reply, 429, jsonRpcError(id, JsonRpcCode.RATE_LIMITED, tooMany));
+        }
         const caller = await identifyCaller(deps, token);
         if (!caller.ok) {
-          if (caller.status === 401) reply.header('www-authenticate', 'Bearer realm="parley"');
+          if (caller.reason === 'unknown-token') limits.failedAuth.take(address);
           return sendRpcError(
             reply,
             caller.status,

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { createMcpEndpoint, sendRpcError } from './endpoint.ts';
+import { createHostGuard } from './host-guard.ts';
 import { jsonRpcError, JsonRpcCode } from './json-rpc.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createServerFactory } from './server-factory.ts';
@@ -21,6 +22,12 @@ export interface McpRouteOptions {
 
 const PATHS = ['/api/mcp', '/api/mcp/'];
 
+/**
+ * Unknown tokens one client address may present per minute. A real client with a mistyped
+ * token fails a handful of times; a guesser is slowed to this pace (docs/mcp.md).
+ */
+const FAILED_AUTH_PER_MINUTE = 10;
+
 export async function registerMcpRoutes(
   app: FastifyInstance,
   deps: AppDeps,
@@ -30,17 +37,26 @@ export async function registerMcpRoutes(
   const transport = createMcpTransport(createServerFactory(deps, catalog), (error) =>
     deps.logger.debug({ err: error }, 'MCP request refused by the SDK'),
   );
-  const limiter = createRateLimiter({
-    limit: deps.config.PARLEY_MCP_RATE_LIMIT,
-    windowMs: 60_000,
-    clock: deps.clock,
+  const endpoint = createMcpEndpoint(deps, transport, {
+    requests: createRateLimiter({
+      limit: deps.config.PARLEY_MCP_RATE_LIMIT,
+      windowMs: 60_000,
+      clock: deps.clock,
+    }),
+    failedAuth: createRateLimiter({ limit: FAILED_AUTH_PER_MINUTE, windowMs: 60_000, clock: deps.clock }),
   });
-  const endpoint = createMcpEndpoint(deps, transport, limiter);
+  const hostGuard = createHostGuard(deps.config);
   app.addHook('onClose', () => transport.close());
 
   await app.register(async (scope) => {
     // Raw text for every media type: the endpoint checks the type and parses the JSON itself, so
     // that a bad body gets a JSON-RPC answer instead of Fastify's.
+    scope.addHook('onRequest', async (request, reply) => {
+      const refusal = hostGuard.refusal(request.headers.host, request.headers.origin);
+      if (refusal !== undefined) {
+        return sendRpcError(reply, 403, jsonRpcError(null, JsonRpcCode.INVALID_REQUEST, refusal));
+      }
+    });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((error: FastifyError, request, reply) => {

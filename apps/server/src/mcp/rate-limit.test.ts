@@ -35,3 +35,17 @@ test('Retry-After is at least one second', () => {
   clock.advance(999);
   assert.deepEqual(limiter.take('a'), { allowed: false, retryAfterSeconds: 1 });
 });
+
+test('peek answers what take would, without using a slot', () => {
+  const clock = createManualClock();
+  const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, clock });
+  assert.deepEqual(limiter.peek('a'), { allowed: true });
+  assert.deepEqual(limiter.peek('a'), { allowed: true });
+  limiter.take('a');
+  clock.advance(10_000);
+  assert.deepEqual(limiter.peek('a'), { allowed: true }, 'one slot is still free');
+  limiter.take('a');
+  assert.deepEqual(limiter.peek('a'), { allowed: false, retryAfterSeconds: 50 });
+  clock.advance(50_000);
+  assert.deepEqual(limiter.peek('a'), { allowed: true });
+});

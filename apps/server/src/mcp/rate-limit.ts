@@ -9,7 +9,12 @@ import type { Clock } from '../lib/clock.ts';
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
+  /** Requests allowed per key in any window. */
+  readonly limit: number;
+  /** Counts one request for `key` when there is room; a refused request uses no slot. */
   take(key: string): RateDecision;
+  /** Whether `take` would allow a request now, counting nothing. */
+  peek(key: string): RateDecision;
 }
 
 interface Ring {
@@ -30,10 +35,21 @@ export function createRateLimiter(options: { limit: number; windowMs: number; cl
     for (const [key, ring] of rings) if (ring.newest <= now - windowMs) rings.delete(key);
   };
 
+  /** The refusal when the ring of `key` is full of requests inside the window, else undefined. */
+  const refusal = (ring: Ring | undefined, now: number): RateDecision | undefined => {
+    if (ring === undefined || ring.times.length < limit) return undefined;
+    const oldest = ring.times[ring.next] ?? now;
+    if (oldest <= now - windowMs) return undefined;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+  };
+
   return {
+    limit,
     take(key) {
       const now = clock.now().getTime();
       let ring = rings.get(key);
+      const refused = refusal(ring, now);
+      if (refused !== undefined) return refused;
       if (ring === undefined) {
         if (rings.size >= SWEEP_ABOVE_KEYS) sweep(now);
         ring = { times: [], next: 0, newest: now };
@@ -42,18 +58,14 @@ export function createRateLimiter(options: { limit: number; windowMs: number; cl
       if (ring.times.length < limit) {
         ring.times.push(now);
       } else {
-        const oldest = ring.times[ring.next] ?? now;
-        if (oldest > now - windowMs) {
-          return {
-            allowed: false,
-            retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)),
-          };
-        }
         ring.times[ring.next] = now;
         ring.next = (ring.next + 1) % limit;
       }
       ring.newest = now;
       return { allowed: true };
+    },
+    peek(key) {
+      return refusal(rings.get(key), clock.now().getTime()) ?? { allowed: true };
     },
   };
 }
