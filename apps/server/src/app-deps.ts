@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db, DatabaseKind } from './db/database.ts';
 import type { Clock } from './lib/clock.ts';
+import type { InvalidationChannel } from './lib/invalidation.ts';
 import type { LlmProvider } from './lib/llm/index.ts';
 import type { Metrics } from './lib/metrics.ts';
 import type { OutboundHttp } from './lib/outbound/index.ts';
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** Chat Completions calls for the AI assistant (PARLEY_LLM_* or a shop's own model). */
   llm: LlmProvider;
   clock: Clock;
+  /** Tells this process's caches (and other processes', on PostgreSQL) that a change made them wrong. */
+  invalidation: InvalidationChannel;
   logger: Logger;
   metrics: Metrics;
   version: string;

@@ -10,6 +10,7 @@ import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config.ts';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.ts';
 import { openPglite, openPostgres, type Database } from './db/database.ts';
+import { openInvalidationChannel } from './db/invalidation-notify.ts';
 import { pointDemoShopAtDemoCrm, startDemoShopCrm } from './features/demo/index.ts';
 import { bootstrapFirstStart, type FirstStartSecrets } from './features/shops/index.ts';
 import { buildApp } from './http/app.ts';
@@ -83,6 +84,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       clock: options.clock ?? systemClock,
       logger,
     };
+    // Listening before anything is cached: a change made elsewhere from now on reaches this process.
+    const invalidation = await openInvalidationChannel(database, logger);
+    cleanup.push(() => invalidation.close());
     const firstStart = await bootstrapFirstStart(base);
     // Before the outbound client, which must allow the demo CRM's address, known once it listens.
     const demoCrm = await startDemoShopCrm(base);
@@ -97,6 +101,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const deps: AppDeps = {
       ...base,
       databaseKind: database.kind,
+      invalidation: invalidation.channel,
       signingKey: deriveKey(key, 'parley signing v1'),
       outbound,
       llm,

@@ -4,6 +4,7 @@ import { creditTools } from '../features/credits/index.ts';
 import { crmTools } from '../features/crm/index.ts';
 import { followupTools } from '../features/followup/index.ts';
 import { functionTools } from '../features/functions/index.ts';
+import { shopTools } from '../features/shops/index.ts';
 import { webhookTools } from '../features/webhooks/index.ts';
 import type { Tool } from './tool.ts';
 
@@ -14,4 +15,5 @@ export const mcpTools: readonly Tool[] = [
   ...assistantTools,
   ...creditTools,
   ...followupTools,
+  ...shopTools,
 ];

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createShop } from '../../src/features/shops/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createManualClock } from '../../src/lib/clock.ts';
+import { createInvalidationChannel } from '../../src/lib/invalidation.ts';
 import { createLlmProvider } from '../../src/lib/llm/index.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createMetrics } from '../../src/lib/metrics.ts';
@@ -49,6 +50,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     outbound,
     llm,
     clock,
+    // One process: the channel stays in-process, as on PGlite.
+    invalidation: createInvalidationChannel(),
     logger: createLogger('silent'),
     metrics: createMetrics(),
     version: 'test',

@@ -24,7 +24,7 @@ import {
   type IncomingMessage,
 } from './store.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'clock' | 'signingKey'>;
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'signingKey' | 'invalidation'>;
 
 /** A batch may repeat an id (a client retrying inside one request); the first copy counts. */
 function firstOfEachId(messages: readonly ConversationMessage[]): IncomingMessage[] {

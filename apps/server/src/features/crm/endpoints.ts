@@ -113,7 +113,11 @@ export async function previewCrmEndpointChange(
   return { summary: summary.join('; '), consequence: consequence.join(' '), before, after, hidden };
 }
 
-export async function applyCrmEndpointChange(deps: Deps, shopId: string, change: CrmEndpointChange) {
+export async function applyCrmEndpointChange(
+  deps: Deps & Pick<AppDeps, 'invalidation'>,
+  shopId: string,
+  change: CrmEndpointChange,
+) {
   const preview = await previewCrmEndpointChange(deps, shopId, change);
   const { add, remove } = change;
   const now = deps.clock.now();
@@ -146,7 +150,7 @@ export async function applyCrmEndpointChange(deps: Deps, shopId: string, change:
   });
   for (const type of [add?.type, remove]) {
     if (type === undefined) continue;
-    forgetEndpointForCall(deps.db, shopId, type);
+    await forgetEndpointForCall(deps, shopId);
     forgetCrmLatency(shopId, type);
   }
   return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };

@@ -17,7 +17,7 @@ export const DISABLE_AFTER = 5;
 export const SUCCESS_WRITE_INTERVAL_MS = 30_000;
 const LAST_ERROR_MAX_CHARS = 1_000;
 
-type Deps = Pick<AppDeps, 'db' | 'clock' | 'logger'>;
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'logger' | 'invalidation'>;
 
 /**
  * The row as the call read it still holds: a reset or new settings since then (both set updated_at)
@@ -55,7 +55,7 @@ export async function recordCallSuccess(deps: Deps, row: CrmEndpointRow): Promis
         ),
       ),
     );
-  forgetEndpointForCall(deps.db, row.shopId, row.type);
+  await forgetEndpointForCall(deps, row.shopId);
 }
 
 const describeError = (error: CrmCallError) =>
@@ -78,7 +78,7 @@ export async function recordCallFailure(deps: Deps, row: CrmEndpointRow, error: 
     })
     .where(unchangedSince(row))
     .returning({ consecutiveErrors: crmEndpoints.consecutiveErrors, enabled: crmEndpoints.enabled });
-  forgetEndpointForCall(deps.db, row.shopId, row.type);
+  await forgetEndpointForCall(deps, row.shopId);
   // Exactly one update sees the count reach the threshold, so this is logged once.
   if (updated !== undefined && !updated.enabled && updated.consecutiveErrors === DISABLE_AFTER) {
     logDisabled(deps, row.shopId, row.type, error);
@@ -99,7 +99,7 @@ export async function reenableEndpoint(deps: Deps, row: CrmEndpointRow): Promise
     .set({ enabled: true, consecutiveErrors: 0, disabledAt: null, lastSuccessAt: deps.clock.now() })
     .where(and(unchangedSince(row), eq(crmEndpoints.enabled, false)))
     .returning({ id: crmEndpoints.id });
-  forgetEndpointForCall(deps.db, row.shopId, row.type);
+  await forgetEndpointForCall(deps, row.shopId);
   if (reenabled.length > 0) {
     deps.logger.info(
       { shopId: row.shopId, type: row.type },

@@ -13,7 +13,7 @@ import { presentHealth, type CrmEndpointRow } from './present.ts';
 import { nextProbeAt } from './probe-schedule.ts';
 import { configuredTypes, selectEndpoints, unconfiguredTypes } from './store.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'clock'>;
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'invalidation'>;
 
 const healthStatus = (row: CrmEndpointRow) => {
   if (!row.enabled) return 'disabled';
@@ -76,6 +76,6 @@ export async function resetCrmErrors(deps: Deps, shopId: string) {
       ),
     )
     .returning({ type: crmEndpoints.type });
-  forgetEndpointForCall(deps.db, shopId);
+  await forgetEndpointForCall(deps, shopId);
   return { status: 'applied', summary: preview.summary, reset: reset.map((row) => row.type).sort() };
 }

@@ -39,7 +39,7 @@ export async function previewSigningSecretRotation(deps: Deps, shopId: string): 
   };
 }
 
-export async function rotateRequestSigningSecret(deps: Deps, shopId: string) {
+export async function rotateRequestSigningSecret(deps: Deps & Pick<AppDeps, 'invalidation'>, shopId: string) {
   const secret = randomBytes(32).toString('base64url');
   const updated = await deps.db
     .update(shops)
@@ -47,7 +47,7 @@ export async function rotateRequestSigningSecret(deps: Deps, shopId: string) {
     .where(eq(shops.id, shopId))
     .returning({ id: shops.id });
   if (updated.length === 0) throw notFound(`Shop ${shopId} does not exist.`);
-  forgetEndpointForCall(deps.db, shopId);
+  await forgetEndpointForCall(deps, shopId);
   return {
     status: 'applied',
     request_signing_secret: secret,

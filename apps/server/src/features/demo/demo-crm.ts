@@ -65,7 +65,7 @@ export async function startDemoShopCrm(
  * change, only those still at the previous demo CRM, so an endpoint an admin re-pointed stays.
  */
 export async function pointDemoShopAtDemoCrm(
-  deps: Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock'>,
+  deps: Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock' | 'invalidation'>,
   demo: RunningDemoCrm,
 ): Promise<void> {
   const [stored] = await deps.db.select().from(serverMeta).where(eq(serverMeta.key, DEMO_CRM_URL_KEY));

@@ -17,10 +17,10 @@ import { shopCountry } from '../shops/index.ts';
 const PARSED_LIFETIME = { freshMs: 60 * 60_000, staleMs: 0 };
 
 export class PhoneReader {
-  readonly #deps: Pick<AppDeps, 'db' | 'clock'>;
+  readonly #deps: Pick<AppDeps, 'db' | 'clock' | 'invalidation'>;
   readonly #parsed: TtlCache<string>;
 
-  constructor(deps: Pick<AppDeps, 'db' | 'clock'>) {
+  constructor(deps: Pick<AppDeps, 'db' | 'clock' | 'invalidation'>) {
     this.#deps = deps;
     this.#parsed = new TtlCache({ maxEntries: 10_000, clock: deps.clock });
   }

@@ -9,7 +9,8 @@ import type { AppDeps } from '../../app-deps.ts';
 import type { Db } from '../../db/database.ts';
 import { serverMeta } from '../../db/schema.ts';
 import { generateToken, hashToken } from '../../lib/tokens.ts';
-import { ADMIN_TOKEN_HASH_KEY, createShop } from './service.ts';
+import { ADMIN_TOKEN_HASH_KEY } from './authenticate.ts';
+import { createShop } from './service.ts';
 
 /** Remembers which shop is the demo one, so later starts can run the demo CRM for it. */
 const DEMO_SHOP_ID_KEY = 'demo_shop_id';

@@ -1,29 +1,41 @@
 /**
- * A shop's country, the default for reading national phone numbers (intake, the side panel). It is
- * set when the shop is created and nothing changes it, so a copy kept in memory is never stale: each
- * process reads it once per shop instead of on every request. The cache is bounded, so a process
- * serving many shops does not keep them all.
+ * A shop's country, the default for reading national phone numbers (intake, the side panel), read
+ * once per shop and process instead of on every request. The admin may change it (PATCH
+ * /api/admin/shops/:id): the change empties every process's copy through the invalidation channel.
+ * The cache is bounded, so a process serving many shops does not keep them all.
  */
 import type { AppDeps } from '../../app-deps.ts';
-import type { Db } from '../../db/database.ts';
-import { TtlCache } from '../../lib/ttl-cache.ts';
+import { GroupedCache } from '../../lib/invalidation.ts';
 import { getShop } from './service.ts';
 
-/** Long, since the value cannot change: the lifetime only bounds how long an idle shop stays in memory. */
-const COUNTRY_LIFETIME = { freshMs: 60 * 60_000, staleMs: 0 };
+/** Long: changes arrive through the channel; the lifetime only bounds how long an idle shop stays in memory. */
+const COUNTRY_LIFETIME_MS = 60 * 60_000;
 const MAX_SHOPS = 10_000;
+const TOPIC = 'shops';
 
-const cachesByDb = new WeakMap<Db, TtlCache<string>>();
+type Deps = Pick<AppDeps, 'db' | 'invalidation'>;
 
-export async function shopCountry(deps: Pick<AppDeps, 'db' | 'clock'>, shopId: string): Promise<string> {
-  let cache = cachesByDb.get(deps.db);
-  if (cache === undefined) {
-    cache = new TtlCache({ maxEntries: MAX_SHOPS, clock: deps.clock });
-    cachesByDb.set(deps.db, cache);
-  }
+const countryCache = (deps: Pick<AppDeps, 'invalidation'>) =>
+  deps.invalidation.cache(
+    TOPIC,
+    () =>
+      new GroupedCache<string>({
+        maxEntries: MAX_SHOPS,
+        ttlMs: COUNTRY_LIFETIME_MS,
+        now: performance.now.bind(performance),
+      }),
+  );
+
+export async function shopCountry(deps: Deps, shopId: string): Promise<string> {
+  const cache = countryCache(deps);
   const cached = cache.get(shopId);
   if (cached !== undefined) return cached.value;
+  const generation = cache.generation();
   const { country } = await getShop(deps.db, shopId);
-  cache.set(shopId, country, COUNTRY_LIFETIME);
+  cache.set(shopId, shopId, country, generation);
   return country;
 }
+
+/** Call after changing a shop's settings: every process reads them again. */
+export const forgetShop = (deps: Pick<AppDeps, 'invalidation'>, shopId: string): Promise<void> =>
+  deps.invalidation.invalidate(TOPIC, shopId);

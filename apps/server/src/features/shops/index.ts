@@ -1,4 +1,5 @@
-export { authenticateToken, getShop, createShop, presentShop, type Principal } from './service.ts';
+export { authenticateToken, type Principal } from './authenticate.ts';
+export { getShop, createShop, presentShop } from './service.ts';
 export {
   bootstrapFirstStart,
   findDemoShopId,
@@ -8,3 +9,4 @@ export {
 } from './bootstrap.ts';
 export { registerShopRoutes } from './routes.ts';
 export { shopCountry } from './country.ts';
+export { shopTools } from './tools.ts';

@@ -1,35 +1,39 @@
 /**
- * Shop and agent tokens resolved in the last few seconds, so a busy side panel does not read the
- * token table on every request. The price: a token revoked (or an agent deleted) keeps working for up
- * to PRINCIPAL_CACHE_MS on a process that used it recently. Failed lookups are not remembered, so
- * random tokens cannot fill the cache. One cache per database, so separate apps never share entries.
+ * Shop and agent tokens resolved recently, so a busy side panel does not read the token table on every
+ * request. Every change that can make an entry wrong (a token rotated or revoked, an agent updated or
+ * deleted, a shop disabled or deleted) empties the shop's entries through the invalidation channel, in
+ * this process at once and in the others within the channel's delay (docs/tokens-and-agents.md).
+ * PRINCIPAL_CACHE_MS only bounds how long an entry could outlive a message that never arrived. Failed
+ * lookups are not remembered, so random tokens cannot fill the cache.
  */
 import type { AppDeps } from '../../app-deps.ts';
-import type { Db } from '../../db/database.ts';
-import { TtlCache } from '../../lib/ttl-cache.ts';
-import type { Principal } from './service.ts';
+import { GroupedCache } from '../../lib/invalidation.ts';
+import type { Principal } from './authenticate.ts';
 
 export const PRINCIPAL_CACHE_MS = 10_000;
-const lifetime = { freshMs: PRINCIPAL_CACHE_MS, staleMs: 0 };
 const MAX_TOKENS = 10_000;
+const TOPIC = 'principals';
 
-const caches = new WeakMap<Db, TtlCache<Principal>>();
-
-function cacheFor(deps: Pick<AppDeps, 'db' | 'clock'>): TtlCache<Principal> {
-  let cache = caches.get(deps.db);
-  if (cache === undefined) {
-    cache = new TtlCache({ maxEntries: MAX_TOKENS, clock: deps.clock });
-    caches.set(deps.db, cache);
-  }
-  return cache;
+export interface KnownToken {
+  principal: Principal & { kind: 'shop' | 'agent' };
+  tokenId: string;
+  /** When its use was last written (token-use.ts), as epoch ms; null before the first use. */
+  lastUsedAt: number | null;
 }
 
-/** The principal of a token hash resolved recently, if any. */
-export const recallPrincipal = (deps: Pick<AppDeps, 'db' | 'clock'>, tokenHash: string) =>
-  cacheFor(deps).get(tokenHash)?.value;
+type Deps = Pick<AppDeps, 'invalidation' | 'clock'>;
 
-export const rememberPrincipal = (
-  deps: Pick<AppDeps, 'db' | 'clock'>,
-  tokenHash: string,
-  principal: Principal,
-): void => cacheFor(deps).set(tokenHash, principal, lifetime);
+export const principalCache = (deps: Deps): GroupedCache<KnownToken> =>
+  deps.invalidation.cache(
+    TOPIC,
+    () =>
+      new GroupedCache<KnownToken>({
+        maxEntries: MAX_TOKENS,
+        ttlMs: PRINCIPAL_CACHE_MS,
+        now: () => deps.clock.now().getTime(),
+      }),
+  );
+
+/** Call after any change to the shop's tokens, agents or state: every process forgets them. */
+export const forgetShopPrincipals = (deps: Pick<AppDeps, 'invalidation'>, shopId: string): Promise<void> =>
+  deps.invalidation.invalidate(TOPIC, shopId);

@@ -1,27 +1,21 @@
+/**
+ * Shops as the admin manages them: create, list, update, disable, enable, delete. Every change that can
+ * make a process's cached copy wrong is announced on the invalidation channel before it returns.
+ */
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
-import {
-  agentPermissions,
-  type AgentPermission,
-  type CreateAgentRequest,
-  type CreateShopRequest,
-} from '@parley/contract';
+import { eq, sql } from 'drizzle-orm';
+import type { CreateShopRequest, UpdateShopRequest } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
-import { agents, apiTokens, serverMeta, shops } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
+import { apiTokens, panelLookupAuditBatches, shops, type ShopSettings } from '../../db/schema.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { generateToken, hashToken, safeEqual, tokenPrefix } from '../../lib/tokens.ts';
-import { recallPrincipal, rememberPrincipal } from './principal-cache.ts';
-
-export type Principal =
-  | { kind: 'admin' }
-  | { kind: 'shop'; shopId: string }
-  | { kind: 'agent'; shopId: string; agentId: string; permissions: readonly AgentPermission[] };
+import { generateToken, hashToken, tokenPrefix } from '../../lib/tokens.ts';
+import { notifyWorkers } from '../../worker/index.ts';
+import { forgetShop } from './country.ts';
+import { forgetShopPrincipals } from './principal-cache.ts';
 
 type ShopRow = typeof shops.$inferSelect;
-
-export const ADMIN_TOKEN_HASH_KEY = 'admin_token_hash';
 
 /** The shop as the API shows it: never the signing secret. */
 export const presentShop = (shop: ShopRow) => ({
@@ -30,16 +24,19 @@ export const presentShop = (shop: ShopRow) => ({
   country: shop.country,
   timezone: shop.timezone,
   locale: shop.locale,
+  settings: { require_confirmation_token: shop.settings.requireConfirmationToken === true },
+  disabled_at: shop.disabledAt?.toISOString() ?? null,
   created_at: shop.createdAt.toISOString(),
 });
 
 export async function createShop(deps: Pick<AppDeps, 'db' | 'secrets'>, input: CreateShopRequest) {
   const token = generateToken('shop');
+  const id = newId('shop');
   const shop = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(shops)
       .values({
-        id: newId('shop'),
+        id,
         name: input.name,
         country: input.country,
         timezone: input.timezone,
@@ -65,110 +62,82 @@ export async function listShops(db: Db) {
   return rows.map(presentShop);
 }
 
+const shopNotFound = (shopId: string) =>
+  new AppError('NOT_FOUND', `Shop ${shopId} does not exist. GET /api/admin/shops lists the shops.`, 404);
+
 export async function getShop(db: Db, shopId: string): Promise<ShopRow> {
   const [row] = await db.select().from(shops).where(eq(shops.id, shopId));
-  if (row === undefined) throw new AppError('NOT_FOUND', `Shop ${shopId} does not exist.`, 404);
+  if (row === undefined) throw shopNotFound(shopId);
   return row;
 }
 
-export async function createAgent(db: Db, shopId: string, input: CreateAgentRequest) {
-  const token = generateToken('agent');
-  return db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select({ id: agents.id })
-      .from(agents)
-      .where(and(eq(agents.shopId, shopId), eq(agents.nickname, input.nickname)));
-    if (existing !== undefined) {
-      throw new AppError(
-        'CONFLICT',
-        `An agent with nickname "${input.nickname}" already exists in this shop.`,
-        409,
-      );
+export async function updateShop(
+  deps: Pick<AppDeps, 'db' | 'invalidation'>,
+  shopId: string,
+  input: UpdateShopRequest,
+) {
+  const updated = await deps.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(shops).where(eq(shops.id, shopId)).for('update');
+    if (current === undefined) throw shopNotFound(shopId);
+    const settings: ShopSettings = { ...current.settings };
+    if (input.settings?.require_confirmation_token !== undefined) {
+      settings.requireConfirmationToken = input.settings.require_confirmation_token;
     }
-    const [agent] = await tx
-      .insert(agents)
-      .values({
-        id: newId('agt'),
-        shopId,
-        nickname: input.nickname,
+    const [row] = await tx
+      .update(shops)
+      .set({
         name: input.name,
-        permissions: input.permissions,
+        country: input.country,
+        timezone: input.timezone,
+        locale: input.locale,
+        settings,
       })
+      .where(eq(shops.id, shopId))
       .returning();
-    if (agent === undefined) throw new Error('insert into agents returned no row');
-    await tx.insert(apiTokens).values({
-      id: newId('tok'),
-      shopId,
-      kind: 'agent',
-      agentId: agent.id,
-      tokenHash: hashToken(token),
-      tokenPrefix: tokenPrefix(token),
-    });
-    return { agent: presentAgent(agent), token };
+    if (row === undefined) throw new Error('update of a locked shop returned no row');
+    return row;
   });
-}
-
-const presentAgent = (agent: typeof agents.$inferSelect) => ({
-  id: agent.id,
-  nickname: agent.nickname,
-  name: agent.name,
-  permissions: agent.permissions,
-  created_at: agent.createdAt.toISOString(),
-});
-
-export async function listAgents(db: Db, shopId: string) {
-  const rows = await db.select().from(agents).where(eq(agents.shopId, shopId)).orderBy(agents.createdAt);
-  return rows.map(presentAgent);
+  await forgetShop(deps, shopId);
+  return { shop: presentShop(updated) };
 }
 
 /**
- * Resolves a bearer token to who holds it, or null. Tokens are found by their hash (indexed);
- * the admin token is compared in constant time against the configured or stored hash.
- * Shop and agent tokens are remembered for a few seconds (principal-cache.ts).
+ * A disabled shop's tokens are refused everywhere (authenticate.ts), and the worker leaves its webhook
+ * deliveries waiting (webhooks' claim) until it is enabled again; nothing is lost meanwhile.
  */
-export async function authenticateToken(
-  deps: Pick<AppDeps, 'db' | 'config' | 'clock'>,
-  token: string,
-): Promise<Principal | null> {
-  if (token.length < 16 || token.length > 200) return null;
-  const hash = hashToken(token);
-  if (token.startsWith('pk_admin_') || deps.config.PARLEY_ADMIN_TOKEN !== undefined) {
-    const adminHash = await readAdminTokenHash(deps);
-    if (adminHash !== undefined && safeEqual(hash, adminHash)) return { kind: 'admin' };
-  }
-  const recalled = recallPrincipal(deps, hash);
-  if (recalled !== undefined) return recalled;
+export async function setShopDisabled(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'invalidation'>,
+  shopId: string,
+  disabled: boolean,
+) {
   const [row] = await deps.db
-    .select({
-      shopId: apiTokens.shopId,
-      kind: apiTokens.kind,
-      agentId: apiTokens.agentId,
-      tokenHash: apiTokens.tokenHash,
-      permissions: agents.permissions,
+    .update(shops)
+    // Disabling twice keeps the first time: that is when the shop stopped working.
+    .set({
+      disabledAt: disabled
+        ? sql`coalesce(${shops.disabledAt}, ${deps.clock.now().toISOString()}::timestamptz)`
+        : null,
     })
-    .from(apiTokens)
-    .leftJoin(agents, eq(agents.id, apiTokens.agentId))
-    .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
-  if (row === undefined || !safeEqual(row.tokenHash, hash)) return null;
-  const principal: Principal =
-    row.kind === 'agent' && row.agentId !== null
-      ? {
-          kind: 'agent',
-          shopId: row.shopId,
-          agentId: row.agentId,
-          permissions: readPermissions(row.permissions),
-        }
-      : { kind: 'shop', shopId: row.shopId };
-  rememberPrincipal(deps, hash, principal);
-  return principal;
+    .where(eq(shops.id, shopId))
+    .returning();
+  if (row === undefined) throw shopNotFound(shopId);
+  await forgetShopPrincipals(deps, shopId);
+  // Deliveries held while it was disabled are due already: wake the workers rather than wait for a poll.
+  if (!disabled) await notifyWorkers(deps.db);
+  return { shop: presentShop(row) };
 }
 
-/** Stored permissions outside the known set (written by a newer version) grant nothing here. */
-const readPermissions = (stored: string[] | null): AgentPermission[] =>
-  (stored ?? []).filter((p): p is AgentPermission => (agentPermissions as readonly string[]).includes(p));
-
-async function readAdminTokenHash(deps: Pick<AppDeps, 'db' | 'config'>): Promise<string | undefined> {
-  if (deps.config.PARLEY_ADMIN_TOKEN !== undefined) return hashToken(deps.config.PARLEY_ADMIN_TOKEN);
-  const [row] = await deps.db.select().from(serverMeta).where(eq(serverMeta.key, ADMIN_TOKEN_HASH_KEY));
-  return row?.value;
+/**
+ * Removes the shop and everything stored for it: its tables reference it with ON DELETE CASCADE, except
+ * the lookup audit batches, which have no foreign key (db/schema.ts says why) and are deleted here.
+ */
+export async function deleteShop(deps: Pick<AppDeps, 'db' | 'invalidation'>, shopId: string) {
+  const deleted = await deps.db.transaction(async (tx) => {
+    await tx.delete(panelLookupAuditBatches).where(eq(panelLookupAuditBatches.shopId, shopId));
+    return tx.delete(shops).where(eq(shops.id, shopId)).returning({ id: shops.id });
+  });
+  if (deleted.length === 0) throw shopNotFound(shopId);
+  // Its other cached rows (CRM endpoints, country) can no longer be reached: every request needs its token.
+  await forgetShopPrincipals(deps, shopId);
+  return { deleted: true, id: shopId };
 }

@@ -7,7 +7,7 @@
 import { DEFAULT_WEBHOOK_TIMEOUT_MS } from '@parley/contract';
 import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/database.ts';
-import { webhookAttempts, webhookConfigs, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
+import { shops, webhookAttempts, webhookConfigs, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
 import { notifyWorkers, pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../worker/index.ts';
 import type { WebhookEventName } from './event-body.ts';
 import { MAX_ATTEMPTS, type DeliveryDecision } from './retry-schedule.ts';
@@ -106,6 +106,8 @@ export async function claimDueDeliveries(db: Db, now: Date, limits: ClaimLimits)
       .from(webhookConfigs)
       .crossJoinLateral(due)
       .innerJoin(webhookEvents, eq(webhookEvents.id, due.eventId))
+      // A disabled shop's deliveries wait, due as they were, until the admin enables it again.
+      .innerJoin(shops, and(eq(shops.id, webhookConfigs.shopId), isNull(shops.disabledAt)))
       .where(and(isSending, saturated.length > 0 ? notInArray(webhookConfigs.shopId, saturated) : undefined))
       .orderBy(asc(due.dueAt));
     const picked = pickWithinLimits(
