@@ -1,4 +1,6 @@
 export * from './errors.ts';
+export * from './api-responses.ts';
+export * from './api-console.ts';
 export * from './shops.ts';
 export * from './webhook-config.ts';
 export * from './endpoint-settings.ts';

@@ -11,6 +11,7 @@ import { lazyRequestLogger } from '../lib/logger.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
 import { registerConsole } from './console/index.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerOpenApiRoute } from './openapi.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,6 +42,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return deps.metrics.registry.metrics();
   });
 
+  // docs/api.md is rendered from the same document (apps/server/src/http/openapi-routes.ts).
+  registerOpenApiRoute(app, { version: deps.version });
   // First: its hook lets a console session reach the routes below (http/console/bridge.ts).
   registerConsole(app, deps);
   registerShopRoutes(app, deps);

@@ -2,8 +2,8 @@
  * Signing in and out of the console (docs/console.md): a shop or admin token becomes a session
  * cookie; GET tells the page who is signed in and the CSRF token to send; DELETE signs out.
  */
+import { consoleSignInRequest } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { AppDeps } from '../../app-deps.ts';
 import { authenticateToken, getShop } from '../../features/shops/index.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
@@ -12,17 +12,9 @@ import type { ConsoleBridge } from './bridge.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookies.ts';
 import { closeSession, csrfTokenOf, openSession, SESSION_TTL_MS } from './session-store.ts';
 
-const signInRequest = z.strictObject({
-  token: z
-    .string({ error: 'token is required: paste a shop token (pk_shop_…) or the admin token (pk_admin_…)' })
-    .trim()
-    .min(1, 'token is required: paste a shop token (pk_shop_…) or the admin token (pk_admin_…)')
-    .max(200, 'token is at most 200 characters; paste only the token'),
-});
-
 export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, bridge: ConsoleBridge): void {
   app.post('/api/console/session', async (request, reply) => {
-    const { token } = parseBody(signInRequest, request.body);
+    const { token } = parseBody(consoleSignInRequest, request.body);
     const principal = await authenticateToken(deps, token);
     if (principal === null)
       throw unauthorized('Unauthorized: this token is not valid (revoked, rotated or mistyped).');
