@@ -653,16 +653,16 @@ export const followupOptOuts = pgTable(
 );
 
 /**
- * Console sign-ins (apps/server/src/http/console): the browser holds only a random session id in an
- * HttpOnly cookie; the row holds its hash and the token it was opened with, sealed, so every request
- * re-authenticates that token (a rotated or revoked token ends the session). Admin sessions have no shop.
+ * Console sign-ins (apps/server/src/http/console): the browser's HttpOnly cookie holds the session id
+ * and the token, encrypted; the row holds only hashes of both, so a database leak opens no session and
+ * a stolen cookie is useless once its row is gone (signed out, expired). Admin sessions have no shop.
  */
 export const consoleSessions = pgTable(
   'console_sessions',
   {
     idHash: text('id_hash').primaryKey(),
     shopId: text('shop_id').references(() => shops.id, { onDelete: 'cascade' }),
-    sealedToken: text('sealed_token').notNull(),
+    tokenHash: text('token_hash').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },

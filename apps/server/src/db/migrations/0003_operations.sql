@@ -10,7 +10,7 @@ ALTER TABLE "api_tokens" ADD COLUMN "last_used_at" timestamp with time zone;
 CREATE TABLE "console_sessions" (
 	"id_hash" text PRIMARY KEY NOT NULL,
 	"shop_id" text,
-	"sealed_token" text NOT NULL,
+	"token_hash" text NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL
 );

@@ -65,10 +65,10 @@ export function createConsoleBridge(deps: AppDeps): ConsoleBridge {
       const foreign = foreignOrigin(request);
       if (foreign !== undefined) return refuse(reply, foreign);
     }
-    const id = readSessionCookie(request);
-    if (id === undefined || (path === SIGN_IN && request.method === 'POST')) return undefined;
+    const cookie = readSessionCookie(request);
+    if (cookie === undefined || (path === SIGN_IN && request.method === 'POST')) return undefined;
 
-    const session = await findSession(deps, id);
+    const session = await findSession(deps, cookie);
     const principal = session === null ? null : await authenticateToken(deps, session.token);
     if (session === null || principal === null || principal.kind === 'agent') {
       if (session !== null) await closeSession(deps, session.id);

@@ -34,7 +34,7 @@ describe('console session', () => {
     const session = await signIn(shop.token);
     assert.match(
       session.setCookie,
-      /^parley_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
+      /^parley_console=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
     );
     assert.equal((session.me as { kind: string }).kind, 'shop');
     assert.deepEqual((session.me as { shop: { id: string } }).shop.id, shop.shopId);

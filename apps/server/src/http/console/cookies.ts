@@ -22,8 +22,8 @@ function attributes(request: FastifyRequest, maxAgeSeconds: number): string {
   return `Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, id: string, ttlMs: number) {
-  reply.header('set-cookie', `${SESSION_COOKIE}=${id}; ${attributes(request, Math.floor(ttlMs / 1000))}`);
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string, ttlMs: number) {
+  reply.header('set-cookie', `${SESSION_COOKIE}=${value}; ${attributes(request, Math.floor(ttlMs / 1000))}`);
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply) {

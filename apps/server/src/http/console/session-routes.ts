@@ -10,7 +10,7 @@ import { AppError, unauthorized } from '../../lib/errors.ts';
 import { parseBody } from '../auth.ts';
 import type { ConsoleBridge } from './bridge.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookies.ts';
-import { closeSession, csrfTokenOf, openSession, SESSION_TTL_MS } from './session-store.ts';
+import { closeSession, csrfTokenOf, openSession, SESSION_TTL_MS, sessionIdOf } from './session-store.ts';
 
 export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, bridge: ConsoleBridge): void {
   app.post('/api/console/session', async (request, reply) => {
@@ -26,9 +26,9 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, bridg
       );
     }
     const previous = readSessionCookie(request);
-    if (previous !== undefined) await closeSession(deps, previous);
+    if (previous !== undefined) await closeSession(deps, sessionIdOf(previous));
     const session = await openSession(deps, token, principal.kind === 'shop' ? principal.shopId : null);
-    setSessionCookie(request, reply, session.id, SESSION_TTL_MS);
+    setSessionCookie(request, reply, session.cookie, SESSION_TTL_MS);
     return reply.code(204).send();
   });
 

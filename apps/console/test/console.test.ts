@@ -1,0 +1,300 @@
+/**
+ * The console in Chromium against a real Parley: sign in, connect a CRM and read its test report,
+ * configure a webhook and follow a delivery through a failure and a redelivery, see credits usage
+ * drawn, create and revoke an agent, manage shops as the admin; and the refusals: a wrong token, a
+ * change without the CSRF header, an expired session. Every page is screenshotted into test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { artifacts, launchChromium } from './support/browser.ts';
+import { startParley, type ParleyForTest } from './support/parley.ts';
+
+const dist = new URL('../dist/index.html', import.meta.url).pathname;
+const CUSTOMER_PATH = '/crm/customer-info';
+
+let parley: ParleyForTest;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** Every URL the page asked for: all must be this server's. */
+const requested: string[] = [];
+const pageErrors: string[] = [];
+
+const shoot = (name: string) => page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+
+async function signIn(token: string) {
+  await page.getByLabel('Token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+interface Delivery {
+  event_id: string;
+  attempts: unknown[];
+}
+
+/** The list of deliveries as the API reports it, polled until `done` holds (the worker runs apart). */
+async function deliveriesUntil(done: (deliveries: Delivery[]) => boolean): Promise<Delivery[]> {
+  for (;;) {
+    const { deliveries } = await parley.tool<{ deliveries: Delivery[] }>('list_webhook_deliveries', {});
+    if (done(deliveries)) return deliveries;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+before(async () => {
+  assert.ok(existsSync(dist), 'No build in apps/console/dist: run npm run build -w apps/console');
+  parley = await startParley();
+  browser = await launchChromium();
+  context = await browser.newContext({
+    locale: 'en-GB',
+    timezoneId: 'Europe/Madrid',
+    viewport: { width: 1280, height: 900 },
+  });
+  context.setDefaultTimeout(30_000);
+  page = await context.newPage();
+  page.on('request', (request) => requested.push(request.url()));
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await parley?.close();
+});
+
+describe('the console', () => {
+  it('serves the page with a CSP and refuses a wrong token', async () => {
+    const response = await page.goto(parley.url);
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    await signIn('pk_shop_this-is-not-a-valid-token-000000');
+    await page.getByRole('alert').filter({ hasText: 'this token is not valid' }).waitFor();
+    assert.deepEqual(await context.cookies(), []);
+    await shoot('sign-in');
+  });
+
+  it('signs in with the shop token into an HttpOnly, SameSite=Strict cookie no script can read', async () => {
+    await signIn(parley.shopToken);
+    await page.getByTestId('signed-in-as').filter({ hasText: 'Tienda Runner' }).waitFor();
+    const [cookie] = await context.cookies();
+    assert.equal(cookie?.httpOnly, true);
+    assert.equal(cookie?.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie), '');
+  });
+
+  it('connects a CRM: tests it (request redacted, warnings at their path, the customer as the panel shows it), saves it after the preview', async () => {
+    const example = (await (await fetch(parley.crm.urlFor('sidePanel_CustomerInfo'))).json()) as {
+      customers: Array<Record<string, unknown>>;
+    };
+    // One value of the wrong type, to see a warning with its JSON path.
+    example.customers[0]!.ordersCount = 'many';
+    parley.crm.answer(CUSTOMER_PATH, { json: example });
+
+    await page.getByRole('button', { name: 'Configure sidePanel_CustomerInfo' }).click();
+    await page.getByLabel('URL').fill(parley.crm.url(CUSTOMER_PATH));
+    await page.getByLabel(/^Token/).fill('crm-secret-token-123');
+    await page.getByRole('button', { name: 'Test these settings' }).click();
+    const report = page.getByTestId('crm-report');
+    await report.waitFor();
+    assert.equal(await page.getByTestId('crm-http-status').textContent(), '200');
+    assert.match((await page.getByTestId('crm-latency').textContent()) ?? '', /^\d+ ms$/);
+    const request = (await report.locator('pre.json').first().textContent()) ?? '';
+    assert.match(request, /token=\[set\]/);
+    assert.ok(!request.includes('crm-secret-token-123'), 'the token is redacted');
+    const warnings = page.getByRole('table', { name: 'Warnings' });
+    await warnings.getByText('$.customers[0].ordersCount').waitFor();
+    // The side panel's own view, in its shadow root: the customer's name and an order.
+    const preview = page.getByTestId('customer-preview');
+    await preview.getByText('Lucía Fernández Ortega').waitFor();
+    await preview.getByText('#EX-2026-0311').first().waitFor();
+    await shoot('crm-test-report');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    const change = page.getByRole('region', { name: 'Review the change' });
+    await change.getByText(parley.crm.url(CUSTOMER_PATH)).first().waitFor();
+    await change.getByRole('button', { name: 'Confirm and apply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Applied.' }).waitFor();
+    const row = page.locator('tr[data-endpoint="sidePanel_CustomerInfo"]');
+    await row.getByText('enabled').waitFor();
+    const { endpoints } = await parley.tool<{ endpoints: Array<{ url: string; token: string }> }>(
+      'get_crm_endpoints',
+    );
+    assert.equal(endpoints[0]?.url, parley.crm.url(CUSTOMER_PATH));
+    assert.equal(endpoints[0]?.token, '[set]');
+
+    // A URL the outbound policy refuses: the tool's own message, shown as the tool wrote it.
+    await page.getByRole('button', { name: 'Configure search_Products' }).click();
+    await page.getByLabel('URL').fill('http://10.1.2.3/products');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'PARLEY_ALLOW_PRIVATE_TARGETS' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await shoot('crm');
+  });
+
+  it('configures a webhook, shows a failed delivery with its attempt, redelivers it', async () => {
+    parley.receiver.script((_request, index) =>
+      index === 0 ? { status: 500, body: 'receiver down' } : { status: 200, body: 'ok' },
+    );
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByLabel('Send events').check();
+    await page.getByLabel('URL').fill(parley.receiver.url('/hooks/parley'));
+    await page.getByRole('checkbox', { name: 'phone.detected' }).check();
+    await page.getByLabel('Secret').fill('whsec_dGhpcyBpcyBhIHRlc3Qgc2VjcmV0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('region', { name: 'Review the change' })
+      .getByRole('button', { name: 'Confirm and apply' })
+      .click();
+    await page.getByRole('status').filter({ hasText: 'Applied.' }).waitFor();
+    await page.getByText('A secret is set (never shown)').waitFor();
+
+    const posted = await parley.api(parley.shopToken, 'POST', '/api/conversations/messages', {
+      chat_phone: '+34655123987',
+      messages: [{ id: 'm-1', direction: 'in', text: 'Hola', sent_at: parley.clock.now().toISOString() }],
+    });
+    assert.equal(posted.status, 200);
+    await parley.receiver.waitFor(1);
+    const [failed] = await deliveriesUntil((list) => list[0]?.attempts.length === 1);
+    assert.ok(failed !== undefined);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const delivery = page.locator(`li[data-event-id="${failed.event_id}"]`);
+    const attempts = delivery.getByRole('table', { name: `Attempts ${failed.event_id}` });
+    await attempts.getByText('receiver down').waitFor();
+    await attempts.getByRole('cell', { name: '500', exact: true }).waitFor();
+
+    await delivery.getByRole('button', { name: `Redeliver ${failed.event_id}` }).click();
+    await delivery.getByText('delivered', { exact: true }).first().waitFor();
+    await attempts.getByRole('cell', { name: '200', exact: true }).waitFor();
+    assert.equal(await attempts.locator('tbody tr').count(), 2);
+    assert.equal(parley.receiver.requests.length, 2);
+
+    // Filters: nothing failed remains.
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No deliveries match.').waitFor();
+    await page.getByLabel('Status').selectOption('');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await delivery.waitFor();
+    await shoot('webhooks');
+  });
+
+  it('draws the credits used per day and per feature', async () => {
+    parley.llm.script({
+      text: 'Hola, ¿en qué puedo ayudarte?',
+      usage: { prompt_tokens: 1200, completion_tokens: 34 },
+    });
+    const reply = await parley.api<{ credits_charged: number }>(
+      parley.shopToken,
+      'POST',
+      '/api/ai/suggest-reply',
+      {
+        phone: '+34655123987',
+      },
+    );
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    await page.getByRole('link', { name: 'AI', exact: true }).click();
+    const chart = page.locator('figure[data-chart="usage-by-day"]');
+    await chart.locator('canvas').waitFor();
+    const table = chart.locator('table');
+    assert.equal(await table.locator('td').first().textContent(), String(reply.body.credits_charged));
+    // uPlot drew bars: some pixel of the canvas is the bar colour.
+    const drawn = await chart.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i] === 15 && data[i + 1] === 122 && data[i + 2] === 92) return true;
+      return false;
+    });
+    assert.ok(drawn, 'the usage chart has bars');
+    await page.locator('figure[data-chart="usage-by-feature"] canvas').waitFor();
+    await shoot('ai');
+  });
+
+  it('shows Smart Follow-up', async () => {
+    await page.getByRole('link', { name: 'Smart Follow-up' }).click();
+    await page.getByRole('button', { name: 'Run now' }).waitFor();
+    await shoot('smart-followup');
+  });
+
+  it('creates an agent (token shown once), then revokes it', async () => {
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByLabel('Nickname').fill('ana');
+    await page.getByLabel('Name', { exact: true }).fill('Ana García');
+    await page.getByRole('button', { name: 'Create an agent' }).click();
+    const token = (await page.getByTestId('agent-token').textContent()) ?? '';
+    assert.match(token, /^pk_agent_/);
+    assert.equal((await parley.api(token, 'GET', '/api/followups?status=due')).status, 200);
+    await page.locator('tr[data-agent="ana"]').waitFor();
+    await shoot('agents');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke: Ana García' }).click();
+    await page.getByText('No agents yet.').waitFor();
+    assert.equal((await parley.api(token, 'GET', '/api/followups?status=due')).status, 401);
+  });
+
+  it('refuses a change without the CSRF header', async () => {
+    const refused = await page.evaluate(
+      async (): Promise<{ status: number; body: { error: { code: string } } }> => {
+        const response = await fetch('/api/agents', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ nickname: 'mallory', name: 'Mallory' }),
+        });
+        return { status: response.status, body: await response.json() };
+      },
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'CSRF_REJECTED');
+    assert.deepEqual(
+      (await parley.api<{ agents: unknown[] }>(parley.shopToken, 'GET', '/api/agents')).body.agents,
+      [],
+    );
+  });
+
+  it('ends an expired session: the page asks to sign in again', async () => {
+    parley.clock.advance(13 * 60 * 60 * 1000);
+    await page.getByRole('link', { name: 'Connect your CRM' }).click();
+    await page.getByText('Your session has ended. Sign in again.').waitFor();
+    assert.deepEqual(await context.cookies(), []);
+  });
+
+  it('lets the admin create a shop, add credits and disable it', async () => {
+    await signIn(parley.adminToken);
+    await page.getByTestId('signed-in-as').filter({ hasText: 'Administrator' }).waitFor();
+    await page.getByLabel('Name').fill('Librería Sur');
+    await page.getByRole('button', { name: 'Create a shop' }).click();
+    const token = (await page.getByTestId('shop-token').textContent()) ?? '';
+    assert.match(token, /^pk_shop_/);
+    const row = page.locator('tr', { hasText: 'Librería Sur' });
+    await row.getByRole('button', { name: 'Add credits: Librería Sur' }).click();
+    await page.getByLabel('Credits', { exact: true }).fill('5000');
+    await page.getByLabel('Reference (invoice, payment id)').fill('INV-2026-001');
+    await page
+      .locator('#shops-credits')
+      .locator('..')
+      .getByRole('button', { name: 'Add credits', exact: true })
+      .click();
+    await page.getByRole('status').filter({ hasText: 'Applied.' }).waitFor();
+    await row.getByRole('button', { name: 'Disable: Librería Sur' }).click();
+    await row.getByText('disabled').waitFor();
+    assert.equal((await parley.api(token, 'GET', '/api/agents')).status, 401);
+    await shoot('shops');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.deepEqual(await context.cookies(), []);
+  });
+
+  it('made no request to anything but this server, and the page logged no error', () => {
+    assert.ok(requested.length > 10);
+    for (const url of requested) assert.ok(url.startsWith(parley.url), `a request left the server: ${url}`);
+    // 401/403s the tests provoked are logged by Chromium as failed resources; nothing else may be.
+    const unexpected = pageErrors.filter((text) => !/status of 40[13]/.test(text));
+    assert.deepEqual(unexpected, []);
+  });
+});
