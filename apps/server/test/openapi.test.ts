@@ -198,7 +198,8 @@ describe('each route refuses the tokens it does not list', () => {
   for (const route of documentedRoutes.filter((r) => r.callers.length > 0)) {
     test(key(route), async () => {
       const anonymous = await t.app.inject(requestTo(route, undefined));
-      assert.equal(anonymous.statusCode, 401, anonymous.body);
+      // MCP answers 403 without a challenge, so that clients do not start OAuth (docs/mcp.md).
+      assert.equal(anonymous.statusCode, route.jsonRpc === true ? 403 : 401, anonymous.body);
       for (const caller of ['admin', 'shop', 'agent'] as const) {
         const answer = await t.app.inject(requestTo(route, tokens[caller]));
         if (route.callers.includes(caller)) {
@@ -323,6 +324,46 @@ describe('real answers match their documented schema', () => {
       payload: { nickname: 'all', name: 'Again' },
     });
     assert.equal(duplicate.status, 409);
+  });
+
+  test('the token and agent lifecycle', async () => {
+    const created = await call('POST', '/api/admin/shops', {
+      token: TEST_ADMIN_TOKEN,
+      payload: { name: 'Lifecycle shop' },
+    });
+    const { id } = created.body.shop as { id: string };
+    const admin = { token: TEST_ADMIN_TOKEN };
+    const updated = await call('PATCH', `/api/admin/shops/${id}`, {
+      ...admin,
+      payload: { name: 'Renamed', settings: { require_confirmation_token: true } },
+    });
+    assert.equal(updated.status, 200);
+    const rotated = await call('POST', `/api/admin/shops/${id}/token`, admin);
+    assert.equal(rotated.status, 200);
+    const shopToken = String(rotated.body.token);
+
+    const agent = await call('POST', '/api/agents', {
+      token: shopToken,
+      payload: { nickname: 'temp', name: 'Temp' },
+    });
+    const agentId = (agent.body.agent as { id: string }).id;
+    await call('GET', '/api/agents', { token: shopToken });
+    const patched = await call('PATCH', `/api/agents/${agentId}`, {
+      token: shopToken,
+      payload: { permissions: ['panel'] },
+    });
+    assert.equal(patched.status, 200);
+    assert.equal((await call('POST', `/api/agents/${agentId}/token`, { token: shopToken })).status, 200);
+    assert.equal((await call('DELETE', `/api/agents/${agentId}`, { token: shopToken })).status, 200);
+    assert.equal((await call('DELETE', `/api/agents/${agentId}`, { token: shopToken })).status, 404);
+
+    assert.equal((await call('POST', `/api/admin/shops/${id}/disable`, admin)).status, 200);
+    assert.equal((await call('POST', `/api/admin/shops/${id}/enable`, admin)).status, 200);
+    assert.equal((await call('DELETE', `/api/admin/shops/${id}`, admin)).status, 200);
+    assert.equal(
+      (await call('PATCH', `/api/admin/shops/${id}`, { ...admin, payload: { name: 'x' } })).status,
+      404,
+    );
   });
 
   test('conversations, the side panel and follow-ups', async () => {
@@ -468,6 +509,6 @@ describe('real answers match their documented schema', () => {
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
       payload: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
     });
-    assert.equal(refused.status, 401);
+    assert.equal(refused.status, 403);
   });
 });

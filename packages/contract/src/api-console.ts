@@ -17,10 +17,13 @@ export type ConsoleSignInRequest = z.output<typeof consoleSignInRequest>;
 
 export const consoleSessionResponse = z.object({
   kind: z.enum(['shop', 'admin']),
-  /** The signed-in shop; null for the admin. */
-  shop: z.object({ id: z.string(), name: z.string(), locale: z.string() }).nullable(),
-  /** Send it as the x-parley-csrf header with every console request that changes something. */
-  csrf_token: z.string(),
+  shop: z
+    .object({ id: z.string(), name: z.string(), locale: z.string() })
+    .nullable()
+    .describe('The signed-in shop; null for the admin'),
+  csrf_token: z
+    .string()
+    .describe('Send it as the x-parley-csrf header with every console request that changes something'),
   expires_at: z.string(),
 });
 export type ConsoleSessionResponse = z.output<typeof consoleSessionResponse>;

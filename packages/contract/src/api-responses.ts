@@ -18,23 +18,48 @@ export const apiErrorBody = z.object({
   }),
 });
 
+const shownOnce = 'Shown once, here; the server keeps only its hash';
+
 // --- shops (admin token) -----------------------------------------------------------------------
 
 /** A shop as the API shows it: never its secrets. */
 export const shopView = z.object({
   id: z.string(),
   name: z.string(),
-  /** ISO 3166-1 alpha-2: the default country for phone parsing. */
-  country: z.string(),
+  country: z.string().describe('ISO 3166-1 alpha-2: the default country for reading phone numbers'),
   timezone: z.string(),
   locale: z.string(),
+  settings: z.object({
+    require_confirmation_token: z
+      .boolean()
+      .describe("When true, confirmed MCP writes must also pass the preview's confirmation_token"),
+  }),
+  disabled_at: z
+    .string()
+    .nullable()
+    .describe('Since when the shop is disabled (its tokens refused, its deliveries held); null when enabled'),
   created_at: z.string(),
 });
 export type ShopView = z.output<typeof shopView>;
 
-/** The token is shown once, here; the server keeps only its hash. */
-export const createShopResponse = z.object({ shop: shopView, token: z.string() });
+export const createShopResponse = z.object({ shop: shopView, token: z.string().describe(shownOnce) });
 export const listShopsResponse = z.object({ shops: z.array(shopView) });
+/** A shop after a change (update, disable, enable). */
+export const shopResponse = z.object({ shop: shopView });
+export const deleteShopResponse = z.object({ deleted: z.literal(true), id: z.string() });
+
+export const shopTokenInfo = z.object({
+  prefix: z.string().describe('The first characters of the token, to recognize it'),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+});
+
+export const rotateShopTokenResponse = z.object({
+  token: z.string().describe(shownOnce),
+  token_info: shopTokenInfo,
+  mcp_url: z.string().describe('Where MCP clients reach this server'),
+  message: z.string(),
+});
 
 // --- agents (shop token) -----------------------------------------------------------------------
 
@@ -44,12 +69,22 @@ export const agentView = z.object({
   name: z.string(),
   permissions: z.array(z.enum(agentPermissions)),
   created_at: z.string(),
+  updated_at: z.string(),
+  token_prefix: z.string().nullable().describe("The first characters of the agent's token, to recognize it"),
+  token_created_at: z.string().nullable(),
+  last_used_at: z.string().nullable().describe('When the agent last used its token; null if never'),
 });
 export type AgentView = z.output<typeof agentView>;
 
-/** The token is shown once, here; the server keeps only its hash. */
-export const createAgentResponse = z.object({ agent: agentView, token: z.string() });
+export const createAgentResponse = z.object({ agent: agentView, token: z.string().describe(shownOnce) });
 export const listAgentsResponse = z.object({ agents: z.array(agentView) });
+/** An agent after a change. */
+export const agentResponse = z.object({ agent: agentView });
+export const deleteAgentResponse = z.object({
+  deleted: z.literal(true),
+  id: z.string(),
+  nickname: z.string().optional(),
+});
 
 // --- credits -----------------------------------------------------------------------------------
 
@@ -59,10 +94,8 @@ export const creditsInfo = z.object({
   purchased_left: z.number().int(),
   total_left: z.number().int(),
   used_this_month: z.number().int(),
-  /** The shop's month, `YYYY-MM` in its time zone. */
-  period: z.string(),
-  /** When the free credits renew, as UTC ISO 8601. */
-  renews_at: z.string(),
+  period: z.string().describe("The shop's month, YYYY-MM in its time zone"),
+  renews_at: z.string().describe('When the free credits renew, as UTC ISO 8601'),
   timezone: z.string(),
 });
 
@@ -73,8 +106,9 @@ export const addCreditsResponse = z.object({
     reference: z.string(),
     created_at: z.string(),
   }),
-  /** False when this reference had already been added (the earlier purchase is returned). */
-  created: z.boolean(),
+  created: z
+    .boolean()
+    .describe('False when this reference had already been added (the earlier purchase is returned)'),
   credits: creditsInfo,
 });
 
