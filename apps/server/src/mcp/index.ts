@@ -1,7 +1,7 @@
 /**
- * Mounts the MCP endpoint (SPEC §3) in its own Fastify scope: it reads bodies as raw text and
- * answers every refusal (body too large, bad content length, …) as a JSON-RPC error, whatever
- * the rest of the app does.
+ * Mounts the MCP endpoint (SPEC §3) in its own Fastify scope: it checks Host and Origin first,
+ * reads bodies as raw text and answers every refusal (foreign host, body too large, bad content
+ * length, …) as a JSON-RPC error, whatever the rest of the app does.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
@@ -49,14 +49,16 @@ export async function registerMcpRoutes(
   app.addHook('onClose', () => transport.close());
 
   await app.register(async (scope) => {
-    // Raw text for every media type: the endpoint checks the type and parses the JSON itself, so
-    // that a bad body gets a JSON-RPC answer instead of Fastify's.
+    // Before the body is read, for every method: `initialize` needs no token, so this is what
+    // keeps a rebound web page from talking to a Parley on localhost.
     scope.addHook('onRequest', async (request, reply) => {
       const refusal = hostGuard.refusal(request.headers.host, request.headers.origin);
       if (refusal !== undefined) {
         return sendRpcError(reply, 403, jsonRpcError(null, JsonRpcCode.INVALID_REQUEST, refusal));
       }
     });
+    // Raw text for every media type: the endpoint checks the type and parses the JSON itself, so
+    // that a bad body gets a JSON-RPC answer instead of Fastify's.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((error: FastifyError, request, reply) => {
