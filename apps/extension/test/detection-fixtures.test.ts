@@ -14,7 +14,7 @@ import type { Detection } from './support/detection-entry.ts';
 const fixtures = new URL('fixtures/whatsapp/', import.meta.url);
 const expected = JSON.parse(readFileSync(new URL('expected.json', fixtures), 'utf8')) as Record<
   string,
-  { chat: ChatIdentity; messages?: unknown[] }
+  { chat: ChatIdentity; messages?: unknown[]; format?: string }
 >;
 
 let browser: Browser;
@@ -60,9 +60,9 @@ for (const [file, wanted] of Object.entries(expected)) {
   test(`${file}: detects ${wanted.chat.kind === 'phone' ? wanted.chat.phone : wanted.chat.kind}`, async () => {
     await load(file);
     assert.deepEqual(await detect(), wanted.chat);
-    if (wanted.messages !== undefined) {
-      assert.deepEqual(await visibleMessages(), wanted.messages);
-    }
+    const read = await visibleMessages();
+    if (wanted.messages !== undefined) assert.deepEqual(read.messages, wanted.messages);
+    if (wanted.format !== undefined) assert.equal(read.format, wanted.format);
   });
 }
 
@@ -75,6 +75,41 @@ test('insert into chat puts the text in the composer after what the agent typed,
   assert.equal((await composer.innerText()).trim(), 'Mira https://track.example/SE123');
   // Still one outgoing message: nothing was sent.
   assert.equal(await page.locator('[data-id^="true_"]').count(), 1);
+});
+
+const lexical = (needsClick: boolean) =>
+  page.evaluate((value) => (globalThis as unknown as Exposed).parleyDetection.lexical(value), needsClick);
+
+test('a Lexical composer that never had focus: refused once, then the insert lands in its paragraph', async () => {
+  await load('bare-ids-2026.html');
+  await lexical(false);
+  await page.evaluate(() => {
+    const editor = document.querySelector('footer [data-lexical-editor]');
+    editor?.addEventListener('input', () => {
+      (globalThis as unknown as { inputs: number }).inputs =
+        ((globalThis as unknown as { inputs?: number }).inputs ?? 0) + 1;
+    });
+  });
+  const outcome = await insert('https://track.example/SE123');
+  assert.deepEqual(outcome, { ok: true, value: null });
+  const composer = page.locator('footer [data-lexical-editor]');
+  assert.equal((await composer.innerText()).trim(), 'https://track.example/SE123');
+  assert.equal(await composer.locator('p').count(), 1);
+  // The first try reached the editor and was reverted; the second, in its paragraph, was taken.
+  assert.equal(await page.evaluate(() => (globalThis as unknown as { inputs: number }).inputs), 2);
+});
+
+test('a message box that takes nothing: "not inserted", nothing sent; after a click it works', async () => {
+  await load('bare-ids-2026.html');
+  await lexical(true);
+  const composer = page.locator('footer [data-lexical-editor]');
+  const outcome = await insert('Hola');
+  assert.equal(outcome.ok, false);
+  assert.equal(!outcome.ok && outcome.failure.kind, 'not_inserted');
+  assert.equal((await composer.innerText()).trim(), '');
+  await composer.click();
+  assert.deepEqual(await insert('Hola'), { ok: true, value: null });
+  assert.equal((await composer.innerText()).trim(), 'Hola');
 });
 
 test('insert into chat without an open chat says so', async () => {

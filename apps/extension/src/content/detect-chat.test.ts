@@ -94,14 +94,8 @@ test("the store's active chat: @c.us, @lid with a known number, @lid without, gr
     const found = identityFromStore(store('172829449224331@lid', '447911123456@c.us', 'James', origin));
     assert.equal(found.kind === 'phone' && found.source, origin);
   }
-  assert.equal(
-    identityFromStore(store('172829449224331@lid', null, 'Emily')).kind,
-    'no_phone',
-  );
-  assert.equal(
-    identityFromStore(store('120363040000000000@g.us', null, 'Runners')).kind,
-    'no_phone',
-  );
+  assert.equal(identityFromStore(store('172829449224331@lid', null, 'Emily')).kind, 'no_phone');
+  assert.equal(identityFromStore(store('120363040000000000@g.us', null, 'Runners')).kind, 'no_phone');
   assert.deepEqual(identityFromStore(store(null, null, null)), { kind: 'none' });
 });
 
@@ -125,11 +119,7 @@ test('the store wins when it knows the phone; the DOM decides when the store can
   });
   // Unreachable store (null), or a store that has not caught up with the page (no active chat).
   assert.equal(detectChat(null, dom('Lucía', 'false_34655123987@c.us_AAA')).kind, 'phone');
-  assert.equal(
-    detectChat(store(null, null, null), dom('Lucía', 'false_34655123987@c.us_AAA'))
-      .kind,
-    'phone',
-  );
+  assert.equal(detectChat(store(null, null, null), dom('Lucía', 'false_34655123987@c.us_AAA')).kind, 'phone');
 });
 
 test('a group in the store is not overridden by a number the DOM shows', () => {

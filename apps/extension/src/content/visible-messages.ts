@@ -48,12 +48,19 @@ export function readVisibleMessages(root: ParentNode, dayFirst: boolean): Markup
     });
   }
   const format =
-    rows === 0 ? 'markup_empty' : messages.length === 0 ? 'none' : bareRead > 0 ? 'markup_2026' : 'markup_legacy';
+    rows === 0
+      ? 'markup_empty'
+      : messages.length === 0
+        ? 'none'
+        : bareRead > 0
+          ? 'markup_2026'
+          : 'markup_legacy';
   return { format, messages };
 }
 
 function directionOf(row: Element): boolean | null {
-  const marked = row.closest(`${selectors.outgoing}, ${selectors.incoming}`) ??
+  const marked =
+    row.closest(`${selectors.outgoing}, ${selectors.incoming}`) ??
     row.querySelector(`${selectors.outgoing}, ${selectors.incoming}`);
   return marked === null ? null : marked.matches(selectors.outgoing);
 }

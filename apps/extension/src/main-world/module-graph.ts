@@ -33,7 +33,7 @@ export function createModuleGraph(page: object, now: () => number): ModuleGraph 
   let settled = false;
   let lastCount = -1;
   let lastChange = started;
-  /** Undefined: not probed yet; null: this page's loader has no `__debug` registry. */
+  /** Undefined: not probed yet; null: this page's loader has no `__debug` registry; else the last map read. */
   let registry: Record<string, unknown> | null | undefined;
   const found = new Map<string, unknown>();
   const failed = new Map<string, { retryAt: number; backoff: number }>();
@@ -43,12 +43,15 @@ export function createModuleGraph(page: object, now: () => number): ModuleGraph 
     return typeof value === 'function' ? (value as Loader) : null;
   };
 
-  /** `modulesMap`, probed once per page load: `__debug` is part of the loader or never there. */
+  /**
+   * `modulesMap`, read afresh each time (wa-js's `__debug()` does too: the map may be replaced as
+   * modules register). `__debug` is part of the loader or never there, so one failure settles it.
+   */
   const modulesMap = (load: Loader): Record<string, unknown> | null => {
-    if (registry === undefined) {
-      const map = guarded(() => field(load('__debug'), 'modulesMap'));
-      registry = typeof map === 'object' && map !== null ? (map as Record<string, unknown>) : null;
-    }
+    if (registry === null) return null;
+    const map = guarded(() => field(load('__debug'), 'modulesMap'));
+    if (typeof map === 'object' && map !== null) registry = map as Record<string, unknown>;
+    else if (registry === undefined) registry = null;
     return registry;
   };
 
@@ -85,7 +88,8 @@ export function createModuleGraph(page: object, now: () => number): ModuleGraph 
     if (failure !== undefined && time < failure.retryAt) return undefined;
     const exports = guarded(() => load(name));
     if (exports === undefined || exports === null) {
-      const backoff = failure === undefined ? FIRST_BACKOFF_MS : Math.min(failure.backoff * 2, MAX_BACKOFF_MS);
+      const backoff =
+        failure === undefined ? FIRST_BACKOFF_MS : Math.min(failure.backoff * 2, MAX_BACKOFF_MS);
       failed.set(name, { retryAt: time + backoff, backoff });
       return undefined;
     }

@@ -37,7 +37,11 @@ const lidMap = (map: Record<string, string>) => ({
 const LID = '172829449224331@lid';
 
 test("a @lid chat's number: contact.phoneNumber first", () => {
-  const active = { id: wid(LID), formattedTitle: 'Emily Carter', contact: { phoneNumber: wid('14155550123@c.us') } };
+  const active = {
+    id: wid(LID),
+    formattedTitle: 'Emily Carter',
+    contact: { phoneNumber: wid('14155550123@c.us') },
+  };
   const graph = settledGraph({ ...chats(active), WAWebApiContact: lidMap({ [LID]: '34655123987@c.us' }) });
   assert.deepEqual(readActiveChat(graph), {
     status: 'ok',
@@ -53,7 +57,10 @@ test("a @lid chat's number: contact.phoneNumber first", () => {
 
 test("then WhatsApp's LID→phone map (WAWebApiContact.getPhoneNumber, or its lidPnCache)", () => {
   const active = { id: wid(LID), formattedTitle: 'James', contact: { id: wid(LID) }, msgs: { models: [] } };
-  for (const api of [lidMap({ [LID]: '447911123456@c.us' }), { lidPnCache: lidMap({ [LID]: '447911123456@c.us' }) }]) {
+  for (const api of [
+    lidMap({ [LID]: '447911123456@c.us' }),
+    { lidPnCache: lidMap({ [LID]: '447911123456@c.us' }) },
+  ]) {
     const answer = readActiveChat(settledGraph({ ...chats(active), WAWebApiContact: api }));
     assert.equal(answer.status === 'ok' && answer.value.phoneJid, '447911123456@c.us');
     assert.equal(answer.status === 'ok' && answer.value.phoneFrom, 'lid_map');
@@ -72,7 +79,15 @@ test("then the contact's own fields; a hidden number stays null, whatever looks 
     // A map or a field answering a @lid, a display text: none of it is a phone.
     contact: { id: wid(LID), username: 'sofia.runs', formattedPhone: '+172829449224331', pnForLid: null },
   };
-  for (const api of [lidMap({ [LID]: LID }), { getPhoneNumber: () => { throw new Error('gone'); } }, undefined]) {
+  for (const api of [
+    lidMap({ [LID]: LID }),
+    {
+      getPhoneNumber: () => {
+        throw new Error('gone');
+      },
+    },
+    undefined,
+  ]) {
     const modules = api === undefined ? chats(hidden) : { ...chats(hidden), WAWebApiContact: api };
     const answer = readActiveChat(settledGraph(modules));
     assert.equal(answer.status, 'ok');
@@ -84,7 +99,12 @@ test("then the contact's own fields; a hidden number stays null, whatever looks 
 test('a renamed chat collection: WAWebCollections.Chat, the active chat found by its flag', () => {
   const models = [
     { id: wid('14155550123@c.us'), formattedTitle: 'Emily', active: false },
-    { id: wid('34655123987@c.us'), formattedTitle: 'Lucía', active: true, msgs: { getModelsArray: () => [] } },
+    {
+      id: wid('34655123987@c.us'),
+      formattedTitle: 'Lucía',
+      active: true,
+      msgs: { getModelsArray: () => [] },
+    },
   ];
   const graph = settledGraph({ WAWebCollections: { Chat: { getModelsArray: () => models } } });
   const answer = readActiveChat(graph);
@@ -96,7 +116,13 @@ test("the active chat's messages: text or caption, never a media body, no notifi
   const key = (fromMe: boolean, id: string) => ({ fromMe, id, remote: wid('34655123987@c.us') });
   const msgs = [
     { id: key(false, '3EB0AAAA'), type: 'chat', body: 'Hola', t: 1772443260 },
-    { id: key(true, '3EB0BBBB'), type: 'image', body: '/9j/4AAQSkZJRg==', caption: 'Tu pedido', t: 1772443300 },
+    {
+      id: key(true, '3EB0BBBB'),
+      type: 'image',
+      body: '/9j/4AAQSkZJRg==',
+      caption: 'Tu pedido',
+      t: 1772443300,
+    },
     { id: key(false, '3EB0CCCC'), type: 'image', body: '/9j/4AAQSkZJRg==', t: 1772443310 },
     { id: key(false, '3EB0DDDD'), type: 'e2e_notification', body: 'x', isNotification: true, t: 1772443320 },
     { id: 'not a key', type: 'chat', body: 'odd', t: 1772443330 },
@@ -122,7 +148,10 @@ test('no active chat is an answer (the start screen); a graph not settled is "wa
 test('anything unexpected means the store is unreachable, and nothing throws', () => {
   const unreachable = { status: 'unreachable' };
   assert.deepEqual(readActiveChat(settledGraph({})), unreachable);
-  assert.deepEqual(readActiveChat(settledGraph({ WAWebChatCollection: { ChatCollection: {} } })), unreachable);
+  assert.deepEqual(
+    readActiveChat(settledGraph({ WAWebChatCollection: { ChatCollection: {} } })),
+    unreachable,
+  );
   assert.deepEqual(readActiveChat(settledGraph(chats({ id: 'not a wid' }))), unreachable);
   const throwing = {
     WAWebChatCollection: {

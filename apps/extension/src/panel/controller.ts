@@ -235,8 +235,7 @@ export function startPanel(container: HTMLElement, { tabId, t, fmt }: PanelOptio
     const screen = screenOf(state);
     assistant.setVisible(chatPhone() !== null && offersSuggestion(screen));
     followupCard.setVisible(chatPhone() !== null && screen.kind !== 'setup');
-    messagesNotice.hidden =
-      state.chat === null || state.chat.kind === 'none' || messagesReadable(pageStatus);
+    messagesNotice.hidden = state.chat === null || state.chat.kind === 'none' || messagesReadable(pageStatus);
     screenHost.replaceChildren(screenView(screen, ctx));
     renderFooter();
   }

@@ -322,7 +322,8 @@ const es: Catalog = {
   'flash.inserted': 'Insertado en el chat: revísalo y envíalo.',
   'flash.linked': '{name} vinculado a este chat.',
   'flash.dismissed': 'Seguimiento descartado.',
-  'notice.messagesUnavailable.title': 'El envío de mensajes y el contexto de la IA no están disponibles en esta página',
+  'notice.messagesUnavailable.title':
+    'El envío de mensajes y el contexto de la IA no están disponibles en esta página',
   'notice.messagesUnavailable.body':
     'Parley no puede leer los mensajes de este chat (puede que WhatsApp Web haya cambiado): no se envía ninguno, y una respuesta de IA solo ve lo que Parley ya tenía guardado. Los datos del cliente siguen funcionando.',
   'ai.title': 'Respuesta con IA',

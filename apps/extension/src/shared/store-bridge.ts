@@ -39,10 +39,7 @@ export interface StoreMessage {
  * `waiting`: WhatsApp's module graph has not settled yet (it registers modules progressively).
  * `unreachable`: the modules are not where the extension looks, or threw; the markup decides.
  */
-export type StoreAnswer<T> =
-  | { status: 'waiting' }
-  | { status: 'unreachable' }
-  | { status: 'ok'; value: T };
+export type StoreAnswer<T> = { status: 'waiting' } | { status: 'unreachable' } | { status: 'ok'; value: T };
 
 export type StoreRequest = 'chat' | 'messages';
 

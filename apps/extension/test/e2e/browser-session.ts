@@ -21,11 +21,13 @@ export interface BrowserSession {
   whatsapp: Page;
   panel: Page;
   /**
-   * Loads WhatsApp Web, then opens in `panel` what Chrome's side panel shows on that tab: the path the
-   * background set for it (`sidepanel.html?tab=<id>`). Fails unless the panel is enabled there, and
-   * there only.
+   * Loads WhatsApp Web (at `path`, `/` by default), then opens in `panel` what Chrome's side panel
+   * shows on that tab: the path the background set for it (`sidepanel.html?tab=<id>`). Fails unless
+   * the panel is enabled there, and there only.
    */
-  openWhatsAppWithPanel(): Promise<void>;
+  openWhatsAppWithPanel(path?: string): Promise<void>;
+  /** Fills in and checks or saves the options page, as an agent does; waits for its verdict. */
+  connect(serverUrl: string, token: string, button: '#check' | '#save'): Promise<void>;
   /** Opens a chat in WhatsApp and waits until the panel follows (its header names the chat). */
   openChat(key: string): Promise<void>;
   /** Waits until the customer tab shows exactly this text somewhere. */
@@ -76,8 +78,9 @@ export async function openBrowserSession(whatsappPort: number, locale: string): 
       options,
       whatsapp,
       panel,
-      async openWhatsAppWithPanel() {
-        await whatsapp.goto('https://web.whatsapp.com/');
+      async openWhatsAppWithPanel(path = '/') {
+        const url = `https://web.whatsapp.com${path}`;
+        await whatsapp.goto(url);
         // The background enables the panel when the tab finishes loading. Chrome emits no event for a
         // panel's options, so this polls the condition (as waitForFunction does in a page), bounded.
         const panels = await worker.evaluate(async () => {
@@ -96,9 +99,16 @@ export async function openBrowserSession(whatsappPort: number, locale: string): 
         });
         const enabled = panels.filter((option) => option.enabled === true);
         assert.equal(enabled.length, 1, `the panel is enabled on: ${JSON.stringify(panels)}`);
-        assert.equal(enabled[0]?.url, 'https://web.whatsapp.com/');
+        assert.equal(enabled[0]?.url, url);
         assert.match(enabled[0]?.path ?? '', /^sidepanel\.html\?tab=\d+$/);
         await panel.goto(`chrome-extension://${extensionId}/${enabled[0]?.path ?? ''}`);
+      },
+      async connect(serverUrl, token, button) {
+        await options.goto(`chrome-extension://${extensionId}/options.html`);
+        await options.fill('#server-url', serverUrl);
+        await options.fill('#token', token);
+        await options.click(button);
+        await options.locator('#result.result-ok, #result.result-error').waitFor();
       },
       async openChat(key) {
         const chat = fixtureChats.find((candidate) => candidate.key === key);

@@ -30,15 +30,9 @@ after(async () => {
   await parley?.close();
 });
 
-/** The options page, as an agent fills it in. */
-async function connect(session: BrowserSession, token: string, button: '#check' | '#save'): Promise<void> {
-  const { options } = session;
-  await options.goto(`chrome-extension://${session.extensionId}/options.html`);
-  await options.fill('#server-url', parley.url);
-  await options.fill('#token', token);
-  await options.click(button);
-  await options.locator('#result.result-ok, #result.result-error').waitFor();
-}
+/** The options page, as an agent fills it in, for this file's Parley. */
+const connect = (session: BrowserSession, token: string, button: '#check' | '#save') =>
+  session.connect(parley.url, token, button);
 
 test('the side panel beside WhatsApp Web, end to end', async (t) => {
   const session = await openBrowserSession(whatsappServer.port, 'en-US');
@@ -212,8 +206,10 @@ test('the side panel beside WhatsApp Web, end to end', async (t) => {
         const response = await (await posted).response();
         assert.ok(response !== null, 'the report got no answer');
         assert.equal(((await response.json()) as { accepted: number }).accepted, 1);
-        // Intake is idempotent per message id: the same id again is not accepted, so the server has it.
-        const id = await whatsapp.locator('#main [data-id]').first().getAttribute('data-id');
+        // Intake is idempotent per message id (WhatsApp's own, the last part of the row's data-id):
+        // the same id again is not accepted, so the server has it.
+        const dataId = await whatsapp.locator('#main [data-id]').first().getAttribute('data-id');
+        const id = dataId?.split('_')[2];
         const again = await fetch(`${parley.url}/api/conversations/messages`, {
           method: 'POST',
           headers: { authorization: `Bearer ${parley.agentToken}`, 'content-type': 'application/json' },
