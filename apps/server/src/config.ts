@@ -25,6 +25,20 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/**
+ * An http(s) URL with its scheme written out. `new URL('localhost:11434')` parses (as the scheme
+ * "localhost:"), so a plain URL check would let the most common typo through to the first request.
+ */
+const httpUrl = (example: string) =>
+  z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with http:// or https://, such as ${example}`);
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .optional()
@@ -33,7 +47,14 @@ const booleanFlag = z
 export const configVariables = {
   PORT: variable({ schema: port.default(8787), description: 'TCP port to listen on.', shownDefault: '8787' }),
   HOST: variable({
-    schema: z.string().min(1).default('127.0.0.1'),
+    schema: z
+      .string()
+      .min(1)
+      .regex(
+        /^[^/\s]+$/,
+        'must be an address or host name to listen on, such as 127.0.0.1 or 0.0.0.0 (no scheme, no path)',
+      )
+      .default('127.0.0.1'),
     description: 'Address to listen on (`0.0.0.0` to accept connections from other machines).',
     shownDefault: '127.0.0.1',
   }),
@@ -92,6 +113,13 @@ export const configVariables = {
       'Comma list of `ip`, `ip:port`, CIDR or `host:port` that outbound calls (webhooks, CRM endpoints, custom functions) may reach although not public; such targets may also use plain http.',
     shownDefault: 'empty',
   }),
+  PARLEY_METRICS_TOKEN: variable({
+    schema: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
+    description:
+      'Bearer token that may read `GET /metrics` and nothing else (for a Prometheus scraper). The admin token may read it too; without either, `/metrics` answers 401.',
+    shownDefault: 'unset (admin token only)',
+    sensitive: true,
+  }),
   PARLEY_MCP_RATE_LIMIT: variable({
     schema: positiveInt.default(120),
     description: 'MCP requests allowed per token per minute.',
@@ -114,7 +142,7 @@ export const configVariables = {
     shownDefault: 'info',
   }),
   PARLEY_PUBLIC_URL: variable({
-    schema: optionalString.pipe(z.url().optional()),
+    schema: optionalString.pipe(httpUrl('https://parley.example.com').optional()),
     description: 'The URL clients use to reach this server, for the printed MCP snippet.',
     shownDefault: '`http://HOST:PORT`',
   }),
@@ -131,7 +159,7 @@ export const configVariables = {
     shownDefault: '8788',
   }),
   PARLEY_LLM_BASE_URL: variable({
-    schema: optionalString.pipe(z.url().optional()),
+    schema: optionalString.pipe(httpUrl('http://localhost:11434/v1').optional()),
     description: 'Base URL of an OpenAI-compatible Chat Completions API, for the AI assistant.',
     shownDefault: 'unset',
   }),

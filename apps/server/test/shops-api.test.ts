@@ -20,7 +20,7 @@ describe('health and metrics', () => {
 
   it('GET /metrics is Prometheus text that counts requests by route', async () => {
     await t.app.inject({ method: 'GET', url: '/health' });
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: admin });
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /^text\/plain/);
     assert.match(

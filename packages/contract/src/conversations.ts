@@ -3,6 +3,7 @@
  * event data it produces (§6). The extension, any other channel and the tests share these shapes.
  */
 import { z } from 'zod';
+import { describeValue } from './crm/describe-value.ts';
 
 /** Most messages one request may carry; a longer history is sent in several requests. */
 export const MAX_MESSAGES_PER_REQUEST = 500;
@@ -14,10 +15,6 @@ export const MAX_CHAT_NAME_LENGTH = 200;
 const required = (what: string) => (issue: { input: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
 
-// PostgreSQL text cannot hold U+0000; refusing it here names the field instead of failing the insert.
-const withoutNul = (schema: z.ZodString) =>
-  schema.refine((value) => !value.includes('\u0000'), 'must not contain NUL (\\u0000) characters');
-
 /** Shape only: the server also checks the number is valid for its country (libphonenumber). */
 const e164Phone = z
   .string({ error: required('a string') })
@@ -28,24 +25,20 @@ export type MessageDirection = (typeof messageDirections)[number];
 
 export const conversationMessage = z.strictObject({
   /** The channel's own message id; intake is idempotent on it (per shop and chat). */
-  id: withoutNul(
-    z
-      .string({ error: required('a string') })
-      .min(1, 'must not be empty')
-      .max(MAX_MESSAGE_ID_LENGTH, `must be at most ${MAX_MESSAGE_ID_LENGTH} characters`),
-  ),
+  id: z
+    .string({ error: required('a string') })
+    .min(1, 'must not be empty')
+    .max(MAX_MESSAGE_ID_LENGTH, `must be at most ${MAX_MESSAGE_ID_LENGTH} characters`),
   direction: z.enum(messageDirections, {
     error: (issue) =>
       issue.input === undefined
         ? 'is required ("in" from the customer, "out" from the business)'
-        : `must be "in" or "out", got ${JSON.stringify(issue.input)}`,
+        : `must be "in" or "out", got ${describeValue(issue.input)}`,
   }),
   /** May be empty (a photo without caption still belongs to the conversation). */
-  text: withoutNul(
-    z
-      .string({ error: required('a string (empty for a message without text)') })
-      .max(MAX_MESSAGE_TEXT_LENGTH, `must be at most ${MAX_MESSAGE_TEXT_LENGTH} characters`),
-  ),
+  text: z
+    .string({ error: required('a string (empty for a message without text)') })
+    .max(MAX_MESSAGE_TEXT_LENGTH, `must be at most ${MAX_MESSAGE_TEXT_LENGTH} characters`),
   sent_at: z.iso.datetime({
     offset: true,
     error: (issue) =>
@@ -58,12 +51,11 @@ export type ConversationMessage = z.output<typeof conversationMessage>;
 
 export const postConversationMessagesRequest = z.strictObject({
   chat_phone: e164Phone,
-  chat_name: withoutNul(
-    z
-      .string({ error: required('a string') })
-      .trim()
-      .max(MAX_CHAT_NAME_LENGTH, `must be at most ${MAX_CHAT_NAME_LENGTH} characters`),
-  ).optional(),
+  chat_name: z
+    .string({ error: required('a string') })
+    .trim()
+    .max(MAX_CHAT_NAME_LENGTH, `must be at most ${MAX_CHAT_NAME_LENGTH} characters`)
+    .optional(),
   messages: z
     .array(conversationMessage, { error: required('a list of messages') })
     .min(1, 'must list at least one message')

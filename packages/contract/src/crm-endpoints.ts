@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeValue } from './crm/describe-value.ts';
 import { endpointAuth, endpointHeaders, endpointUrl, httpMethod } from './endpoint-settings.ts';
 import { objectOrJsonString } from './json-argument.ts';
 
@@ -15,7 +16,7 @@ export type CrmEndpointType = (typeof crmEndpointTypes)[number];
 
 export const crmEndpointType = z.enum(crmEndpointTypes, {
   error: (issue) =>
-    `unknown CRM endpoint type ${JSON.stringify(issue.input)}; valid types: ${crmEndpointTypes.join(', ')}`,
+    `unknown CRM endpoint type ${describeValue(issue.input)}; valid types: ${crmEndpointTypes.join(', ')}`,
 });
 
 export const crmEndpointMethods = ['GET', 'POST'] as const;

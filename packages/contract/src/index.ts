@@ -1,3 +1,4 @@
+export * from './boundary.ts';
 export * from './errors.ts';
 export * from './api-responses.ts';
 export * from './api-console.ts';

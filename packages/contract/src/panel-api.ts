@@ -4,6 +4,7 @@
  * Phones are checked for shape here only: the server normalizes them with the shop's default country.
  */
 import { z } from 'zod';
+import { describeValue } from './crm/describe-value.ts';
 import { crmAnswerIssue, panelCustomer, panelProduct, panelSearchResult } from './panel-entities.ts';
 
 export * from './panel-entities.ts';
@@ -81,7 +82,7 @@ export const PANEL_SEARCH_MAX_LIMIT = 50;
 export const panelSearchQuery = z.object({
   kind: z.enum(panelSearchKinds, {
     error: (issue) =>
-      `${issue.input === undefined ? 'is required' : `${JSON.stringify(issue.input)} is not a search kind`}; ` +
+      `${issue.input === undefined ? 'is required' : `${describeValue(issue.input)} is not a search kind`}; ` +
       `valid kinds: ${panelSearchKinds.join(', ')}`,
   }),
   q: z

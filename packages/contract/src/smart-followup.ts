@@ -4,6 +4,7 @@
  * `followup.*` webhook events. Names follow WAzion's tools, so an assistant that knows them knows these.
  */
 import { z } from 'zod';
+import { describeValue } from './crm/describe-value.ts';
 
 export const followupIntentLevels = ['none', 'low', 'medium', 'high'] as const;
 export type FollowupIntentLevel = (typeof followupIntentLevels)[number];
@@ -114,7 +115,7 @@ const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone numbe
 
 const enumOf = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
   z.enum(values, {
-    error: (issue) => `${name} must be one of ${values.join(', ')}; got ${JSON.stringify(issue.input)}`,
+    error: (issue) => `${name} must be one of ${values.join(', ')}; got ${describeValue(issue.input)}`,
   });
 
 /** `save_smart_followup_config`: a partial update, every omitted setting keeps its value. */
@@ -181,10 +182,6 @@ export const saveSmartFollowupConfigInput = z.strictObject({
     .max(
       MAX_CUSTOM_INSTRUCTIONS_LENGTH,
       `custom_instructions must be at most ${MAX_CUSTOM_INSTRUCTIONS_LENGTH} characters`,
-    )
-    .refine(
-      (text) => !text.includes('\u0000'),
-      'custom_instructions must not contain NUL (\\u0000) characters',
     )
     .optional()
     .describe(
@@ -279,7 +276,7 @@ export const followupAnalysisJsonSchema = {
 export const listFollowupsQuery = z.strictObject({
   status: z
     .enum(['due', 'pending', 'sent', 'all'], {
-      error: (issue) => `status must be due, pending, sent or all; got ${JSON.stringify(issue.input)}`,
+      error: (issue) => `status must be due, pending, sent or all; got ${describeValue(issue.input)}`,
     })
     .default('due'),
   phone: e164.optional(),
@@ -291,7 +288,6 @@ export const dismissFollowupRequest = z.strictObject({
     .string({ error: 'reason must be text' })
     .trim()
     .max(500, 'reason must be at most 500 characters')
-    .refine((text) => !text.includes('\u0000'), 'reason must not contain NUL (\\u0000) characters')
     .optional(),
 });
 export type DismissFollowupRequest = z.output<typeof dismissFollowupRequest>;

@@ -3,6 +3,7 @@
  * `get_webhook_config` answers. The secret itself never appears in an output shape.
  */
 import { z } from 'zod';
+import { describeValue } from './crm/describe-value.ts';
 
 export const webhookEventTypes = [
   'phone.detected',
@@ -20,7 +21,7 @@ export const MIN_WEBHOOK_TIMEOUT_MS = 1_000;
 const validEventsHint = `valid events: ${webhookEventTypes.join(', ')}`;
 
 export const webhookEventType = z.enum(webhookEventTypes, {
-  error: (issue) => `unknown event ${JSON.stringify(issue.input)}; ${validEventsHint}`,
+  error: (issue) => `unknown event ${describeValue(issue.input)}; ${validEventsHint}`,
 });
 
 /** The receiver URL; the outbound policy (SPEC §6) is checked by the server, which can resolve it. */

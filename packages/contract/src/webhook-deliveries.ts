@@ -3,6 +3,7 @@
  * list_webhook_deliveries, redeliver_webhook and recover_webhooks.
  */
 import { z } from 'zod';
+import { describeValue } from './crm/describe-value.ts';
 import { webhookEventType, webhookSecret, webhookUrl, type WebhookEventType } from './webhook-config.ts';
 
 /** The JSON body of every webhook. It is serialized once; every attempt sends the same bytes. */
@@ -47,7 +48,7 @@ export const listWebhookDeliveriesInput = z.strictObject({
   status: z
     .enum(webhookDeliveryStatuses, {
       error: (issue) =>
-        `unknown status ${JSON.stringify(issue.input)}; valid statuses: ${webhookDeliveryStatuses.join(', ')}`,
+        `unknown status ${describeValue(issue.input)}; valid statuses: ${webhookDeliveryStatuses.join(', ')}`,
     })
     .optional()
     .describe(`Only deliveries in this status: ${webhookDeliveryStatuses.join(', ')}.`),

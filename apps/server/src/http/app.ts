@@ -10,7 +10,13 @@ import { registerShopRoutes } from '../features/shops/index.ts';
 import { lazyRequestLogger } from '../lib/logger.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
 import { registerConsole } from './console/index.ts';
-import { registerErrorHandling } from './errors.ts';
+import {
+  answerClientError,
+  answerFrameworkError,
+  MAX_PATH_PARAM_CHARS,
+  registerErrorHandling,
+} from './errors.ts';
+import { requireMetricsReader } from './metrics-access.ts';
 import { registerOpenApiRoute } from './openapi.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -23,6 +29,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.PARLEY_BODY_LIMIT_BYTES,
     // Behind no proxy by default; an operator adding one sets HOST and terminates TLS there.
     trustProxy: false,
+    // Refusals made before a route runs answer in the same {"error":{code,message}} shape.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_CHARS },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   registerErrorHandling(app);
   // Every API speaks JSON; a text body is a client mistake (415), not a string to validate.
@@ -37,7 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.get('/health', async () => ({ status: 'ok', database: deps.databaseKind, version: deps.version }));
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    await requireMetricsReader(request, deps);
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });

@@ -1,11 +1,16 @@
 /**
  * The one HTTP error mapper. AppErrors answer with their code and status; Fastify's own client
- * errors (bad JSON, body too large, wrong content type) get stable codes too; anything else is a
- * fault: logged with its stack and answered 500 without internals.
+ * errors (bad JSON, body too large, wrong content type, a malformed or too long URL, headers too
+ * large) get stable codes in the same shape; anything else is a fault: logged with its stack and
+ * answered 500 without internals.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { ApiErrorBody } from '@parley/contract';
 import { isAppError } from '../lib/errors.ts';
+import { parseInput } from '../lib/validation.ts';
 
 const fastifyClientErrors: Record<string, { code: string; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The body is not valid JSON.' },
@@ -27,7 +32,85 @@ const fastifyClientErrors: Record<string, { code: string; message: string }> = {
   },
 };
 
+/** Longest path parameter the router accepts (Fastify's maxParamLength); ids are far shorter. */
+export const MAX_PATH_PARAM_CHARS = 200;
+
+/**
+ * Fastify's `frameworkErrors`: refusals made by the router before any route runs. The messages
+ * never repeat the URL, which may be as long as the server accepts.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const body: ApiErrorBody = {
+      error: {
+        code: 'URI_TOO_LONG',
+        message: `A path segment is longer than ${MAX_PATH_PARAM_CHARS} characters; no id is that long.`,
+      },
+    };
+    return reply.code(414).send(body);
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    const body: ApiErrorBody = {
+      error: {
+        code: 'BAD_URL',
+        message: 'The URL path is not valid percent-encoded UTF-8; encode it with encodeURIComponent.',
+      },
+    };
+    return reply.code(400).send(body);
+  }
+  return reply.send(error);
+}
+
+const clientErrorAnswers: Record<string, { status: number; body: ApiErrorBody }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    body: {
+      error: {
+        code: 'HEADERS_TOO_LARGE',
+        message:
+          'The request headers are larger than this server accepts (16 KiB); send fewer or shorter headers.',
+      },
+    },
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    body: { error: { code: 'REQUEST_TIMEOUT', message: 'The request took too long to arrive.' } },
+  },
+};
+const malformedRequest: { status: number; body: ApiErrorBody } = {
+  status: 400,
+  body: { error: { code: 'BAD_REQUEST', message: 'The request is not valid HTTP/1.1.' } },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before Fastify sees a request
+ * (headers too large, malformed HTTP) is answered on the socket in the same shape.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, body } =
+    (error.code === undefined ? undefined : clientErrorAnswers[error.code]) ?? malformedRequest;
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
+}
+
+const pathParams = z.record(z.string(), z.string());
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  // Path parameters reach queries as they are (a link id, an agent id): they pass the same
+  // boundary check as bodies and query strings, so a NUL is a 400 naming the parameter.
+  app.addHook('preValidation', async (request) => {
+    const params = request.params as Record<string, string> | undefined;
+    if (params !== undefined && Object.keys(params).length > 0) parseInput(pathParams, params, 'path');
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAppError(error)) {
       const body: ApiErrorBody = { error: { code: error.code, message: error.message } };

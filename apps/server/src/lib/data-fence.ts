@@ -17,7 +17,7 @@ export const neutralize = (text: string): string =>
     .replace(/<{2,}|>{2,}|«|»/g, (run) => '‹'.repeat(Math.min(run.length, 3)));
 
 /** Every string in `value` (keys too) neutralized; other values as they are. */
-function neutralizeDeep(value: unknown): unknown {
+export function neutralizeDeep(value: unknown): unknown {
   if (typeof value === 'string') return neutralize(value);
   if (Array.isArray(value)) return value.map(neutralizeDeep);
   if (typeof value === 'object' && value !== null) {

@@ -2,8 +2,10 @@
  * Parses tools/call arguments with the tool's zod schema, strictly: an unknown field is an error,
  * so a misspelt argument is never silently ignored. Confirmed tools also take `confirm` and
  * `confirmation_token`, which belong to the MCP layer and are split off before the tool sees
- * its arguments. Every problem is reported at once, with its path.
+ * its arguments. Every problem is reported at once, with its path; NUL characters and runaway
+ * nesting are refused first, as everywhere input enters (the contract's parseAtBoundary).
  */
+import { parseAtBoundary } from '@parley/contract';
 import { z } from 'zod';
 import { describeIssues } from '../lib/validation.ts';
 import type { Tool } from './tool.ts';
@@ -42,8 +44,8 @@ export function parseToolArguments(tool: Tool, raw: Record<string, unknown>): Pa
     if (tool.kind === 'confirmed' && controlNames.includes(name)) controlInput[name] = value;
     else own[name] = value;
   }
-  const parsedArgs = tool.input.strict().safeParse(own);
-  const parsedControls = confirmationControls.safeParse(controlInput);
+  const parsedArgs = parseAtBoundary(tool.input.strict(), own);
+  const parsedControls = parseAtBoundary(confirmationControls, controlInput);
   if (parsedArgs.success && parsedControls.success) {
     return { ok: true, args: parsedArgs.data, controls: parsedControls.data };
   }

@@ -3,7 +3,8 @@
  * the tool message the model gets. The model always gets JSON with `ok`, so it can tell an answer
  * from a failure, and a failure carries a code and a message that say what to do next.
  */
-import type { ToolCallStatus } from '@parley/contract';
+import { inputHazards, type ToolCallStatus } from '@parley/contract';
+import { neutralize, neutralizeDeep } from '../../lib/data-fence.ts';
 import type { FunctionHttpResult } from './call-function.ts';
 
 export interface CallOutcome {
@@ -19,19 +20,26 @@ export interface CallOutcome {
 /** Short enough not to crowd the model's context with an error page. */
 const ERROR_EXCERPT_CHARS = 2_000;
 
-/** The answer as the model sees it: parsed JSON when it fits, else text cut at `maxChars` with a notice. */
+/**
+ * The answer as the model sees it: parsed JSON when it fits, else text cut at `maxChars` with a
+ * notice. Either way neutralized like CRM data (lib/data-fence.ts): a function's endpoint is as
+ * untrusted as the CRM, and its answer may carry text a customer wrote.
+ */
 function presentAnswer(text: string, maxChars: number): { answer: unknown; notice?: string } {
   if (text.length > maxChars) {
     return {
-      answer: text.slice(0, maxChars),
+      answer: neutralize(text.slice(0, maxChars)),
       notice: `The answer had ${text.length} characters; only the first ${maxChars} are shown.`,
     };
   }
   try {
-    return { answer: JSON.parse(text) as unknown };
+    const parsed = JSON.parse(text) as unknown;
+    // JSON nested too deep to walk safely (or holding NUL characters) goes to the model as its text.
+    if (inputHazards(parsed).length === 0) return { answer: neutralizeDeep(parsed) };
   } catch {
-    return { answer: text };
+    // Not JSON: the model gets the text.
   }
+  return { answer: neutralize(text) };
 }
 
 export function outcomeOfHttp(result: FunctionHttpResult, maxChars: number): CallOutcome {

@@ -10,6 +10,7 @@
  * - consecutive GETs run in parallel; any other method runs alone, after everything before it,
  *   because a write may change what the calls around it see.
  */
+import { inputHazards } from '@parley/contract';
 import type { ValidateFunction } from 'ajv';
 import type { AppDeps } from '../../app-deps.ts';
 import type { ChatMessage, ModelToolCall } from '../../lib/llm/index.ts';
@@ -51,19 +52,31 @@ type Plan =
   | { kind: 'duplicate'; of: Promise<CallOutcome> }
   | { kind: 'http'; loaded: LoadedFunction; args: Record<string, unknown>; key: string };
 
-/** `{}` for an empty string: some models send that for a function without parameters. */
-function parseArguments(text: string): { ok: true; args: Record<string, unknown> } | { ok: false } {
+type ParsedArguments = { ok: true; args: Record<string, unknown> } | { ok: false; problem?: string };
+
+/**
+ * `{}` for an empty string: some models send that for a function without parameters. Arguments
+ * pass the same boundary check as any caller's input (NUL characters, runaway nesting): the model
+ * writes them, and a customer's message can steer the model.
+ */
+function parseArguments(text: string): ParsedArguments {
   if (text.trim() === '') return { ok: true, args: {} };
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      return { ok: true, args: value as Record<string, unknown> };
+      const [hazard] = inputHazards(value);
+      if (hazard === undefined) return { ok: true, args: value as Record<string, unknown> };
+      const at = hazard.path.length > 0 ? hazard.path.join('.') : 'the arguments';
+      return { ok: false, problem: `${at} ${hazard.message}` };
     }
   } catch {
     // Reported below like any other non-object.
   }
   return { ok: false };
 }
+
+/** What the execution log stores of the model's own text: PostgreSQL text holds no U+0000. */
+const loggable = (text: string) => text.replaceAll('\u0000', '\uFFFD');
 
 const isMutating = (loaded: LoadedFunction) => loaded.fn.method !== 'GET';
 
@@ -111,11 +124,7 @@ export function createToolCallRunner(ctx: ToolCallContext) {
     return outcomeOfHttp(result, limits.functionAnswerMaxChars);
   }
 
-  function plan(
-    call: ModelToolCall,
-    fn: LoadedFunction | undefined,
-    args: ReturnType<typeof parseArguments>,
-  ): Plan {
+  function plan(call: ModelToolCall, fn: LoadedFunction | undefined, args: ParsedArguments): Plan {
     const { name } = call.function;
     if (fn === undefined) {
       const known = ctx.offered.length > 0 ? ctx.offered.join(', ') : 'none';
@@ -134,7 +143,9 @@ export function createToolCallRunner(ctx: ToolCallContext) {
         outcome: refusedCall(
           'invalid_arguments',
           'INVALID_ARGUMENTS',
-          'The arguments are not a JSON object. Call again with a JSON object matching the parameters schema.',
+          args.problem === undefined
+            ? 'The arguments are not a JSON object. Call again with a JSON object matching the parameters schema.'
+            : `The arguments are refused: ${args.problem}. Call again with plain JSON matching the parameters schema.`,
         ),
       };
     }
@@ -215,8 +226,8 @@ export function createToolCallRunner(ctx: ToolCallContext) {
       const outcome = settled[index] as CallOutcome;
       const args = parsed[index];
       executed.push({
-        name: call.function.name,
-        arguments: args?.ok === true ? args.args : call.function.arguments,
+        name: loggable(call.function.name),
+        arguments: args?.ok === true ? args.args : loggable(call.function.arguments),
         outcome,
         at,
       });
