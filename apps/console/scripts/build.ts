@@ -53,11 +53,12 @@ const result = await build({
 writeFileSync(join(dist, 'index.html'), readFileSync(join(root, 'static/index.html')));
 writeFileSync(join(dist, 'favicon.svg'), readFileSync(join(root, 'static/favicon.svg')));
 // The side panel's own stylesheet, for the customer preview rendered in a shadow root: its page-level
-// selectors (:root, body) become the shadow host's.
+// selectors (:root, body) become the shadow host's, and its buttons, which act on a WhatsApp chat
+// (insert a reply, go back to a list), are hidden: there is no chat in the console.
 const scoped = readFileSync(panelCss, 'utf8')
   .replace(/:root\b/g, ':host')
   .replace(/\bbody\b/g, '.panel-body');
-writeFileSync(join(dist, 'panel.css'), scoped);
+writeFileSync(join(dist, 'panel.css'), `${scoped}\n.panel-body button {\n  display: none;\n}\n`);
 const inputs = [...Object.keys(result.metafile.inputs).map((file) => join(root, file)), panelCss];
 writeFileSync(inputsFile, JSON.stringify(inputs));
 console.log(`Built the console into ${dist} in ${Date.now() - started} ms.`);

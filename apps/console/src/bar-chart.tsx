@@ -26,6 +26,7 @@ export function BarChart({ title, labels, values, seriesLabel, id }: BarChartPro
     if (element === null) return undefined;
     const width = Math.max(280, Math.min(element.clientWidth || 600, 900));
     const xs = labels.map((_, index) => index);
+    const labelStep = Math.ceil(labels.length / 12);
     const chart = new uPlot(
       {
         width,
@@ -38,7 +39,9 @@ export function BarChart({ title, labels, values, seriesLabel, id }: BarChartPro
         },
         axes: [
           {
-            values: (_u, splits) => splits.map((split) => labels[split] ?? ''),
+            // At most about a dozen labels, so a month of days stays readable on a phone.
+            values: (_u, splits) =>
+              splits.map((split) => (split % labelStep === 0 ? (labels[split] ?? '') : '')),
             splits: () => xs,
             grid: { show: false },
           },

@@ -47,6 +47,18 @@ interface Usage {
 
 const nameOf = (fn: CustomFunction) => fn.function?.name ?? fn.name ?? '';
 
+/** Every day of the range, the days without usage at zero, so the chart's x axis is time as it passed. */
+function everyDay(usage: Usage): Array<{ date: string; credits: number }> {
+  const spent = new Map(usage.by_day.map((day) => [day.date, day.credits]));
+  const days: Array<{ date: string; credits: number }> = [];
+  for (let day = new Date(`${usage.from}T00:00:00Z`); day <= new Date(`${usage.to}T00:00:00Z`);) {
+    const date = day.toISOString().slice(0, 10);
+    days.push({ date, credits: spent.get(date) ?? 0 });
+    day = new Date(day.getTime() + 86_400_000);
+  }
+  return days;
+}
+
 export function AiPage({ api }: { api: Api }) {
   const t = useT();
   const when = useDateFormat();
@@ -118,8 +130,8 @@ export function AiPage({ api }: { api: Api }) {
             <BarChart
               id="usage-by-day"
               title={`${t('ai.usageByDay')} (${usage.from} – ${usage.to})`}
-              labels={usage.by_day.map((day) => day.date.slice(5))}
-              values={usage.by_day.map((day) => day.credits)}
+              labels={everyDay(usage).map((day) => day.date.slice(5))}
+              values={everyDay(usage).map((day) => day.credits)}
               seriesLabel={t('ai.creditsSeries')}
             />
             <BarChart

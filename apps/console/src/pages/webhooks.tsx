@@ -25,6 +25,7 @@ interface WebhookConfig {
     pause_reason: string | null;
     last_success_at: string | null;
     last_failure_at: string | null;
+    failing_since: string | null;
     pending: number;
   };
 }
@@ -53,7 +54,11 @@ interface Filters {
   since: string;
 }
 
-const stateTone = (state: string) => (state === 'active' ? 'ok' : state === 'paused' ? 'warn' : 'neutral');
+/** active, paused or disabled as the tool reports it; an active webhook whose deliveries keep failing is "failing". */
+const shownState = ({ state, failing_since }: WebhookConfig['delivery']) =>
+  state === 'active' && failing_since !== null ? 'failing' : state;
+const stateTone = (state: string) =>
+  state === 'active' ? 'ok' : state === 'failing' ? 'bad' : state === 'paused' ? 'warn' : 'neutral';
 const statusTone = (status: string) =>
   status === 'delivered' ? 'ok' : status === 'failed' || status === 'exhausted' ? 'bad' : 'neutral';
 
@@ -155,7 +160,7 @@ export function WebhooksPage({ api }: { api: Api }) {
           <div>
             <dt>{t('webhooks.state')}</dt>
             <dd>
-              <Badge tone={stateTone(config.delivery.state)}>{config.delivery.state}</Badge>
+              <Badge tone={stateTone(shownState(config.delivery))}>{shownState(config.delivery)}</Badge>
               {config.delivery.pause_reason === null ? null : ` (${config.delivery.pause_reason})`}
             </dd>
           </div>

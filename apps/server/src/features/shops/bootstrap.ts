@@ -66,6 +66,7 @@ export function mcpClientSnippet(mcpUrl: string, token: string): string {
 /** The banner printed once on first start: the only time these tokens are shown. */
 export function renderFirstStartBanner(secrets: FirstStartSecrets, baseUrl: string): string {
   const lines = ['', '=== Parley first start: save these now, they are shown only once ==='];
+  lines.push(`Web console: ${baseUrl}/ (sign in with a shop token, or the admin token to manage shops)`);
   if (secrets.adminToken !== undefined) lines.push(`Admin token (for /api/admin/*): ${secrets.adminToken}`);
   if (secrets.demoShop !== undefined) {
     lines.push(
