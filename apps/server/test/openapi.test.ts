@@ -13,6 +13,7 @@ import type { InjectOptions } from 'fastify';
 import { apiDocPath, renderApiDoc } from '../scripts/docs-api.ts';
 import { applyCrmEndpointChange } from '../src/features/crm/index.ts';
 import { SESSION_COOKIE } from '../src/http/console/cookies.ts';
+import { describeIssues } from '../src/lib/validation.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from '../src/http/openapi.ts';
 import { documentedRoutes, notDocumented, type Caller } from '../src/http/openapi-routes.ts';
 import { crmFixtures, startFakeCrm, type FakeCrm } from './helpers/fake-crm.ts';
@@ -213,6 +214,44 @@ describe('each route refuses the tokens it does not list', () => {
         assert.equal(lacking.statusCode, 403, lacking.body);
       }
     });
+  }
+});
+
+/**
+ * A body or query string the listed schema refuses must get exactly the refusal that schema words
+ * (`Invalid request body: field: message; …`): a route that validated with another schema would word
+ * it differently. The probes are tried in order; the first one the listed schema refuses is sent.
+ */
+describe('each route validates with the schemas the list gives it', () => {
+  const bodyProbes: unknown[] = [{}, { __not_a_field__: 1 }, []];
+  const queryProbes: Array<Record<string, string>> = [{}, { __not_a_field__: '1' }];
+  let planned = 0;
+  let compared = 0;
+  // Most routes with a body or query have a probe their schema refuses; so many must have been compared.
+  after(() => assert.ok(compared === planned && planned >= 12, `${compared} of ${planned} compared`));
+
+  for (const route of documentedRoutes.filter((r) => r.jsonRpc !== true)) {
+    const parts = [
+      { what: 'request body', schema: route.body, probes: bodyProbes },
+      { what: 'query string', schema: route.query, probes: queryProbes },
+    ];
+    for (const { what, schema, probes } of parts) {
+      if (schema === undefined) continue;
+      const probe = probes.find((candidate) => !schema.safeParse(candidate).success);
+      if (probe === undefined) continue;
+      planned += 1;
+      test(`${key(route)} (${what})`, async () => {
+        const expected = `Invalid ${what}: ${describeIssues(schema.safeParse(probe).error!)}`;
+        const caller = route.callers[0];
+        const options = requestTo(route, caller === undefined ? undefined : tokens[caller]);
+        if (what === 'request body') options.payload = probe as InjectOptions['payload'];
+        else options.query = probe as Record<string, string>;
+        const answer = await t.app.inject(options);
+        assert.equal(answer.statusCode, 400, answer.body);
+        assert.deepEqual(answer.json(), { error: { code: 'VALIDATION_FAILED', message: expected } });
+        compared += 1;
+      });
+    }
   }
 });
 
