@@ -18,11 +18,13 @@ schemas of packages/contract. Do not edit by hand: test/openapi.test.ts fails wh
 Every REST route of a Parley server under \`/api\`: who may call it, its parameters and body, what it answers and
 the error codes it can answer. A running server serves the same description as an OpenAPI 3.1 document at
 [\`GET /api/openapi.json\`](#get-apiopenapijson) (public, cacheable), for code generators and API tools. The MCP
-tools are described by the server itself (\`tools/list\` on \`POST /api/mcp\`, see the README).
+tools are described by the server itself (\`tools/list\` on \`POST /api/mcp\`; [mcp.md](mcp.md)).
 
 Authentication is a bearer token: \`Authorization: Bearer <token>\`. The admin token administers shops; a shop
 token has full access to its shop; an agent token has the permissions its shop gave it (\`panel\`,
-\`conversations\`, \`ai\`). A token of one shop never sees another shop's data: its ids answer \`NOT_FOUND\`.
+\`conversations\`, \`ai\`). A token of one shop never sees another shop's data: its ids answer \`NOT_FOUND\`. The
+console's session cookie stands in for the shop or admin token it was opened with on the routes that say so
+([console.md](console.md)); changes made with it also need the \`x-parley-csrf\` header.
 
 ## Adding or changing a route
 
@@ -34,7 +36,8 @@ token has full access to its shop; an agent token has the permissions its shop g
 
 \`apps/server/test/openapi.test.ts\` fails until then: it compares this page with the code, checks that every route
 Fastify serves under \`/api\` is listed (and every listed one is served), that each refuses the tokens it does not
-list, and that real answers match their documented schema.
+list, that each validates its body and query with the schemas listed, and that real answers, errors included, match
+their documented schema and codes.
 `;
 
 /** docs/api.md as the code describes it, formatted as the repository's Prettier formats Markdown. */
