@@ -133,6 +133,21 @@ test('unknown tokens are limited per client address; a valid token from there wa
   assert.equal((await post(toolsList, { token: shopToken, address })).status, 200, 'a minute later');
 });
 
+test('concurrent guesses are counted as they arrive, not after their lookups', async () => {
+  const address = '198.51.100.20';
+  const replies = await Promise.all(
+    Array.from({ length: 25 }, (_, i) =>
+      post(toolsList, {
+        token: `pk_shop_burst-${String(i).padStart(2, '0')}-0000000000000000000000`,
+        address,
+      }),
+    ),
+  );
+  const statuses = replies.map((reply) => reply.status);
+  assert.equal(statuses.filter((status) => status === 403).length, 10, statuses.join());
+  assert.equal(statuses.filter((status) => status === 429).length, 15, statuses.join());
+});
+
 test('a valid token of the wrong kind is not counted as a guess', async () => {
   const address = '198.51.100.9';
   for (let i = 0; i < 12; i += 1) {

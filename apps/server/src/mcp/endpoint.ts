@@ -1,6 +1,6 @@
 /**
  * POST /api/mcp: the checks that need Parley's own answers, in order, then the SDK.
- * media type → JSON → envelope → rate limit → notifications (202) → failed-auth limit → auth →
+ * media type → JSON → envelope → rate limit → notifications (202) → unknown-token limit → auth →
  * SDK (Host and Origin were checked before the body was read, in index.ts). Every refusal is a
  * JSON-RPC error body echoing the request id when there is one.
  */
@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { bearerToken } from '../http/auth.ts';
 import { hashToken } from '../lib/tokens.ts';
-import { identifyCaller } from './caller.ts';
+import { identifyCaller, type McpCaller } from './caller.ts';
 import { inspectMessage, jsonRpcError, JsonRpcCode, type JsonRpcErrorBody } from './json-rpc.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { McpTransport } from './transport.ts';
@@ -31,7 +31,7 @@ export interface McpLimits {
   /** Requests per token (or per address without one): PARLEY_MCP_RATE_LIMIT a minute. */
   requests: RateLimiter;
   /** Unknown tokens per client address, so that tokens cannot be guessed at full speed. */
-  failedAuth: RateLimiter;
+  unknownTokens: RateLimiter;
 }
 
 export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limits: McpLimits): McpEndpoint {
@@ -73,16 +73,22 @@ export function createMcpEndpoint(deps: AppDeps, transport: McpTransport, limits
       let authInfo: AuthInfo | undefined;
       if (!OPEN_METHODS.has(message.method)) {
         const address = `ip:${request.ip}`;
-        // Checked before the lookup, or a guesser would still learn whether each token is right.
-        const gate = token === undefined ? { allowed: true as const } : limits.failedAuth.peek(address);
-        if (!gate.allowed) {
-          const tooMany = `Too many requests: ${limits.failedAuth.limit} unknown tokens came from this address within a minute. Retry after ${gate.retryAfterSeconds} s, with a valid shop token.`;
-          reply.header('retry-after', String(gate.retryAfterSeconds));
+        // Every token counts as a guess until it is found, so that concurrent guesses count too,
+        // and the refusal comes before the lookup, so that a right guess is not told apart.
+        const guess = token === undefined ? undefined : limits.unknownTokens.take(address);
+        if (guess?.allowed === false) {
+          const tooMany = `Too many requests: ${limits.unknownTokens.limit} unknown tokens came from this address within a minute. Retry after ${guess.retryAfterSeconds} s, with a valid shop token.`;
+          reply.header('retry-after', String(guess.retryAfterSeconds));
           return sendRpcError(reply, 429, jsonRpcError(id, JsonRpcCode.RATE_LIMITED, tooMany));
         }
-        const caller = await identifyCaller(deps, token);
+        let caller: McpCaller | undefined;
+        try {
+          caller = await identifyCaller(deps, token);
+        } finally {
+          const unknown = caller?.ok === false && caller.reason === 'unknown-token';
+          if (guess !== undefined && !unknown) limits.unknownTokens.release(address);
+        }
         if (!caller.ok) {
-          if (caller.reason === 'unknown-token') limits.failedAuth.take(address);
           return sendRpcError(
             reply,
             caller.status,

@@ -26,7 +26,7 @@ const PATHS = ['/api/mcp', '/api/mcp/'];
  * Unknown tokens one client address may present per minute. A real client with a mistyped
  * token fails a handful of times; a guesser is slowed to this pace (docs/mcp.md).
  */
-const FAILED_AUTH_PER_MINUTE = 10;
+const UNKNOWN_TOKENS_PER_MINUTE = 10;
 
 export async function registerMcpRoutes(
   app: FastifyInstance,
@@ -43,7 +43,11 @@ export async function registerMcpRoutes(
       windowMs: 60_000,
       clock: deps.clock,
     }),
-    failedAuth: createRateLimiter({ limit: FAILED_AUTH_PER_MINUTE, windowMs: 60_000, clock: deps.clock }),
+    unknownTokens: createRateLimiter({
+      limit: UNKNOWN_TOKENS_PER_MINUTE,
+      windowMs: 60_000,
+      clock: deps.clock,
+    }),
   });
   const hostGuard = createHostGuard(deps.config);
   app.addHook('onClose', () => transport.close());

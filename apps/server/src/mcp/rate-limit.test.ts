@@ -36,16 +36,24 @@ test('Retry-After is at least one second', () => {
   assert.deepEqual(limiter.take('a'), { allowed: false, retryAfterSeconds: 1 });
 });
 
-test('peek answers what take would, without using a slot', () => {
+test('release gives back the most recent slot, before and after the ring is full', () => {
   const clock = createManualClock();
   const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, clock });
-  assert.deepEqual(limiter.peek('a'), { allowed: true });
-  assert.deepEqual(limiter.peek('a'), { allowed: true });
+  limiter.take('a');
+  limiter.release('a');
   limiter.take('a');
   clock.advance(10_000);
-  assert.deepEqual(limiter.peek('a'), { allowed: true }, 'one slot is still free');
-  limiter.take('a');
-  assert.deepEqual(limiter.peek('a'), { allowed: false, retryAfterSeconds: 50 });
-  clock.advance(50_000);
-  assert.deepEqual(limiter.peek('a'), { allowed: true });
+  assert.deepEqual(limiter.take('a'), { allowed: true }, 'the released slot was free again');
+  assert.equal(limiter.take('a').allowed, false);
+
+  // Full ring, at 69 s: the slot of 0 s has expired and is reused, given back and reused again;
+  // the one of 10 s still holds until 70 s.
+  clock.advance(59_000);
+  assert.deepEqual(limiter.take('a'), { allowed: true });
+  limiter.release('a');
+  assert.deepEqual(limiter.take('a'), { allowed: true });
+  assert.deepEqual(limiter.take('a'), { allowed: false, retryAfterSeconds: 1 });
+  limiter.release('b');
+  limiter.release('a');
+  assert.deepEqual(limiter.take('a'), { allowed: true });
 });

@@ -13,8 +13,11 @@ export interface RateLimiter {
   readonly limit: number;
   /** Counts one request for `key` when there is room; a refused request uses no slot. */
   take(key: string): RateDecision;
-  /** Whether `take` would allow a request now, counting nothing. */
-  peek(key: string): RateDecision;
+  /**
+   * Gives back the most recent slot `take` allowed for `key`: for counting attempts up front
+   * (so that concurrent ones are counted too) and forgiving those that turn out fine.
+   */
+  release(key: string): void;
 }
 
 interface Ring {
@@ -64,8 +67,16 @@ export function createRateLimiter(options: { limit: number; windowMs: number; cl
       ring.newest = now;
       return { allowed: true };
     },
-    peek(key) {
-      return refusal(rings.get(key), clock.now().getTime()) ?? { allowed: true };
+    release(key) {
+      const ring = rings.get(key);
+      if (ring === undefined || ring.times.length === 0) return;
+      if (ring.times.length < limit) {
+        ring.times.pop();
+      } else {
+        // The slot just written becomes the oldest, and free: the next `take` writes it again.
+        ring.next = (ring.next + limit - 1) % limit;
+        ring.times[ring.next] = Number.NEGATIVE_INFINITY;
+      }
     },
   };
 }
