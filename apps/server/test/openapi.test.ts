@@ -145,6 +145,18 @@ describe('GET /api/openapi.json', () => {
     });
     assert.equal(again.statusCode, 304);
     assert.equal(again.body, '');
+    const amongOthers = await t.app.inject({
+      method: 'GET',
+      url: '/api/openapi.json',
+      headers: { 'if-none-match': `"older", W/${String(etag)}` },
+    });
+    assert.equal(amongOthers.statusCode, 304);
+    const stale = await t.app.inject({
+      method: 'GET',
+      url: '/api/openapi.json',
+      headers: { 'if-none-match': '"older"' },
+    });
+    assert.equal(stale.statusCode, 200);
   });
 
   test('documents the bodies, queries and auth of the routes agents and the extension use', () => {

@@ -196,10 +196,7 @@ const isNullableOverride = (value: unknown) => {
   return keys.length === 1 && Array.isArray(type) && type.includes('null');
 };
 
-export function buildOpenApiDocument(options: {
-  version: string;
-  routes?: readonly DocumentedRoute[];
-}): OpenApiDocument {
+export function buildOpenApiDocument(options: { version: string }): OpenApiDocument {
   nameContractSchemas();
   const registry = new OpenAPIRegistry();
   for (const scheme of Object.values(securitySchemes)) {
@@ -215,7 +212,7 @@ export function buildOpenApiDocument(options: {
     name: SESSION_COOKIE,
     description: consoleSessionScheme.description,
   });
-  for (const route of options.routes ?? documentedRoutes) registry.registerPath(toRouteConfig(route));
+  for (const route of documentedRoutes) registry.registerPath(toRouteConfig(route));
   const generator = new OpenApiGeneratorV31(registry.definitions, { sortComponents: 'alphabetically' });
   const document = generator.generateDocument({
     openapi: '3.1.0',
@@ -230,15 +227,20 @@ export function buildOpenApiDocument(options: {
 }
 
 /**
- * Serves the document at GET /api/openapi.json: built once per app, public (it is documentation),
- * cacheable by clients and proxies with an ETag of its content.
+ * Serves the document at GET /api/openapi.json: public (it is documentation), cacheable by clients
+ * and proxies with an ETag of its content. Built on the first request, once per app: generating it
+ * takes about half a second, which every start and every test app would otherwise pay.
  */
 export function registerOpenApiRoute(app: FastifyInstance, options: { version: string }): void {
-  const json = JSON.stringify(buildOpenApiDocument(options));
-  const etag = `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
+  let built: { json: string; etag: string } | undefined;
   app.get('/api/openapi.json', async (request, reply) => {
-    reply.header('etag', etag).header('cache-control', 'public, max-age=300');
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(json);
+    if (built === undefined) {
+      const json = JSON.stringify(buildOpenApiDocument(options));
+      built = { json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` };
+    }
+    reply.header('etag', built.etag).header('cache-control', 'public, max-age=300');
+    const known = request.headers['if-none-match']?.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    if (known?.includes(built.etag) === true) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(built.json);
   });
 }
