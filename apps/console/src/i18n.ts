@@ -229,6 +229,15 @@ const messages = {
   'shops.credits': ['Add credits', 'Añadir créditos'],
   'shops.amount': ['Credits', 'Créditos'],
   'shops.reference': ['Reference (invoice, payment id)', 'Referencia (factura, id de pago)'],
+  'shops.rotate': ['Rotate token', 'Rotar token'],
+  'shops.confirmRotate': [
+    'Rotate the token of {name}? The current one stops working at once.',
+    '¿Rotar el token de {name}? El actual deja de funcionar al instante.',
+  ],
+  'shops.requireToken': [
+    'MCP changes must pass the confirmation_token of their preview',
+    'Los cambios por MCP deben incluir el confirmation_token de su vista previa',
+  ],
   'shops.none': ['No shops yet.', 'Aún no hay tiendas.'],
 } as const satisfies Record<string, readonly [string, string]>;
 

@@ -282,7 +282,7 @@ describe('the console', () => {
     assert.deepEqual(await context.cookies(), []);
   });
 
-  it('lets the admin create a shop, add credits and disable it', async () => {
+  it('lets the admin create a shop, add credits, rotate its token and disable it', async () => {
     await signIn(parley.adminToken);
     await page.getByTestId('signed-in-as').filter({ hasText: 'Administrator' }).waitFor();
     await page.getByLabel('Name').fill('Librería Sur');
@@ -299,9 +299,15 @@ describe('the console', () => {
       .getByRole('button', { name: 'Add credits', exact: true })
       .click();
     await page.getByRole('status').filter({ hasText: 'Applied.' }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Rotate token: Librería Sur' }).click();
+    await page.getByTestId('shop-token').filter({ hasNotText: token }).waitFor();
+    const rotated = (await page.getByTestId('shop-token').textContent()) ?? '';
+    assert.equal((await parley.api(token, 'GET', '/api/agents')).status, 401);
+    assert.equal((await parley.api(rotated, 'GET', '/api/agents')).status, 200);
     await row.getByRole('button', { name: 'Disable: Librería Sur' }).click();
     await row.getByText('disabled').waitFor();
-    assert.equal((await parley.api(token, 'GET', '/api/agents')).status, 401);
+    assert.equal((await parley.api(rotated, 'GET', '/api/agents')).status, 401);
     await shoot('shops');
 
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -11,6 +11,7 @@ interface Shop {
   country: string;
   timezone: string;
   locale: string;
+  settings?: { require_confirmation_token: boolean };
   disabled_at?: string | null;
   created_at: string;
 }
@@ -109,10 +110,15 @@ export function ShopsPage({ api }: { api: Api }) {
             class="form"
             onSubmit={async (event) => {
               event.preventDefault();
-              const { name, country, timezone, locale } = editing;
-              if (
-                (await act(api.rest('PATCH', path(editing), { name, country, timezone, locale }))) !== null
-              ) {
+              const { name, country, timezone, locale, settings } = editing;
+              const body = {
+                name,
+                country,
+                timezone,
+                locale,
+                ...(settings === undefined ? {} : { settings }),
+              };
+              if ((await act(api.rest('PATCH', path(editing), body))) !== null) {
                 setEditing(null);
                 setNotice(t('common.applied'));
               }
@@ -143,6 +149,21 @@ export function ShopsPage({ api }: { api: Api }) {
                 onInput={(e) => setEditing({ ...editing, locale: e.currentTarget.value })}
               />
             </Field>
+            {editing.settings === undefined ? null : (
+              <label class="checks">
+                <input
+                  type="checkbox"
+                  checked={editing.settings.require_confirmation_token}
+                  onChange={(e) =>
+                    setEditing({
+                      ...editing,
+                      settings: { require_confirmation_token: e.currentTarget.checked },
+                    })
+                  }
+                />
+                {t('shops.requireToken')}
+              </label>
+            )}
             <div class="actions">
               <button type="submit">{t('common.save')}</button>
               <button type="button" class="secondary" onClick={() => setEditing(null)}>
@@ -237,6 +258,20 @@ export function ShopsPage({ api }: { api: Api }) {
                         }
                       >
                         {disabled ? t('shops.enable') : t('shops.disable')}
+                      </button>
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`${t('shops.rotate')}: ${shop.name}`}
+                        onClick={async () => {
+                          if (!confirm(t('shops.confirmRotate', { name: shop.name }))) return;
+                          const rotated = await act(
+                            api.rest<{ token: string }>('POST', path(shop, '/token')),
+                          );
+                          if (rotated !== null) setShown({ name: shop.name, token: rotated.token });
+                        }}
+                      >
+                        {t('shops.rotate')}
                       </button>
                       <button
                         type="button"

@@ -153,6 +153,31 @@ describe('console session', () => {
     assert.equal(res.json().error.code, 'SESSION_ENDED');
   });
 
+  it('ends when the admin rotates the shop token', async () => {
+    const shop = await t.createShop('Rotated shop');
+    const { cookie } = await signIn(shop.token);
+    const rotated = await t.app.inject({
+      method: 'POST',
+      url: `/api/admin/shops/${shop.shopId}/token`,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
+    assert.equal(rotated.statusCode, 200, rotated.body);
+    const res = await t.app.inject({ method: 'GET', url: '/api/agents', headers: { cookie } });
+    assert.equal(res.statusCode, 401);
+    assert.equal(res.json().error.code, 'SESSION_ENDED');
+  });
+
+  it('refuses a cookie whose halves were tampered with or swapped', async () => {
+    const first = await signIn((await t.createShop('First')).token);
+    const second = await signIn((await t.createShop('Second')).token);
+    const [firstId, firstToken] = first.cookie.split('.');
+    const [secondId] = second.cookie.split('.');
+    for (const cookie of [`${secondId}.${firstToken}`, `${firstId}.${firstToken}x`, `${firstId}`]) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/agents', headers: { cookie } });
+      assert.equal(res.statusCode, 401, cookie);
+    }
+  });
+
   it('an admin session reaches the admin routes', async () => {
     const { cookie, csrf, me } = await signIn(TEST_ADMIN_TOKEN);
     assert.equal((me as { kind: string }).kind, 'admin');
