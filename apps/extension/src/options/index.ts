@@ -1,8 +1,9 @@
 /**
  * The options page: server URL, agent token, message reporting (which also feeds Smart Follow-up,
- * as the page says beside the switch), and what Parley sees on the WhatsApp page (`diagnostics.ts`). It asks Chrome for access to the server's origin (needs the
- * click's user gesture, so it happens here), then lets the background check and save; the page
- * never calls the server itself and never gets the saved token back.
+ * as the page says beside the switch), and what Parley sees on the WhatsApp page (`diagnostics.ts`).
+ * It asks Chrome for access to the server's origin (needs the click's user gesture, so it happens
+ * here), then lets the background check and save; the page never calls the server itself and never
+ * gets the saved token back.
  */
 import { readTabChat, watchTabChat } from '../shared/chat-registry.ts';
 import { askBackground, type SettingsInput } from '../shared/messages.ts';
