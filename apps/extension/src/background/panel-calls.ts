@@ -1,4 +1,4 @@
-/** The side-panel API calls (SPEC §5) the panel asks for, with the cache in front of lookups. */
+/** The side-panel API calls (docs/api.md) the panel asks for, with the cache in front of lookups. */
 import {
   createPanelLinkResponse,
   customerLookupResponse,

@@ -1,5 +1,5 @@
 /**
- * Sends the visible messages of a chat to the conversation API (SPEC §8), when the agent turned it
+ * Sends the messages of a chat to the conversation API (docs/api.md), when the agent turned it
  * on. The content script reads what the page shows; the contract's limits are applied here, where
  * the contract's schemas are (the content script stays small on WhatsApp's page).
  */
