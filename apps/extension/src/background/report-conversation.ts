@@ -1,7 +1,7 @@
 /**
  * Sends the messages of a chat to the conversation API (docs/api.md), when the agent turned it
- * on. The content script reads what the page shows; the contract's limits are applied here, where
- * the contract's schemas are (the content script stays small on WhatsApp's page).
+ * on. The content script reads them (WhatsApp's store, or the page); the contract's limits are
+ * applied here, where the contract's schemas are (the content script stays small on WhatsApp's page).
  */
 import {
   conversationMessage,
