@@ -5,11 +5,13 @@
  * drafted for. It holds no token and makes no network call.
  */
 import { askBackground, isEnvelope, type TabRequests } from '../shared/messages.ts';
+import { askStoreChat, snapshotOf } from './ask-store.ts';
 import { watchChat } from './chat-watcher.ts';
 import { insertIntoComposer } from './composer.ts';
+import { detectChat } from './detect-chat.ts';
+import { readDomSnapshot } from './dom-snapshot.ts';
 import { createMessageReporter } from './message-reporter.ts';
 import { readChatMessages } from './message-reader.ts';
-import { detectPage } from './page-detection.ts';
 import { dayFirstIn } from './pre-plain-text.ts';
 
 const dayFirst = dayFirstIn(navigator.language);
@@ -41,7 +43,7 @@ const stop = watchChat(document, dayFirst, {
  * previous chat's draft.
  */
 function messagesOfChat(phone: string): TabRequests['chat/messages']['response'] {
-  const open = detectPage(document, dayFirst).chat;
+  const open = detectChat(snapshotOf(askStoreChat()), readDomSnapshot(document));
   return {
     messages:
       open.kind === 'phone' && open.phone === phone ? readChatMessages(document, dayFirst).messages : [],
