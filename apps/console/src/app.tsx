@@ -127,7 +127,9 @@ export function App() {
         {page === 'webhooks' ? <WebhooksPage api={api} /> : null}
         {page === 'ai' ? <AiPage api={api} /> : null}
         {page === 'followup' ? <FollowupPage api={api} /> : null}
-        {page === 'agents' ? <AgentsPage api={api} /> : null}
+        {page === 'agents' ? (
+          <AgentsPage api={api} onSignedInAgain={async () => setSession(await api.session())} />
+        ) : null}
         {page === 'shops' ? <ShopsPage api={api} /> : null}
       </main>
     </I18n.Provider>

@@ -275,6 +275,21 @@ describe('the console', () => {
     );
   });
 
+  it('regenerates the shop token after its preview: the old token and its session end, the new one signs in', async () => {
+    await page.getByRole('button', { name: 'Regenerate the shop token' }).click();
+    const change = page.getByRole('region', { name: 'Review the change' });
+    await change.getByText('replace the shop token').waitFor();
+    await change.getByRole('button', { name: 'Confirm and apply' }).click();
+    const fresh = (await page.getByTestId('new-shop-token').textContent()) ?? '';
+    assert.match(fresh, /^pk_shop_/);
+    assert.equal((await parley.api(parley.shopToken, 'GET', '/api/agents')).status, 401);
+    assert.equal((await page.request.get(`${parley.url}/api/agents`)).status(), 401);
+    await page.getByRole('button', { name: 'Sign in with the new token' }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: 'Tienda Runner' }).waitFor();
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('heading', { name: 'Deliveries' }).waitFor();
+  });
+
   it('ends an expired session: the page asks to sign in again', async () => {
     parley.clock.advance(13 * 60 * 60 * 1000);
     await page.getByRole('link', { name: 'Connect your CRM' }).click();

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.ts';
 import { CopyButton, ErrorBox, Field, Section, useDateFormat } from '../components.tsx';
 import { useT } from '../i18n.ts';
+import { ShopTokenSection } from './shop-token.tsx';
 
 interface Agent {
   id: string;
@@ -39,7 +40,7 @@ function PermissionChecks(props: { value: string[]; onChange: (value: string[]) 
   );
 }
 
-export function AgentsPage({ api }: { api: Api }) {
+export function AgentsPage({ api, onSignedInAgain }: { api: Api; onSignedInAgain: () => void }) {
   const t = useT();
   const when = useDateFormat();
   const [agents, setAgents] = useState<Agent[] | null>(null);
@@ -209,6 +210,7 @@ export function AgentsPage({ api }: { api: Api }) {
           </table>
         </div>
       </Section>
+      <ShopTokenSection api={api} onSignedInAgain={onSignedInAgain} />
     </>
   );
 }
