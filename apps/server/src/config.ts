@@ -143,7 +143,8 @@ export const configVariables = {
   }),
   PARLEY_PUBLIC_URL: variable({
     schema: optionalString.pipe(httpUrl('https://parley.example.com').optional()),
-    description: 'The URL clients use to reach this server, for the printed MCP snippet.',
+    description:
+      'The URL clients use to reach this server: in the printed MCP snippet, and its host is accepted in `Host`/`Origin` by `/api/mcp` (docs/mcp.md).',
     shownDefault: '`http://HOST:PORT`',
   }),
   PARLEY_DISABLE_DEMO: variable({
