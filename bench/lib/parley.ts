@@ -9,12 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import type { DatabaseKind } from '../../apps/server/src/db/database.ts';
-import { startRuntime } from '../../apps/server/src/runtime.ts';
+import { startRuntime, type RuntimeOptions } from '../../apps/server/src/runtime.ts';
 import { createScratchPostgresDatabase } from '../../apps/server/test/helpers/test-database.ts';
 
 export async function startParley(
   kind: DatabaseKind,
-  { postgresUrl, env = {} }: { postgresUrl?: string; env?: Record<string, string> } = {},
+  {
+    postgresUrl,
+    env = {},
+    options,
+  }: { postgresUrl?: string; env?: Record<string, string>; options?: RuntimeOptions } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const scratch = kind === 'postgres' ? await createScratchPostgresDatabase(postgresUrl) : undefined;
@@ -27,6 +31,7 @@ export async function startParley(
       ...env,
       ...(scratch === undefined ? {} : { DATABASE_URL: scratch.url }),
     }),
+    options,
   );
   return {
     runtime,

@@ -76,3 +76,21 @@ test('the cache is bounded and entries expire', () => {
   now = 10;
   assert.equal(cache.get('b'), undefined);
 });
+
+test('a group forgets keys that moved to another group, expired or were pushed out', () => {
+  let now = 0;
+  const cache = new GroupedCache<number>({ maxEntries: 2, ttlMs: 10, now: () => now });
+  cache.set('k', 'a', 1, cache.generation());
+  cache.set('k', 'b', 2, cache.generation());
+  cache.invalidate('a');
+  assert.equal(cache.get('k')?.value, 2, 'k belongs to b now');
+  cache.set('x', 'a', 3, cache.generation());
+  cache.set('y', 'a', 4, cache.generation());
+  assert.equal(cache.get('k'), undefined, 'pushed out');
+  cache.invalidate('b');
+  assert.equal(cache.size, 2);
+  now = 10;
+  assert.equal(cache.get('x'), undefined);
+  cache.invalidate('a');
+  assert.equal(cache.size, 0);
+});

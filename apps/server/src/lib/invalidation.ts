@@ -103,10 +103,12 @@ interface Entry<V> {
 /**
  * A bounded cache whose entries belong to a group (a shop id), as the channel empties them. Reads
  * that began before an invalidation must not store what they read, which may be the old state:
- * take `generation()` before reading and pass it to `set`.
+ * take `generation()` before reading and pass it to `set`. Each group knows its keys, so an
+ * invalidation costs as much as the group holds, however full the cache is (bench/invalidation.ts).
  */
 export class GroupedCache<V> implements Invalidatable {
   readonly #entries = new Map<string, Entry<V>>();
+  readonly #keysByGroup = new Map<string, Set<string>>();
   readonly #maxEntries: number;
   readonly #ttlMs: number;
   readonly #now: () => number;
@@ -128,7 +130,7 @@ export class GroupedCache<V> implements Invalidatable {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= this.#now()) {
-      this.#entries.delete(key);
+      this.#delete(key, entry);
       return undefined;
     }
     return entry;
@@ -141,22 +143,39 @@ export class GroupedCache<V> implements Invalidatable {
   /** Stores what a read that began at `generation` found, unless an invalidation came in between. */
   set(key: string, group: string, value: V, generation: number): void {
     if (generation !== this.#generation) return;
-    this.#entries.delete(key);
+    const previous = this.#entries.get(key);
+    if (previous !== undefined) this.#delete(key, previous);
     this.#entries.set(key, { value, group, expiresAt: this.#now() + this.#ttlMs });
+    let keys = this.#keysByGroup.get(group);
+    if (keys === undefined) {
+      keys = new Set();
+      this.#keysByGroup.set(group, keys);
+    }
+    keys.add(key);
     if (this.#entries.size > this.#maxEntries) {
       // Oldest written first out: a Map iterates in insertion order.
-      const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
+      const [oldestKey, oldest] = this.#entries.entries().next().value ?? [];
+      if (oldestKey !== undefined && oldest !== undefined) this.#delete(oldestKey, oldest);
     }
   }
 
-  /** A full scan for one group: invalidations are rare next to reads. */
   invalidate(group: string | undefined): void {
     this.#generation++;
     if (group === undefined) {
       this.#entries.clear();
+      this.#keysByGroup.clear();
       return;
     }
-    for (const [key, entry] of this.#entries) if (entry.group === group) this.#entries.delete(key);
+    const keys = this.#keysByGroup.get(group);
+    if (keys === undefined) return;
+    this.#keysByGroup.delete(group);
+    for (const key of keys) this.#entries.delete(key);
+  }
+
+  #delete(key: string, entry: Entry<V>): void {
+    this.#entries.delete(key);
+    const keys = this.#keysByGroup.get(entry.group);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#keysByGroup.delete(entry.group);
   }
 }
