@@ -220,6 +220,52 @@ describe('the console', () => {
     await shoot('ai');
   });
 
+  it("adds a custom function from JSON with the tool's own validation, then removes it after the preview", async () => {
+    const bad = JSON.stringify({
+      name: 'get order',
+      description: 'Looks up an order',
+      parameters: { type: 'array' },
+    });
+    const direct = await parley.api<{ result: { content: Array<{ text: string }> } }>(
+      parley.shopToken,
+      'POST',
+      '/api/mcp',
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'update_custom_functions', arguments: { add_function: bad } },
+      },
+    );
+    const message = direct.body.result.content[0]?.text.replace(/^Error: /, '') ?? '';
+    assert.ok(message.length > 20);
+    const definition = page.getByLabel('Function definition (JSON)');
+    await definition.fill(bad);
+    await page.getByRole('button', { name: 'Add or replace function' }).click();
+    assert.equal(await page.getByRole('alert').locator('.error-text').textContent(), message);
+
+    await definition.fill(
+      JSON.stringify({
+        name: 'get_order',
+        description: 'Looks up an order by its number',
+        parameters: { type: 'object', properties: { number: { type: 'string' } }, required: ['number'] },
+        endpoint: parley.crm.url('/functions/get-order'),
+        method: 'GET',
+      }),
+    );
+    await page.getByRole('button', { name: 'Add or replace function' }).click();
+    await page
+      .getByRole('region', { name: 'Review the change' })
+      .getByRole('button', { name: 'Confirm and apply' })
+      .click();
+    await page.getByRole('button', { name: 'Remove get_order' }).click();
+    await page
+      .getByRole('region', { name: 'Review the change' })
+      .getByRole('button', { name: 'Confirm and apply' })
+      .click();
+    await page.getByText('No custom functions.').waitFor();
+  });
+
   it('shows Smart Follow-up', async () => {
     await page.getByRole('link', { name: 'Smart Follow-up' }).click();
     await page.getByRole('button', { name: 'Run now' }).waitFor();
@@ -239,7 +285,7 @@ describe('the console', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('creates an agent (token shown once), then revokes it', async () => {
+  it('creates an agent (token shown once), rotates its token, then revokes it', async () => {
     await page.getByRole('link', { name: 'Agents' }).click();
     await page.getByLabel('Nickname').fill('ana');
     await page.getByLabel('Name', { exact: true }).fill('Ana García');
@@ -250,10 +296,16 @@ describe('the console', () => {
     await page.locator('tr[data-agent="ana"]').waitFor();
     await shoot('agents');
 
+    await page.getByRole('button', { name: 'Rotate token: Ana García' }).click();
+    await page.getByTestId('agent-token').filter({ hasNotText: token }).waitFor();
+    const rotated = (await page.getByTestId('agent-token').textContent()) ?? '';
+    assert.equal((await parley.api(token, 'GET', '/api/followups?status=due')).status, 401);
+    assert.equal((await parley.api(rotated, 'GET', '/api/followups?status=due')).status, 200);
+
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Revoke: Ana García' }).click();
     await page.getByText('No agents yet.').waitFor();
-    assert.equal((await parley.api(token, 'GET', '/api/followups?status=due')).status, 401);
+    assert.equal((await parley.api(rotated, 'GET', '/api/followups?status=due')).status, 401);
   });
 
   it('refuses a change without the CSRF header', async () => {
