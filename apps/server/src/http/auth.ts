@@ -43,7 +43,7 @@ export async function requirePrincipal<K extends Principal['kind']>(
   if (principal.kind === 'agent' && needed !== undefined && !principal.permissions.includes(needed)) {
     throw new AppError(
       'FORBIDDEN',
-      `This agent lacks the "${needed}" permission; a shop token can grant it by recreating the agent with it.`,
+      `This agent lacks the "${needed}" permission; a shop token can grant it with PATCH /api/agents/:id (or the MCP tool update_agent).`,
       403,
     );
   }
