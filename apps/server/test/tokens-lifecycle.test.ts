@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/db/database.ts';
 import { shopCountry } from '../src/features/shops/index.ts';
 import { tokenPrefix } from '../src/lib/tokens.ts';
-import { callTool, textOf } from './helpers/mcp.ts';
+import { callTool, postMcp, textOf } from './helpers/mcp.ts';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from './helpers/test-app.ts';
 import { configureWebhook, createTestWorker, mustRecord } from './helpers/webhooks.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
@@ -237,6 +237,36 @@ describe('agents', () => {
     assert.equal((await toolOk(b.token, 'list_agents')).structured.count, 0);
     assert.ok(await works(agent.token), 'nothing happened to it');
     assert.equal((await request('GET', '/api/agents', a.token)).body.agents[0].name, 'Agent private');
+  });
+
+  it('the MCP tools take the shop token only', async () => {
+    const shop = await t.createShop();
+    const agent = await createAgent(shop.token, 'no-mcp');
+    for (const name of [
+      'get_api_key',
+      'regenerate_api_key',
+      'list_agents',
+      'create_agent',
+      'update_agent',
+      'delete_agent',
+    ]) {
+      for (const token of [agent.token, TEST_ADMIN_TOKEN]) {
+        const refused = await postMcp(
+          t.app,
+          {
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'tools/call',
+            params: { name, arguments: { agent_id: agent.id, confirm: true } },
+          },
+          { token },
+        );
+        assert.equal(refused.json.result, undefined, `${name} answered a result`);
+        assert.match(refused.json.error?.message ?? '', /^Unauthorized: invalid or missing Bearer token/);
+      }
+    }
+    assert.ok(await works(agent.token), 'the agent is still there');
+    assert.ok(await works(shop.token), 'the shop token was not rotated');
   });
 
   it('refuse the wrong principal and bad input, naming the field', async () => {
