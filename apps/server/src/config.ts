@@ -175,6 +175,24 @@ export const configVariables = {
     description: 'Model name sent to `PARLEY_LLM_BASE_URL`.',
     shownDefault: 'unset',
   }),
+  PARLEY_DATABASE_QUERY_TIMEOUT_MS: variable({
+    schema: positiveInt.default(15_000),
+    description:
+      'PostgreSQL only: a statement unanswered for this long closes its connection (a database that stopped answering); the request gets 503 `DATABASE_UNAVAILABLE`. docs/operations.md.',
+    shownDefault: '15000',
+  }),
+  PARLEY_HEARTBEAT_INTERVAL_MS: variable({
+    schema: positiveInt.min(100).default(5_000),
+    description:
+      'PostgreSQL only: how often each process writes its heartbeat row (and releases the work of processes that stopped). docs/operations.md.',
+    shownDefault: '5000',
+  }),
+  PARLEY_HEARTBEAT_STALE_MS: variable({
+    schema: positiveInt.min(300).default(15_000),
+    description:
+      'PostgreSQL only: a process whose heartbeat is this old is taken for dead and its webhook deliveries and Smart Follow-up runs are released; keep it at least three heartbeat intervals.',
+    shownDefault: '15000',
+  }),
 } as const;
 
 type Variables = typeof configVariables;

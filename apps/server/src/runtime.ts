@@ -21,7 +21,13 @@ import { createMetrics } from './lib/metrics.ts';
 import { createOutboundHttp } from './lib/outbound/index.ts';
 import { createSecretBox, loadOrCreateSecretKey } from './lib/secret-box.ts';
 import { createJobSources, type JobOptions } from './worker/catalog.ts';
-import { createWorker, WAKE_CHANNEL, type Worker, type WorkerOptions } from './worker/index.ts';
+import {
+  createHeartbeat,
+  createWorker,
+  WAKE_CHANNEL,
+  type Worker,
+  type WorkerOptions,
+} from './worker/index.ts';
 
 export const version: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -67,7 +73,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       cleanup.push(() => lock?.release());
       database = await openPglite(config.PARLEY_DATA_DIR);
     } else {
-      database = await openPostgres(config.DATABASE_URL);
+      database = await openPostgres(config.DATABASE_URL, {
+        // An outage is logged here and answered 503 by each request (docs/operations.md); never a crash.
+        onConnectionError: (error) => logger.warn({ reason: error.message }, 'database connection lost'),
+        onListenerStateChange: (state, error) =>
+          state === 'lost'
+            ? logger.warn({ reason: error?.message }, 'database notifications interrupted; reconnecting')
+            : logger.info('database notifications restored'),
+        connection: { queryTimeoutMs: config.PARLEY_DATABASE_QUERY_TIMEOUT_MS },
+      });
     }
     cleanup.push(() => database.close());
 
@@ -113,9 +127,28 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     cleanup.push(() => app.close());
 
     const { random, ...workerLimits } = options.worker ?? {};
+    const sources = createJobSources(deps, { random });
+    // Shared PostgreSQL: announce this process before it claims anything (worker/heartbeat.ts).
+    const heartbeat =
+      database.kind === 'postgres'
+        ? createHeartbeat({
+            db: deps.db,
+            clock: deps.clock,
+            logger: logger.child({ role: 'heartbeat' }),
+            sources,
+            intervalMs: config.PARLEY_HEARTBEAT_INTERVAL_MS,
+            staleAfterMs: config.PARLEY_HEARTBEAT_STALE_MS,
+          })
+        : undefined;
+    if (heartbeat !== undefined) {
+      await heartbeat.start();
+      // Stopped after the worker (cleanup runs in reverse), marking what it left behind for release.
+      cleanup.push(() => heartbeat.stop());
+    }
     const worker = createWorker({
       ...workerLimits,
-      sources: createJobSources(deps, { random }),
+      sources,
+      processId: heartbeat?.processId ?? null,
       clock: deps.clock,
       logger: logger.child({ role: 'worker' }),
       // The data-dir lock makes this process the only owner of an embedded store.

@@ -10,8 +10,13 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import pg from 'pg';
-import { listenOnPostgres } from './postgres-listener.ts';
+import {
+  DEFAULT_CONNECTION_POLICY,
+  guardedClientClass,
+  ResilientPool,
+  type ConnectionPolicy,
+} from './pg-connection.ts';
+import { createPostgresListener, type ListenerOptions } from './postgres-listener.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -25,7 +30,8 @@ export interface Database {
   /**
    * Calls `onNotify` for each NOTIFY on `channel` once its transaction commits, from any process
    * sharing the database, with the NOTIFY's payload (none when notifications may have been lost).
-   * Resolves with the function that stops listening.
+   * Resolves with the function that stops listening. On PostgreSQL every channel shares one
+   * connection that reconnects on its own (postgres-listener.ts).
    */
   listen(channel: string, onNotify: (payload?: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -62,28 +68,61 @@ export async function attachPglite(client: PGlite): Promise<Database> {
   };
 }
 
-export async function openPostgres(url: string, options: { poolSize?: number } = {}): Promise<Database> {
-  await migratePostgres(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // An idle client losing its server must not crash the process; the pool replaces it.
+export interface PostgresOptions {
+  poolSize?: number;
+  /** Reports a connection that failed (logged by the runtime); the queries on it fail on their own. */
+  onConnectionError?: (error: Error) => void;
+  /** Reports the LISTEN connection lost, then restored. */
+  onListenerStateChange?: ListenerOptions['onStateChange'];
+  /** Timings of connections (pg-connection.ts); tests shorten them. */
+  connection?: Partial<Omit<ConnectionPolicy, 'onConnectionError'>>;
+  listener?: Pick<ListenerOptions, 'firstReconnectDelayMs' | 'maxReconnectDelayMs' | 'pingIntervalMs'>;
+}
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Database> {
+  const policy: ConnectionPolicy = {
+    ...DEFAULT_CONNECTION_POLICY,
+    ...options.connection,
+    onConnectionError: options.onConnectionError ?? (() => {}),
+  };
+  await migratePostgres(url, policy);
+  const pool = new ResilientPool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    Client: guardedClientClass(policy),
+    // Also how long a query waits for a free client: past it, the caller gets DATABASE_UNAVAILABLE.
+    connectionTimeoutMillis: policy.connectTimeoutMs,
+    keepAlive: true,
+  });
+  // An idle client losing its server is reported by the client itself (pg-connection.ts); the pool drops it.
   pool.on('error', () => {});
+  const listener = createPostgresListener(url, {
+    policy,
+    onStateChange: options.onListenerStateChange,
+    ...options.listener,
+  });
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
-    listen: (channel, onNotify) => listenOnPostgres(url, channel, onNotify),
-    close: () => pool.end(),
+    listen: (channel, onNotify) => listener.listen(channel, onNotify),
+    close: async () => {
+      await listener.close();
+      await pool.end();
+    },
   };
 }
 
-async function migratePostgres(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+async function migratePostgres(url: string, policy: ConnectionPolicy): Promise<void> {
+  // No statement timeout: waiting for another process's migration, or building an index, may be long.
+  const Client = guardedClientClass({ ...policy, queryTimeoutMs: Infinity });
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await migratePg(drizzlePg({ client }), { migrationsFolder });
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
-    await client.end();
+    await client.end().catch(() => {});
   }
 }

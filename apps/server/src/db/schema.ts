@@ -171,8 +171,16 @@ export const webhookDeliveries = pgTable(
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /**
+     * delivering: the process (`process_heartbeats`) that holds the claim; once it stops beating the
+     * claim is released before its lease ends. Null for claims made outside the worker.
+     */
+    claimedBy: text('claimed_by'),
   },
   (t) => [
+    index('webhook_deliveries_claimed_by')
+      .on(t.claimedBy)
+      .where(sql`${t.status} = 'delivering'`),
     index('webhook_deliveries_due')
       .on(t.shopId, t.dueAt)
       .where(sql`${t.status} in ('queued', 'delivering')`),
@@ -520,6 +528,8 @@ export const followupRuns = pgTable(
     windowTo: timestamp('window_to', { withTimezone: true }).notNull(),
     /** Null until a process claims it; a lease in the past is free to take. */
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** The process (`process_heartbeats`) holding the lease: released once it stops beating. */
+    claimedBy: text('claimed_by'),
     stopReason: text('stop_reason'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
@@ -668,3 +678,16 @@ export const consoleSessions = pgTable(
   },
   (t) => [index('console_sessions_expires').on(t.expiresAt)],
 );
+
+/**
+ * Server processes sharing a PostgreSQL announce themselves here (apps/server/src/worker/heartbeat.ts):
+ * a row whose `seen_at` is older than the staleness limit belongs to a dead process, and the claims it
+ * held are released at once instead of at the end of their leases. Times are the database's own.
+ */
+export const processHeartbeats = pgTable('process_heartbeats', {
+  processId: text('process_id').primaryKey(),
+  /** host:pid, for the operator reading the table. */
+  label: text('label').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+});

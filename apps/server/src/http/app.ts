@@ -7,6 +7,7 @@ import { registerCreditRoutes } from '../features/credits/index.ts';
 import { registerFollowupRoutes } from '../features/followup/index.ts';
 import { registerPanelRoutes } from '../features/panel/index.ts';
 import { registerShopRoutes } from '../features/shops/index.ts';
+import { databaseAnswers } from '../db/availability.ts';
 import { lazyRequestLogger } from '../lib/logger.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
 import { registerConsole } from './console/index.ts';
@@ -18,6 +19,9 @@ import {
 } from './errors.ts';
 import { requireMetricsReader } from './metrics-access.ts';
 import { registerOpenApiRoute } from './openapi.ts';
+
+/** How long /health waits for the database's answer before it reports `degraded`. */
+const HEALTH_DATABASE_TIMEOUT_MS = 2_000;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -46,7 +50,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  app.get('/health', async () => ({ status: 'ok', database: deps.databaseKind, version: deps.version }));
+  // 503 `degraded` while the database does not answer; `ok` again once it does (docs/operations.md).
+  app.get('/health', async (_request, reply) => {
+    const reachable = await databaseAnswers(deps.db, HEALTH_DATABASE_TIMEOUT_MS);
+    if (!reachable) reply.code(503);
+    return { status: reachable ? 'ok' : 'degraded', database: deps.databaseKind, version: deps.version };
+  });
   app.get('/metrics', async (request, reply) => {
     await requireMetricsReader(request, deps);
     reply.header('content-type', deps.metrics.registry.contentType);

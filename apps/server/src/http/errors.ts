@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiErrorBody } from '@parley/contract';
+import { isDatabaseUnavailable, unavailableReason } from '../db/availability.ts';
 import { isAppError } from '../lib/errors.ts';
 import { parseInput } from '../lib/validation.ts';
 
@@ -103,6 +104,14 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
 
 const pathParams = z.record(z.string(), z.string());
 
+const databaseUnavailableBody: ApiErrorBody = {
+  error: {
+    code: 'DATABASE_UNAVAILABLE',
+    message:
+      'The database cannot be reached right now (docs/operations.md). Try again in a few seconds; GET /health says when it is back.',
+  },
+};
+
 export function registerErrorHandling(app: FastifyInstance): void {
   // Path parameters reach queries as they are (a link id, an agent id): they pass the same
   // boundary check as bodies and query strings, so a NUL is a 400 naming the parameter.
@@ -124,6 +133,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       const body: ApiErrorBody = { error: { code: 'BAD_REQUEST', message: error.message } };
       return reply.code(error.statusCode).send(body);
+    }
+    if (isDatabaseUnavailable(error)) {
+      // An outage, not a fault: the reason only (a failed statement's message would carry its values).
+      request.log.warn({ reason: unavailableReason(error) }, 'database unavailable; answered 503');
+      return reply.code(503).header('retry-after', '5').send(databaseUnavailableBody);
     }
     request.log.error({ err: error }, 'unhandled error');
     const body: ApiErrorBody = {

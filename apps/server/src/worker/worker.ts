@@ -5,6 +5,8 @@
  * Nothing here knows what a job does: see the sources in `catalog.ts`.
  */
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable, unavailableReason } from '../db/availability.ts';
+import type { Tx } from '../db/database.ts';
 import { afterPendingIo } from '../lib/after-pending-io.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { ClaimLimits } from './limits.ts';
@@ -22,10 +24,19 @@ export interface ClaimedRun {
   run(signal: AbortSignal): Promise<void>;
 }
 
+/** Who claims: what a source writes on its claims so that they can be released if this process dies. */
+export interface Claimant {
+  /** This process's heartbeat id (heartbeat.ts); null in embedded mode, where a restart releases everything. */
+  processId: string | null;
+}
+
 export interface JobSource {
   name: string;
-  /** Claims due jobs within `limits` and commits the claims before resolving. */
-  claim(limits: ClaimLimits): Promise<ClaimedRun[]>;
+  /**
+   * Claims due jobs within `limits` and commits the claims before resolving. The worker always says
+   * who claims; a test calling a source directly may leave it out (no heartbeat id on the claims).
+   */
+  claim(limits: ClaimLimits, claimant?: Claimant): Promise<ClaimedRun[]>;
   /**
    * True when its jobs are always scheduled ahead (probes), never due the moment they are created:
    * new work committed is then no reason to claim from it. The worker claims it when its next due
@@ -37,6 +48,18 @@ export interface JobSource {
   nextDueAt(): Promise<Date | null>;
   /** Embedded mode: claims in the store belong to a process that is gone; make their jobs due now. */
   releaseAbandonedClaims?(): Promise<void>;
+  /**
+   * Shared PostgreSQL: these processes stopped beating (heartbeat.ts); make the jobs they had claimed
+   * due now, in `tx`. Returns how many were released.
+   */
+  releaseClaimsOf?(tx: Tx, processIds: readonly string[], now: Date): Promise<number>;
+  /**
+   * Shared PostgreSQL, after a claim of this source failed: its COMMIT may have reached the database
+   * with only the answer lost (the connection broke right then), leaving jobs claimed by this process
+   * that no run works on. Makes due now the jobs claimed by `processId` other than the `running` ones
+   * (their labels). Returns how many.
+   */
+  releaseOrphanedClaims?(processId: string, running: readonly string[], now: Date): Promise<number>;
 }
 
 export interface WorkerOptions {
@@ -53,6 +76,8 @@ export interface WorkerOptions {
   shutdownGraceMs?: number;
   /** True in embedded mode, where one process owns the store (the data-dir lock guarantees it). */
   ownsStore: boolean;
+  /** The heartbeat id written on this process's claims (shared PostgreSQL); null or absent otherwise. */
+  processId?: string | null;
   /** Subscribes to wake-ups (database notifications); resolves with the unsubscribe. */
   listen?: (onWake: () => void) => Promise<() => Promise<void>>;
 }
@@ -77,14 +102,22 @@ export interface Worker {
   drain(): Promise<void>;
 }
 
+/** The first pause after a failed claim (the database went away); it doubles up to the poll interval. */
+const FIRST_RETRY_MS = 250;
+
 export function createWorker(options: WorkerOptions): Worker {
   const { sources, clock, logger } = options;
   const concurrency = options.concurrency ?? 64;
   const perKey = options.perKeyConcurrency ?? 4;
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const shutdownGraceMs = options.shutdownGraceMs ?? 5_000;
+  const claimant: Claimant = { processId: options.processId ?? null };
 
   const inFlight = new Set<Promise<void>>();
+  /** The labels of each source's runs in flight: what an orphaned claims' release must leave alone. */
+  const runningLabels = new Map<JobSource, Set<string>>();
+  /** Sources whose last claim failed: it may have committed unseen (releaseOrphanedClaims). */
+  const unsure = new Set<JobSource>();
   /** Runs finished so far: drain() tells from it whether runs ended during a claim. */
   let finishedRuns = 0;
   const busy = new Map<string, number>();
@@ -107,6 +140,9 @@ export function createWorker(options: WorkerOptions): Worker {
   function launch(source: JobSource, claimed: ClaimedRun): StartedRun {
     const { key, label } = claimed;
     busy.set(key, (busy.get(key) ?? 0) + 1);
+    const labels = runningLabels.get(source) ?? new Set<string>();
+    runningLabels.set(source, labels);
+    labels.add(label);
     const done: Promise<void> = claimed
       .run(abandon.signal)
       .catch((error: unknown) => {
@@ -116,6 +152,7 @@ export function createWorker(options: WorkerOptions): Worker {
         const left = (busy.get(key) ?? 1) - 1;
         if (left === 0) busy.delete(key);
         else busy.set(key, left);
+        labels.delete(label);
         inFlight.delete(done);
         finishedRuns++;
         wake();
@@ -137,12 +174,28 @@ export function createWorker(options: WorkerOptions): Worker {
       const free = concurrency - inFlight.size;
       if (stopping || free <= 0) break;
       if (source.scheduledOnly === true && clock.now().getTime() < (scheduledDue.get(source) ?? 0)) continue;
-      const claimed = await source.claim({ total: free, perKey, busy });
+      await releaseOrphans(source);
+      let claimed: ClaimedRun[];
+      try {
+        claimed = await source.claim({ total: free, perKey, busy }, claimant);
+      } catch (error) {
+        unsure.add(source);
+        throw error;
+      }
       if (claimed.length >= free) full = true;
       else if (source.scheduledOnly === true) await rememberNextDue(source);
       for (const run of claimed) started.push(launch(source, run));
     }
     return { started, full };
+  }
+
+  async function releaseOrphans(source: JobSource): Promise<void> {
+    if (!unsure.has(source) || claimant.processId === null) return;
+    const running = [...(runningLabels.get(source) ?? [])];
+    const released = (await source.releaseOrphanedClaims?.(claimant.processId, running, clock.now())) ?? 0;
+    unsure.delete(source);
+    if (released > 0)
+      logger.warn({ job: source.name, released }, 'worker: released claims whose commit went unseen');
   }
 
   async function rememberNextDue(source: JobSource): Promise<void> {
@@ -189,6 +242,8 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function runLoop(): Promise<void> {
+    /** Consecutive failed claims: the pause before the next doubles with each (an outage), up to the poll interval. */
+    let failures = 0;
     while (!stopping) {
       // Runs finishing in one turn of the event loop free their slots together: one claim fills them all.
       await afterPendingIo();
@@ -198,9 +253,20 @@ export function createWorker(options: WorkerOptions): Worker {
         const { full } = await claimInTurn();
         // Woken meanwhile: new work was committed during the claim, so claim again at once.
         delay = full || woken ? 0 : await idleDelay();
+        if (failures > 0) logger.info({ failures }, 'worker: claiming works again');
+        failures = 0;
       } catch (error) {
-        logger.error({ err: error }, 'worker: claiming failed; trying again after the poll interval');
-        delay = pollIntervalMs;
+        failures++;
+        delay = Math.min(FIRST_RETRY_MS * 2 ** (failures - 1), pollIntervalMs);
+        // Once per outage at error level; the retries that follow would only repeat it. An outage is
+        // logged by its reason alone: a failed statement's message carries its values.
+        const unavailable = isDatabaseUnavailable(error);
+        logger[failures === 1 ? (unavailable ? 'warn' : 'error') : 'debug'](
+          { ...(unavailable ? { reason: unavailableReason(error) } : { err: error }), retry_in_ms: delay },
+          unavailable
+            ? 'worker: the database is unavailable; claiming again with a growing pause'
+            : 'worker: claiming failed; trying again with a growing pause',
+        );
       }
       if (delay > 0 && !woken && !stopping) await sleep(delay);
     }

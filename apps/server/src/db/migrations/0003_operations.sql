@@ -18,3 +18,16 @@ CREATE TABLE "console_sessions" (
 ALTER TABLE "console_sessions" ADD CONSTRAINT "console_sessions_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;
 --> statement-breakpoint
 CREATE INDEX "console_sessions_expires" ON "console_sessions" USING btree ("expires_at");
+--> statement-breakpoint
+CREATE TABLE "process_heartbeats" (
+	"process_id" text PRIMARY KEY NOT NULL,
+	"label" text NOT NULL,
+	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"seen_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD COLUMN "claimed_by" text;
+--> statement-breakpoint
+ALTER TABLE "followup_runs" ADD COLUMN "claimed_by" text;
+--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_claimed_by" ON "webhook_deliveries" USING btree ("claimed_by") WHERE "webhook_deliveries"."status" = 'delivering';

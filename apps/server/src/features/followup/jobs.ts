@@ -9,6 +9,8 @@ import {
   claimRuns,
   nextRunDueAt,
   nextScheduledRunAt,
+  releaseOrphanedRunClaims,
+  releaseRunClaimsOf,
   releaseRunLeases,
   startScheduledRuns,
 } from './runs-store.ts';
@@ -31,14 +33,16 @@ export function createFollowupJobSources(deps: AppDeps): JobSource[] {
     },
     {
       name: 'followup-run',
-      claim: async (limits) =>
-        (await claimRuns(deps.db, deps.clock.now(), limits)).map((run) => ({
+      claim: async (limits, claimant) =>
+        (await claimRuns(deps.db, deps.clock.now(), limits, claimant?.processId)).map((run) => ({
           key: run.shopId,
           label: run.id,
           run: (signal) => executeRun(deps, run, signal),
         })),
       nextDueAt: () => nextRunDueAt(deps.db),
       releaseAbandonedClaims: () => releaseRunLeases(deps.db),
+      releaseClaimsOf: (tx, processIds) => releaseRunClaimsOf(tx, processIds),
+      releaseOrphanedClaims: (processId, running) => releaseOrphanedRunClaims(deps.db, processId, running),
     },
     {
       name: 'followup-check',

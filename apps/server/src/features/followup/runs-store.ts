@@ -4,7 +4,7 @@
  * its process renews; a lease that ran out means that process died, and any process may take the
  * run over and resume it (the log says what was done).
  */
-import { and, asc, eq, isNull, lte, min, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, min, notInArray, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/database.ts';
 import { followupRuns, followupSettings, shops } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
@@ -57,6 +57,7 @@ export async function startRun(tx: Tx, run: NewRun, now: Date): Promise<{ create
     windowFrom: run.window.from,
     windowTo: run.window.to,
     leaseUntil: null,
+    claimedBy: null,
     stopReason: null,
     startedAt: now,
     finishedAt: null,
@@ -76,8 +77,16 @@ export async function startRun(tx: Tx, run: NewRun, now: Date): Promise<{ create
   return { created: true, run: row };
 }
 
-/** Runs nobody works on (new, or left by a process whose lease ran out), within the worker's limits. */
-export async function claimRuns(db: Db, now: Date, limits: ClaimLimits): Promise<RunRow[]> {
+/**
+ * Runs nobody works on (new, left by a process whose lease ran out, or released because it stopped
+ * beating), within the worker's limits. `claimedBy`: the claiming process's heartbeat id, if any.
+ */
+export async function claimRuns(
+  db: Db,
+  now: Date,
+  limits: ClaimLimits,
+  claimedBy: string | null = null,
+): Promise<RunRow[]> {
   if (limits.total <= 0) return [];
   return db.transaction(async (tx) => {
     const free = await tx
@@ -98,9 +107,9 @@ export async function claimRuns(db: Db, now: Date, limits: ClaimLimits): Promise
     );
     const leaseUntil = new Date(now.getTime() + RUN_LEASE_MS);
     for (const run of picked) {
-      await tx.update(followupRuns).set({ leaseUntil }).where(eq(followupRuns.id, run.id));
+      await tx.update(followupRuns).set({ leaseUntil, claimedBy }).where(eq(followupRuns.id, run.id));
     }
-    return picked.map(({ key: _key, ...run }) => ({ ...run, leaseUntil }));
+    return picked.map(({ key: _key, ...run }) => ({ ...run, leaseUntil, claimedBy }));
   });
 }
 
@@ -150,6 +159,42 @@ export async function finishRun(
     .update(followupRuns)
     .set({ status: outcome.status, stopReason: outcome.stopReason, finishedAt: now, leaseUntil: null })
     .where(and(eq(followupRuns.id, run.id), eq(followupRuns.status, 'running')));
+}
+
+/**
+ * Shared PostgreSQL: these processes stopped beating (worker/heartbeat.ts), so their runs are free to
+ * take over now. A process that was only slow finds its lease gone at its next renewal and stops.
+ */
+export async function releaseRunClaimsOf(tx: Tx, processIds: readonly string[]): Promise<number> {
+  const released = await tx
+    .update(followupRuns)
+    .set({ leaseUntil: null, claimedBy: null })
+    .where(and(eq(followupRuns.status, 'running'), inArray(followupRuns.claimedBy, [...processIds])))
+    .returning({ id: followupRuns.id });
+  return released.length;
+}
+
+/**
+ * The runs `processId` claimed that it does not work on (`running`: the run ids it works on now): a
+ * claim whose COMMIT went through while its answer was lost with the connection. Free to take now.
+ */
+export async function releaseOrphanedRunClaims(
+  db: Db,
+  processId: string,
+  running: readonly string[],
+): Promise<number> {
+  const released = await db
+    .update(followupRuns)
+    .set({ leaseUntil: null, claimedBy: null })
+    .where(
+      and(
+        eq(followupRuns.status, 'running'),
+        eq(followupRuns.claimedBy, processId),
+        running.length > 0 ? notInArray(followupRuns.id, [...running]) : undefined,
+      ),
+    )
+    .returning({ id: followupRuns.id });
+  return released.length;
 }
 
 /** Embedded mode: the only process restarted, so every lease in the store belongs to a dead one. */

@@ -79,8 +79,16 @@ interface ClaimCandidate {
 const INTERRUPTED_MESSAGE =
   'The process making this attempt stopped (restart or crash) before recording its result; the receiver may or may not have received it.';
 
-/** Claims due deliveries of webhooks that may send, the oldest first, within the worker's limits. */
-export async function claimDueDeliveries(db: Db, now: Date, limits: ClaimLimits): Promise<ClaimedDelivery[]> {
+/**
+ * Claims due deliveries of webhooks that may send, the oldest first, within the worker's limits.
+ * `claimedBy` is the claiming process's heartbeat id (worker/heartbeat.ts), null when it has none.
+ */
+export async function claimDueDeliveries(
+  db: Db,
+  now: Date,
+  limits: ClaimLimits,
+  claimedBy: string | null = null,
+): Promise<ClaimedDelivery[]> {
   if (limits.total <= 0) return [];
   const saturated = saturatedKeys(limits);
   return db.transaction(async (tx) => {
@@ -114,7 +122,7 @@ export async function claimDueDeliveries(db: Db, now: Date, limits: ClaimLimits)
       candidates.map((row) => ({ ...row, key: row.shopId })),
       limits,
     );
-    return claimRows(tx, picked, now, { freshSchedule: false });
+    return claimRows(tx, picked, now, { freshSchedule: false, claimedBy });
   });
 }
 
@@ -147,7 +155,8 @@ export async function claimForRedelivery(
     if (row.status === 'delivering' && row.dueAt > now) {
       return { kind: 'in_flight', attempt: row.attempts, since: row.lastAttemptAt };
     }
-    const [delivery] = await claimRows(tx, [row], now, { freshSchedule: true });
+    // Made by a request, not a worker: the lease alone covers it (the caller awaits the attempt).
+    const [delivery] = await claimRows(tx, [row], now, { freshSchedule: true, claimedBy: null });
     if (delivery === undefined) throw new Error(`claiming delivery ${eventId} updated no row`);
     return { kind: 'claimed', delivery };
   });
@@ -162,7 +171,7 @@ async function claimRows(
   tx: Db,
   rows: readonly ClaimCandidate[],
   now: Date,
-  { freshSchedule }: { freshSchedule: boolean },
+  { freshSchedule, claimedBy }: { freshSchedule: boolean; claimedBy: string | null },
 ): Promise<ClaimedDelivery[]> {
   const lost = rows.filter((row) => row.status === 'delivering');
   if (lost.length > 0) {
@@ -198,6 +207,7 @@ async function claimRows(
       attempts: sql`${deliveries.attempts} + 1`,
       dueAt: new Date(now.getTime() + DELIVERY_LEASE_MS),
       lastAttemptAt: now,
+      claimedBy,
       ...(freshSchedule ? { scheduleStart: sql`${deliveries.attempts}` } : {}),
     })
     .where(
@@ -307,6 +317,43 @@ export async function nextDeliveryDueAt(db: Db): Promise<Date | null> {
     .orderBy(asc(first.dueAt))
     .limit(1);
   return row?.dueAt ?? null;
+}
+
+/**
+ * Shared PostgreSQL: these processes stopped beating (worker/heartbeat.ts), so the leases of their
+ * claims end now. The next claim records each lost attempt as interrupted and sends it again.
+ */
+export async function releaseClaimsOf(tx: Db, processIds: readonly string[], now: Date): Promise<number> {
+  const released = await tx
+    .update(deliveries)
+    .set({ dueAt: now })
+    .where(and(eq(deliveries.status, 'delivering'), inArray(deliveries.claimedBy, [...processIds])))
+    .returning({ eventId: deliveries.eventId });
+  return released.length;
+}
+
+/**
+ * The claims `processId` made that none of its runs works on (`running`: the event ids it sends now):
+ * a claim whose COMMIT went through while its answer was lost with the connection. Due now.
+ */
+export async function releaseOrphanedClaims(
+  db: Db,
+  processId: string,
+  running: readonly string[],
+  now: Date,
+): Promise<number> {
+  const released = await db
+    .update(deliveries)
+    .set({ dueAt: now })
+    .where(
+      and(
+        eq(deliveries.status, 'delivering'),
+        eq(deliveries.claimedBy, processId),
+        running.length > 0 ? notInArray(deliveries.eventId, [...running]) : undefined,
+      ),
+    )
+    .returning({ eventId: deliveries.eventId });
+  return released.length;
 }
 
 /** Embedded mode at start: every claim belongs to a process that is gone, so its lease ends now. */

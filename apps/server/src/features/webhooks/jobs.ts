@@ -1,8 +1,16 @@
 /** The webhook jobs the worker runs: deliveries, and probes of paused webhooks. */
 import type { AppDeps } from '../../app-deps.ts';
+import { retryWhileUnavailable } from '../../db/availability.ts';
 import type { JobSource } from '../../worker/index.ts';
-import { attemptDelivery, createAttemptRecorder } from './attempt.ts';
-import { claimDueDeliveries, expireAllLeases, nextDeliveryDueAt } from './delivery-store.ts';
+import { attemptDelivery, createAttemptRecorder, type RecordAttempt } from './attempt.ts';
+import {
+  claimDueDeliveries,
+  DELIVERY_LEASE_MS,
+  expireAllLeases,
+  nextDeliveryDueAt,
+  releaseClaimsOf,
+  releaseOrphanedClaims,
+} from './delivery-store.ts';
 import { claimDueProbes, nextProbeDueAt } from './health-store.ts';
 import { probeWebhook } from './probe.ts';
 
@@ -17,16 +25,23 @@ export function createWebhookJobSources(deps: AppDeps, options: WebhookJobOption
   return [
     {
       name: 'webhook-delivery',
-      claim: async (limits) =>
-        (await claimDueDeliveries(deps.db, deps.clock.now(), limits)).map((claimed) => ({
+      claim: async (limits, claimant) =>
+        (await claimDueDeliveries(deps.db, deps.clock.now(), limits, claimant?.processId)).map((claimed) => ({
           key: claimed.shopId,
           label: claimed.eventId,
           run: async (signal) => {
-            await attemptDelivery(deps, claimed, { random, signal, record });
+            // Once sent, the attempt's result is known: an outage only delays writing it. Written within
+            // the lease, no other process sends the event meanwhile; after it, the write is fenced.
+            const recordThroughOutage: RecordAttempt = (attempt) =>
+              retryWhileUnavailable(() => record(attempt), { giveUpAfterMs: DELIVERY_LEASE_MS, signal });
+            await attemptDelivery(deps, claimed, { random, signal, record: recordThroughOutage });
           },
         })),
       nextDueAt: () => nextDeliveryDueAt(deps.db),
       releaseAbandonedClaims: () => expireAllLeases(deps.db, deps.clock.now()),
+      releaseClaimsOf,
+      releaseOrphanedClaims: (processId, running, now) =>
+        releaseOrphanedClaims(deps.db, processId, running, now),
     },
     {
       name: 'webhook-probe',
