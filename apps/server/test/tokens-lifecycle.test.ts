@@ -5,8 +5,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { defaultSmartFollowupSettings } from '@parley/contract';
 import { queryRows } from '../src/db/database.ts';
+import { followupRuns, followupSettings } from '../src/db/schema.ts';
 import { shopCountry } from '../src/features/shops/index.ts';
 import { tokenPrefix } from '../src/lib/tokens.ts';
 import { callTool, postMcp, textOf } from './helpers/mcp.ts';
@@ -414,6 +416,32 @@ describe('shops (admin)', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("a disabled shop's scheduled Smart Follow-up run is skipped, not held", async () => {
+    const disabled = await t.createShop();
+    const control = await t.createShop();
+    const due = new Date(t.clock.now().getTime() - 60_000);
+    for (const shop of [disabled, control]) {
+      await t.deps.db.insert(followupSettings).values({
+        shopId: shop.shopId,
+        settings: { ...defaultSmartFollowupSettings, enabled: true },
+        nextRunAt: due,
+        updatedAt: due,
+      });
+    }
+    await admin('POST', `/api/admin/shops/${disabled.shopId}/disable`);
+    const worker = createTestWorker(t);
+    await worker.drain();
+    const runsOf = async (shopId: string) =>
+      (await t.deps.db.select().from(followupRuns).where(eq(followupRuns.shopId, shopId))).length;
+    assert.equal(await runsOf(control.shopId), 1, 'the control shop ran');
+    assert.equal(await runsOf(disabled.shopId), 0);
+    const [settings] = await t.deps.db
+      .select()
+      .from(followupSettings)
+      .where(eq(followupSettings.shopId, disabled.shopId));
+    assert.ok(settings?.nextRunAt !== null && settings!.nextRunAt > t.clock.now(), 'its next slot is set');
   });
 
   it('deleting a shop removes its rows from every table and leaves the others alone', async () => {

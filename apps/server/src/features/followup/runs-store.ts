@@ -213,6 +213,7 @@ export async function startScheduledRuns(db: Db, now: Date, batch = 20): Promise
         shopId: followupSettings.shopId,
         nextRunAt: followupSettings.nextRunAt,
         timezone: shops.timezone,
+        disabledAt: shops.disabledAt,
       })
       .from(followupSettings)
       .innerJoin(shops, eq(shops.id, followupSettings.shopId))
@@ -223,16 +224,19 @@ export async function startScheduledRuns(db: Db, now: Date, batch = 20): Promise
     for (const shop of due) {
       const { settings } = await readFollowupSettings(tx, shop.shopId);
       const slot = shop.nextRunAt ?? now;
-      await startRun(
-        tx,
-        {
-          shopId: shop.shopId,
-          trigger: 'schedule',
-          chatPhone: null,
-          window: { from: scheduledWindow(settings, shop.timezone, slot).from, to: now },
-        },
-        now,
-      );
+      // A shop the admin disabled skips its slot (nothing is analysed or charged); the next one is set as usual.
+      if (shop.disabledAt === null) {
+        await startRun(
+          tx,
+          {
+            shopId: shop.shopId,
+            trigger: 'schedule',
+            chatPhone: null,
+            window: { from: scheduledWindow(settings, shop.timezone, slot).from, to: now },
+          },
+          now,
+        );
+      }
       await tx
         .update(followupSettings)
         .set({ nextRunAt: settings.enabled ? nextRunAfter(settings, shop.timezone, now) : null })
