@@ -78,43 +78,9 @@ export function startIntakeStream(
   }
 
   async function postUntilAccepted(baseUrl: string, number: number): Promise<void> {
-    const phone = `+34655${String(number).padStart(6, '0')}`;
-    const body = JSON.stringify({
-      chat_phone: '+34611999000',
-      messages: [
-        {
-          id: `m-${number}`,
-          direction: 'in',
-          text: `Mi otro número es ${phone}`,
-          sent_at: '2026-03-02T09:00:00Z',
-        },
-      ],
-    });
     for (;;) {
-      let status: number;
-      let text: string;
-      try {
-        const response = await fetch(`${baseUrl}/api/conversations/messages`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body,
-        });
-        status = response.status;
-        text = await response.text();
-      } catch (error) {
-        // The process refusing or dropping a connection is a crash: kept, not retried.
-        stream.failures.push(`request failed: ${String(error)}`);
-        events.emit('answer');
-        return;
-      }
-      if (status === 200) {
-        const answer = JSON.parse(text) as { detected_phones: Array<{ phone: string }> };
-        for (const detected of answer.detected_phones) stream.detected.add(detected.phone);
-        successes++;
-        events.emit('answer');
-        return;
-      }
-      if (status === 503 && text.includes('"DATABASE_UNAVAILABLE"')) {
+      const answer = await postNumber(baseUrl, token, number);
+      if (answer.kind === 'unavailable') {
         stream.unavailable++;
         events.emit('answer');
         // Sent again shortly, as a client would (the message id makes it idempotent). The pause is a
@@ -122,7 +88,13 @@ export function startIntakeStream(
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
-      stream.failures.push(`${status} ${text}`);
+      if (answer.kind === 'accepted') {
+        for (const phone of answer.detected) stream.detected.add(phone);
+        successes++;
+      } else {
+        // A refused or dropped connection is a crash, anything else a fault: kept, not retried.
+        stream.failures.push(answer.text);
+      }
       events.emit('answer');
       return;
     }
@@ -134,4 +106,42 @@ export function startIntakeStream(
     }
   });
   return stream;
+}
+
+export type PostAnswer =
+  { kind: 'accepted'; detected: string[] } | { kind: 'unavailable' } | { kind: 'failed'; text: string };
+
+/** Posts one message writing the number `+34655<number>` (once per number: its message id). */
+export async function postNumber(baseUrl: string, token: string, number: number): Promise<PostAnswer> {
+  const phone = `+34655${String(number).padStart(6, '0')}`;
+  const body = JSON.stringify({
+    chat_phone: '+34611999000',
+    messages: [
+      {
+        id: `m-${number}`,
+        direction: 'in',
+        text: `Mi otro número es ${phone}`,
+        sent_at: '2026-03-02T09:00:00Z',
+      },
+    ],
+  });
+  let status: number;
+  let text: string;
+  try {
+    const response = await fetch(`${baseUrl}/api/conversations/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    return { kind: 'failed', text: `request failed: ${String(error)}` };
+  }
+  if (status === 200) {
+    const answer = JSON.parse(text) as { detected_phones: Array<{ phone: string }> };
+    return { kind: 'accepted', detected: answer.detected_phones.map((detected) => detected.phone) };
+  }
+  if (status === 503 && text.includes('"DATABASE_UNAVAILABLE"')) return { kind: 'unavailable' };
+  return { kind: 'failed', text: `${status} ${text}` };
 }
