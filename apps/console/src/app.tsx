@@ -87,8 +87,16 @@ export function App() {
   const page = pageFromHash(hash, pages);
   return (
     <I18n.Provider value={i18n}>
-      <a class="skip" href="#main">
-        {t('app.nav')}
+      <a
+        class="skip"
+        href="#main"
+        onClick={(event) => {
+          // The hash chooses the page, so the skip link moves the focus without touching it.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        {t('app.skip')}
       </a>
       <header class="top">
         <div class="brand">

@@ -11,6 +11,7 @@ const messages = {
   'app.signOut': ['Sign out', 'Cerrar sesión'],
   'app.language': ['Language', 'Idioma'],
   'app.nav': ['Sections', 'Secciones'],
+  'app.skip': ['Skip to the page', 'Saltar al contenido'],
   'app.admin': ['Administrator', 'Administrador'],
   'app.sessionEnded': [
     'Your session has ended. Sign in again.',
@@ -195,6 +196,34 @@ const messages = {
   'followup.when': ['When', 'Cuándo'],
   'followup.phone': ['Phone', 'Teléfono'],
   'followup.detail': ['Reason or state', 'Motivo o estado'],
+  'fu.enabled': ['Run Smart Follow-up every day', 'Ejecutar Smart Follow-up cada día'],
+  'fu.agent_queue': ['Show follow-ups to agents', 'Mostrar los seguimientos a los agentes'],
+  'fu.run_hour': ['Run hour (0–23, shop time zone)', 'Hora de ejecución (0–23, zona de la tienda)'],
+  'fu.lookback_hours': [
+    'Conversations of the last hours (1–168)',
+    'Conversaciones de las últimas horas (1–168)',
+  ],
+  'fu.max_attempts': ['Follow-ups per conversation (1–5)', 'Seguimientos por conversación (1–5)'],
+  'fu.retry_interval_hours': ['Hours between follow-ups (1–720)', 'Horas entre seguimientos (1–720)'],
+  'fu.max_conversations': [
+    'Conversations analysed per run (1–1000)',
+    'Conversaciones analizadas por ejecución (1–1000)',
+  ],
+  'fu.delay_days': [
+    'Days of silence before a follow-up (0–30)',
+    'Días de silencio antes de un seguimiento (0–30)',
+  ],
+  'fu.tracking_days': [
+    'Days to watch for a reply or purchase (1–30)',
+    'Días para esperar respuesta o compra (1–30)',
+  ],
+  'fu.min_intent_level': ['Minimum purchase intent', 'Intención de compra mínima'],
+  'fu.followup_tone': ['Tone of the message', 'Tono del mensaje'],
+  'fu.custom_instructions': ['Instructions for the message', 'Instrucciones para el mensaje'],
+  'fu.exclude_phones': [
+    'Phones never followed up (one per line, E.164)',
+    'Teléfonos sin seguimiento (uno por línea, E.164)',
+  ],
   'agents.title': ['Agents', 'Agentes'],
   'agents.create': ['Create an agent', 'Crear un agente'],
   'agents.nickname': ['Nickname', 'Alias'],

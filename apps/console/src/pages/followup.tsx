@@ -225,7 +225,7 @@ export function FollowupPage({ api }: { api: Api }) {
               checked={form.enabled === true}
               onChange={(e) => setForm({ ...form, enabled: e.currentTarget.checked })}
             />
-            enabled
+            {t('fu.enabled')}
           </label>
           <label class="checks">
             <input
@@ -233,10 +233,10 @@ export function FollowupPage({ api }: { api: Api }) {
               checked={form.agent_queue === true}
               onChange={(e) => setForm({ ...form, agent_queue: e.currentTarget.checked })}
             />
-            agent_queue
+            {t('fu.agent_queue')}
           </label>
           {numberSettings.map((key) => (
-            <Field key={key} label={key}>
+            <Field key={key} label={t(`fu.${key}`)}>
               <input
                 type="number"
                 value={String(form[key] ?? '')}
@@ -244,7 +244,7 @@ export function FollowupPage({ api }: { api: Api }) {
               />
             </Field>
           ))}
-          <Field label="min_intent_level">
+          <Field label={t('fu.min_intent_level')}>
             <select
               value={String(form.min_intent_level ?? '')}
               onChange={(e) => setForm({ ...form, min_intent_level: e.currentTarget.value })}
@@ -254,7 +254,7 @@ export function FollowupPage({ api }: { api: Api }) {
               ))}
             </select>
           </Field>
-          <Field label="followup_tone">
+          <Field label={t('fu.followup_tone')}>
             <select
               value={String(form.followup_tone ?? '')}
               onChange={(e) => setForm({ ...form, followup_tone: e.currentTarget.value })}
@@ -264,14 +264,14 @@ export function FollowupPage({ api }: { api: Api }) {
               ))}
             </select>
           </Field>
-          <Field label="custom_instructions">
+          <Field label={t('fu.custom_instructions')}>
             <textarea
               rows={3}
               value={String(form.custom_instructions ?? '')}
               onInput={(e) => setForm({ ...form, custom_instructions: e.currentTarget.value })}
             />
           </Field>
-          <Field label="exclude_phones">
+          <Field label={t('fu.exclude_phones')}>
             <textarea
               rows={3}
               value={String(form.exclude_phones ?? '')}
