@@ -398,7 +398,10 @@ describe('shops (admin)', () => {
       const disabled = await admin('POST', `/api/admin/shops/${shop.shopId}/disable`);
       assert.equal(disabled.status, 200, disabled.text);
       assert.ok(disabled.body.shop.disabled_at !== null);
-      assert.equal(await works(shop.token), false);
+      const refused = await request('GET', '/api/followups', shop.token);
+      assert.equal(refused.status, 401);
+      assert.equal(refused.body.error.code, 'UNAUTHORIZED');
+      assert.match(refused.body.error.message, /replaced or revoked, or its shop is disabled/);
       assert.equal(await works(agent.token), false);
       const mcp = await callTool(t.app, shop.token, 'get_api_key').catch((error: Error) => error.message);
       assert.match(String(mcp), /Unauthorized: invalid or missing Bearer token/);

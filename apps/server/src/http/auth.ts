@@ -30,8 +30,19 @@ export async function requirePrincipal<K extends Principal['kind']>(
   options: { agentPermission?: AgentPermission } = {},
 ): Promise<Extract<Principal, { kind: K }>> {
   const token = bearerToken(request);
-  const principal = token === undefined ? null : await authenticateToken(deps, token);
-  if (principal === null) throw unauthorized();
+  if (token === undefined) {
+    throw unauthorized(
+      'Unauthorized: invalid or missing Bearer token. Send "Authorization: Bearer <token>".',
+    );
+  }
+  const principal = await authenticateToken(deps, token);
+  if (principal === null) {
+    // One answer for every refused token: whether a token ever existed is not the caller's to learn.
+    throw unauthorized(
+      'Unauthorized: invalid or missing Bearer token: this token is not valid (mistyped, replaced or revoked, ' +
+        "or its shop is disabled). Ask the shop's administrator for a current one.",
+    );
+  }
   if (!(kinds as readonly string[]).includes(principal.kind)) {
     throw new AppError(
       'FORBIDDEN',
