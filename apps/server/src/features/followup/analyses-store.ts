@@ -78,25 +78,46 @@ export interface AnalysisClaim {
 }
 
 /**
- * Claims the conversation for analysis and commits that before the model is called; null when it
- * was analysed meanwhile (another run, another process). The same run may take its own claim again:
- * that is a run resumed after its process died (or lost its lease) mid-analysis.
+ * Claims the conversations for analysis, in one statement committed before the model is called;
+ * the result holds those claimed, by chat phone, and lacks those analysed meanwhile (another run,
+ * another process). The same run may take its own claims again: that is a run resumed after its
+ * process died (or lost its lease) mid-analysis. One claim id fences every write of this holder.
  */
-export async function claimAnalysis(db: Db, key: LogKey, now: Date): Promise<AnalysisClaim | null> {
+export async function claimAnalyses(
+  db: Db,
+  keys: readonly LogKey[],
+  now: Date,
+): Promise<Map<string, AnalysisClaim>> {
+  const [first] = keys;
+  if (first === undefined) return new Map();
   const claimId = newId('clm');
-  const [claimed] = await db
+  const claimed = await db
     .insert(followupAnalyses)
-    .values({ ...rowOf(key, now), state: 'analysing', claimId, action: 'skipped' })
+    .values(
+      keys.map((key) => ({
+        ...rowOf(key, now),
+        state: 'analysing' as const,
+        claimId,
+        action: 'skipped' as const,
+      })),
+    )
     .onConflictDoUpdate({
       target: sameConversation,
-      set: { runId: key.runId, state: 'analysing', claimId, skipReason: null, detail: null, updatedAt: now },
+      set: {
+        runId: first.runId,
+        state: 'analysing',
+        claimId,
+        skipReason: null,
+        detail: null,
+        updatedAt: now,
+      },
       setWhere: or(
         eq(followupAnalyses.state, 'skipped'),
-        and(eq(followupAnalyses.state, 'analysing'), eq(followupAnalyses.runId, key.runId)),
+        and(eq(followupAnalyses.state, 'analysing'), eq(followupAnalyses.runId, first.runId)),
       ),
     })
-    .returning({ id: followupAnalyses.id });
-  return claimed === undefined ? null : { analysisId: claimed.id, claimId };
+    .returning({ id: followupAnalyses.id, chatPhone: followupAnalyses.chatPhone });
+  return new Map(claimed.map((row) => [row.chatPhone, { analysisId: row.id, claimId }]));
 }
 
 /** The claim is still this one's: a resumed run has not taken it over. */
@@ -151,11 +172,14 @@ export async function rememberOptOut(tx: Tx, shopId: string, phone: string, anal
     .onConflictDoNothing();
 }
 
-/** How many conversations this run has analysed or is analysing: the run's cap counts them. */
+/**
+ * How many conversations this run has analysed: the run's cap counts them. Those it had claimed but
+ * not analysed when its process died are not counted: the resumed run claims (and counts) them again.
+ */
 export async function countAnalysedInRun(db: Db, runId: string): Promise<number> {
   const [row] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number) })
     .from(followupAnalyses)
-    .where(and(eq(followupAnalyses.runId, runId), ne(followupAnalyses.state, 'skipped')));
+    .where(and(eq(followupAnalyses.runId, runId), eq(followupAnalyses.state, 'analysed')));
   return row?.count ?? 0;
 }

@@ -17,11 +17,12 @@ import { notifyWorkers } from '../../worker/index.ts';
 import { gatherCustomerContext, resolveModelTarget } from '../assistant/index.ts';
 import { listRecentMessages, listRecentMessagesOfChats } from '../conversations/index.ts';
 import { reserveCredits, settleCharge, type CreditReservation } from '../credits/index.ts';
+import { linkedPhonesOfChats } from '../panel/index.ts';
 import { getShop } from '../shops/index.ts';
 import { analyseConversation, type AnalysedMessage, type AnalysisResult } from './analysis.ts';
 import {
   analysisColumns,
-  claimAnalysis,
+  claimAnalyses,
   claimHeld,
   type AnalysisClaim,
   countAnalysedInRun,
@@ -30,6 +31,7 @@ import {
   recordSkips,
   rememberOptOut,
   type LogKey,
+  type Skip,
 } from './analyses-store.ts';
 import { readChatHistories, selectCandidates, type Candidate, type ChatHistory } from './candidates.ts';
 import { skipAfterAnalysis } from './decision.ts';
@@ -62,7 +64,7 @@ interface RunState {
   heldCredits: CreditReservation | undefined;
 }
 
-/** Conversations a run reads at once: their messages and histories, in two statements. */
+/** Conversations a run reads at once: their messages, histories and links, in three statements. */
 const READ_BATCH = 25;
 
 /** The messages of a conversation an analysis reads: the latest ones, from the week before the latest. */
@@ -82,6 +84,8 @@ export async function conversationOf(
 interface CandidateReading {
   messages: AnalysedMessage[];
   history: ChatHistory;
+  /** The chat's linked phones, sent to the CRM as `relatedphones`. */
+  relatedPhones: string[];
 }
 
 async function readBatch(
@@ -89,9 +93,10 @@ async function readBatch(
   batch: readonly Candidate[],
 ): Promise<Map<string, CandidateReading>> {
   const phones = batch.map((candidate) => candidate.chatPhone);
-  const [conversations, histories] = await Promise.all([
+  const [conversations, histories, linked] = await Promise.all([
     listRecentMessagesOfChats(state.deps.db, state.shop.id, phones, CONVERSATION_MESSAGES),
     readChatHistories(state.deps.db, state.shop.id, phones),
+    linkedPhonesOfChats(state.deps, state.shop.id, phones),
   ]);
   return new Map(
     batch.map((candidate) => [
@@ -99,6 +104,7 @@ async function readBatch(
       {
         messages: withinWindow(conversations.get(candidate.chatPhone) ?? [], candidate.lastMessageAt),
         history: histories.get(candidate.chatPhone) as ChatHistory,
+        relatedPhones: linked.get(candidate.chatPhone) as string[],
       },
     ]),
   );
@@ -140,27 +146,27 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
 }
 
 async function workThrough(state: RunState, candidates: Candidate[], signal: AbortSignal): Promise<void> {
-  const { deps, run, settings } = state;
-  let read = new Map<string, CandidateReading>();
-  let readUntil = 0;
-  for (const [index, candidate] of candidates.entries()) {
+  const { deps, run } = state;
+  const keys = candidates.map((candidate) => ({ shopId: run.shopId, runId: run.id, candidate }));
+  for (let index = 0; index < keys.length; index += READ_BATCH) {
     // At shutdown the lease is left to run out: the restart (or another process) resumes the run.
     if (signal.aborted || !(await keepLease(state))) return;
-    const rest = state.stop ?? (state.analysed >= settings.max_conversations ? capReached(settings) : null);
+    const rest =
+      state.stop ?? (state.analysed >= state.settings.max_conversations ? capReached(state) : null);
     if (rest !== null) {
-      const keys = candidates
-        .slice(index)
-        .map((left) => ({ shopId: run.shopId, runId: run.id, candidate: left }));
-      await recordSkips(deps.db, keys, rest, deps.clock.now());
+      await recordSkips(deps.db, keys.slice(index), rest, deps.clock.now());
       break;
     }
-    if (index >= readUntil) {
-      const batch = candidates.slice(index, index + READ_BATCH);
-      read = await readBatch(state, batch);
-      readUntil = index + batch.length;
+    const claimed = await claimBatch(state, keys.slice(index, index + READ_BATCH));
+    for (const [position, conversation] of claimed.entries()) {
+      if (signal.aborted || !(await keepLease(state))) return;
+      if (state.stop !== null) {
+        const left = claimed.slice(position).map((other) => other.key);
+        await recordSkips(deps.db, left, state.stop, deps.clock.now());
+        break;
+      }
+      await analyseAndDecide(state, conversation);
     }
-    const reading = read.get(candidate.chatPhone) as CandidateReading;
-    await processCandidate(state, { shopId: run.shopId, runId: run.id, candidate }, reading);
   }
   await finishRun(
     deps.db,
@@ -183,42 +189,72 @@ async function keepLease(state: RunState): Promise<boolean> {
   return renewRunLease(state.deps.db, state.run, now);
 }
 
-const capReached = (settings: SmartFollowupSettings) => ({
+const capReached = ({ settings }: RunState) => ({
   reason: 'run_cap_reached' as const,
   detail: `This run analysed ${settings.max_conversations} conversations (max_conversations).`,
 });
 
-async function processCandidate(state: RunState, key: LogKey, reading: CandidateReading): Promise<void> {
-  const { deps, settings } = state;
-  const now = deps.clock.now();
-  const { candidate } = key;
-  const { messages, history } = reading;
-  const eligibility = checkEligibility({
-    settings,
-    chatPhone: candidate.chatPhone,
-    history,
-    hasCustomerMessage: messages.some((message) => message.direction === 'in'),
-    now,
-  });
-  if (!eligibility.eligible) return recordSkip(deps.db, key, eligibility, now);
-  const claim = await claimAnalysis(deps.db, key, now);
-  if (claim === null) return;
-  state.analysed++;
-  await analyseAndDecide(state, key, { claim, messages, attemptNumber: eligibility.attemptNumber });
-}
-
+/** A conversation claimed for analysis, with what the analysis reads. */
 interface Claimed {
+  key: LogKey;
   claim: AnalysisClaim;
   messages: AnalysedMessage[];
+  relatedPhones: string[];
   attemptNumber: number;
 }
 
-async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed): Promise<void> {
+/**
+ * A batch of the run's conversations up to their claims: their reads, the checks that need no model
+ * (each skip recorded with its reason), then one claim for the eligible ones the cap leaves room for.
+ */
+async function claimBatch(state: RunState, batch: readonly LogKey[]): Promise<Claimed[]> {
+  const { deps, settings } = state;
+  const now = deps.clock.now();
+  const readings = await readBatch(
+    state,
+    batch.map((key) => key.candidate),
+  );
+  const skips = new Map<string, { skip: Skip; keys: LogKey[] }>();
+  const eligible: Array<Omit<Claimed, 'claim'>> = [];
+  for (const key of batch) {
+    const { messages, history, relatedPhones } = readings.get(key.candidate.chatPhone) as CandidateReading;
+    const eligibility = checkEligibility({
+      settings,
+      chatPhone: key.candidate.chatPhone,
+      history,
+      hasCustomerMessage: messages.some((message) => message.direction === 'in'),
+      now,
+    });
+    if (eligibility.eligible && state.analysed + eligible.length < settings.max_conversations) {
+      eligible.push({ key, messages, relatedPhones, attemptNumber: eligibility.attemptNumber });
+      continue;
+    }
+    const skip = eligibility.eligible ? capReached(state) : eligibility;
+    const same = `${skip.reason}\n${skip.detail}`;
+    const group = skips.get(same) ?? { skip: { reason: skip.reason, detail: skip.detail }, keys: [] };
+    group.keys.push(key);
+    skips.set(same, group);
+  }
+  for (const { skip, keys } of skips.values()) await recordSkips(deps.db, keys, skip, now);
+  const claims = await claimAnalyses(
+    deps.db,
+    eligible.map((conversation) => conversation.key),
+    now,
+  );
+  const claimed = eligible.flatMap((conversation) => {
+    const claim = claims.get(conversation.key.candidate.chatPhone);
+    return claim === undefined ? [] : [{ ...conversation, claim }];
+  });
+  state.analysed += claimed.length;
+  return claimed;
+}
+
+async function analyseAndDecide(state: RunState, claimed: Claimed): Promise<void> {
   const { deps, shop, settings } = state;
-  const { claim, messages } = claimed;
+  const { key, claim, messages } = claimed;
   const { analysisId } = claim;
   const phone = key.candidate.chatPhone;
-  const context = await gatherCustomerContext(deps, shop.id, phone);
+  const context = await gatherCustomerContext(deps, shop.id, phone, claimed.relatedPhones);
   if (!(await keepLease(state))) return;
   // The hold the previous analysis kept for this one, else a reservation of its own.
   let reservation = state.heldCredits;
