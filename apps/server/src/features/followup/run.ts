@@ -5,10 +5,10 @@
  * its process died picks up from the log: analysed conversations are never analysed again, and a
  * conversation has at most one follow-up per analysis (a unique index).
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FollowupAnalysis, FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
-import type { Tx } from '../../db/database.ts';
+import { queryRows, type Tx } from '../../db/database.ts';
 import { followupAnalyses, followups } from '../../db/schema.ts';
 import { isAppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -396,7 +396,7 @@ async function createFollowup(
   const { deps, settings, shop } = state;
   const now = deps.clock.now();
   const dueAt = followupDueAt(settings, shop.timezone, key.candidate.lastMessageAt, now);
-  const [held] = await tx
+  const markAnalysed = tx
     .update(followupAnalyses)
     .set({
       state: 'analysed',
@@ -410,34 +410,33 @@ async function createFollowup(
     })
     .where(claimHeld(claimed.claim))
     .returning({ id: followupAnalyses.id });
+  // The analysis and its follow-up in one statement (one round trip of the run's hot path); the
+  // follow-up is written only when the claim was still held. Parameters in a SELECT list have no
+  // type of their own, hence the casts.
+  const [outcome] = await queryRows<{ held: boolean; created: string | null }>(
+    tx,
+    sql`
+    WITH held AS (${markAnalysed.getSQL()}),
+    created AS (
+      INSERT INTO ${followups} (id, shop_id, analysis_id, chat_phone, attempt_number, status, intent_level,
+        outcome, product_mentioned, customer_objection, suggested_message, agent_queue, conversation_from,
+        last_message_at, due_at, next_check_at, created_at, updated_at)
+      SELECT ${newId('fup')}, ${shop.id}, held.id, ${key.candidate.chatPhone}, ${claimed.attemptNumber}::integer,
+        'pending', ${analysis.intent_level}, ${analysis.outcome}, ${analysis.product_mentioned}::text,
+        ${analysis.customer_objection}::text, ${analysis.suggested_message}, ${settings.agent_queue}::boolean,
+        ${since.toISOString()}::timestamptz, ${key.candidate.lastMessageAt.toISOString()}::timestamptz,
+        ${dueAt.toISOString()}::timestamptz, ${dueAt.toISOString()}::timestamptz,
+        ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+      FROM held
+      -- Another follow-up of this conversation became open meanwhile (another run, another process).
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    )
+    SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT id FROM created) AS created`,
+  );
   // The run was taken over meanwhile (this process lost its lease): the new claim decides.
-  if (held === undefined) return;
-  const [created] = await tx
-    .insert(followups)
-    .values({
-      id: newId('fup'),
-      shopId: shop.id,
-      analysisId: held.id,
-      chatPhone: key.candidate.chatPhone,
-      attemptNumber: claimed.attemptNumber,
-      status: 'pending',
-      intentLevel: analysis.intent_level,
-      outcome: analysis.outcome,
-      productMentioned: analysis.product_mentioned,
-      customerObjection: analysis.customer_objection,
-      suggestedMessage: analysis.suggested_message,
-      agentQueue: settings.agent_queue,
-      conversationFrom: since,
-      lastMessageAt: key.candidate.lastMessageAt,
-      dueAt,
-      nextCheckAt: dueAt,
-      createdAt: now,
-      updatedAt: now,
-    })
-    // Another follow-up of this conversation became open meanwhile (another run, another process).
-    .onConflictDoNothing()
-    .returning({ id: followups.id });
-  if (created === undefined) {
+  if (outcome === undefined || !outcome.held) return;
+  if (outcome.created === null) {
     await tx
       .update(followupAnalyses)
       .set({
@@ -445,7 +444,7 @@ async function createFollowup(
         skipReason: 'followup_pending',
         detail: 'Another follow-up of this conversation is open.',
       })
-      .where(eq(followupAnalyses.id, held.id));
+      .where(eq(followupAnalyses.id, claimed.claim.analysisId));
     return;
   }
   if (dueAt <= now) await notifyWorkers(tx);
