@@ -5,8 +5,8 @@
  */
 import { and, eq, ne, or, sql } from 'drizzle-orm';
 import type { FollowupAnalysis, FollowupSkipReason } from '@parley/contract';
-import type { Db, Tx } from '../../db/database.ts';
-import { followupAnalyses, followupOptOuts } from '../../db/schema.ts';
+import type { Db } from '../../db/database.ts';
+import { followupAnalyses } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Candidate } from './candidates.ts';
 
@@ -131,46 +131,6 @@ export const analysisColumns = (analysis: FollowupAnalysis) => ({
   outcome: analysis.outcome,
   productMentioned: analysis.product_mentioned,
 });
-
-/**
- * Ends a claimed analysis without a follow-up. `analysed` when the model answered (it is not asked
- * again for this message); a model that could not be reached leaves the row `skipped`, so a later
- * run tries again.
- */
-export async function finishWithoutFollowup(
-  db: Db | Tx,
-  claim: AnalysisClaim,
-  outcome: {
-    reason: FollowupSkipReason;
-    detail: string;
-    analysis: FollowupAnalysis | null;
-    credits: number;
-    modelAnswered: boolean;
-  },
-  now: Date,
-): Promise<void> {
-  await db
-    .update(followupAnalyses)
-    .set({
-      state: outcome.modelAnswered ? 'analysed' : 'skipped',
-      claimId: null,
-      action: 'skipped',
-      skipReason: outcome.reason,
-      detail: outcome.detail,
-      credits: outcome.credits,
-      ...(outcome.analysis === null ? {} : analysisColumns(outcome.analysis)),
-      updatedAt: now,
-    })
-    .where(claimHeld(claim));
-}
-
-/** Remembers that the customer asked not to be followed up; every later run skips the phone. */
-export async function rememberOptOut(tx: Tx, shopId: string, phone: string, analysisId: string, now: Date) {
-  await tx
-    .insert(followupOptOuts)
-    .values({ shopId, phone, analysisId, createdAt: now })
-    .onConflictDoNothing();
-}
 
 /**
  * How many conversations this run has analysed: the run's cap counts them. Those it had claimed but

@@ -5,31 +5,23 @@
  * its process died picks up from the log: analysed conversations are never analysed again, and a
  * conversation has at most one follow-up per analysis (a unique index).
  */
-import { eq, sql } from 'drizzle-orm';
-import type { FollowupAnalysis, FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
+import type { SQL } from 'drizzle-orm';
+import type { FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
-import { queryRows, type Tx } from '../../db/database.ts';
-import { followupAnalyses, followups } from '../../db/schema.ts';
 import { isAppError } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
 import type { LlmTarget } from '../../lib/llm/index.ts';
-import { notifyWorkers } from '../../worker/index.ts';
 import { gatherCustomerContext, resolveModelTarget } from '../assistant/index.ts';
 import { listRecentMessages, listRecentMessagesOfChats } from '../conversations/index.ts';
-import { reserveCredits, settleCharge, type CreditReservation } from '../credits/index.ts';
+import { reserveCredits, settleCharge, type BalanceRow, type CreditReservation } from '../credits/index.ts';
 import { linkedPhonesOfChats } from '../panel/index.ts';
 import { getShop } from '../shops/index.ts';
 import { analyseConversation, type AnalysedMessage, type AnalysisResult } from './analysis.ts';
 import {
-  analysisColumns,
   claimAnalyses,
-  claimHeld,
   type AnalysisClaim,
   countAnalysedInRun,
-  finishWithoutFollowup,
   recordSkip,
   recordSkips,
-  rememberOptOut,
   type LogKey,
   type Skip,
 } from './analyses-store.ts';
@@ -38,6 +30,7 @@ import { skipAfterAnalysis } from './decision.ts';
 import { checkEligibility } from './eligibility.ts';
 import { checkPurchase } from './purchase-check.ts';
 import { finishRun, renewRunLease, RUN_LEASE_MS, type RunRow } from './runs-store.ts';
+import { afterOutcome, outcomeWrites, type Decision } from './outcome-writes.ts';
 import { followupDueAt } from './schedule.ts';
 import { readFollowupSettings } from './settings.ts';
 
@@ -62,6 +55,8 @@ interface RunState {
   leaseRenewedAt: number;
   /** Credits the last analysis kept holding for the next one; given back when the run ends. */
   heldCredits: CreditReservation | undefined;
+  /** The shop's credit balance as the run's last charge left it. */
+  lastBalance: BalanceRow | undefined;
 }
 
 /** Conversations a run reads at once: their messages, histories and links, in three statements. */
@@ -124,6 +119,7 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
     stop: null,
     leaseRenewedAt: deps.clock.now().getTime(),
     heldCredits: undefined,
+    lastBalance: undefined,
   };
   try {
     state.target = await resolveModelTarget(deps, run.shopId);
@@ -136,11 +132,12 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
   } finally {
     if (state.heldCredits !== undefined) {
       const noUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-      await settleCharge(deps, state.heldCredits, {
-        feature: SMART_FOLLOWUP_FEATURE,
-        reference: run.id,
-        usage: noUsage,
-      });
+      await settleCharge(
+        deps,
+        state.heldCredits,
+        { feature: SMART_FOLLOWUP_FEATURE, reference: run.id, usage: noUsage },
+        lastBalanceOf(state),
+      );
     }
   }
 }
@@ -281,6 +278,19 @@ async function analyseAndDecide(state: RunState, claimed: Claimed): Promise<void
     });
     Object.assign(usage, result.usage);
     const decision = await decide(state, key, messages, result);
+    const now = deps.clock.now();
+    const conversation =
+      decision === null
+        ? null
+        : {
+            key,
+            claim,
+            attemptNumber: claimed.attemptNumber,
+            decision,
+            settings,
+            dueAt: followupDueAt(settings, shop.timezone, key.candidate.lastMessageAt, now),
+            now,
+          };
     // The charge and what it paid for (the log, the follow-up) commit together.
     const settled = await settleCharge(
       deps,
@@ -288,38 +298,36 @@ async function analyseAndDecide(state: RunState, claimed: Claimed): Promise<void
       { feature: SMART_FOLLOWUP_FEATURE, reference: analysisId, usage },
       {
         holdAgain: true,
-        ...(decision === null
+        ...lastBalanceOf(state),
+        ...(conversation === null
           ? {}
           : {
-              alongside: (tx: Tx, { charged }: { charged: number }) =>
-                record(tx, state, key, claimed, decision, charged),
+              alongside: ({ charged }: { charged: number }, applies: SQL) =>
+                outcomeWrites(deps, conversation, charged, applies),
             }),
       },
     );
     reservation = undefined;
     state.heldCredits = settled.heldAgain ?? undefined;
+    state.lastBalance = settled.balance;
+    if (conversation !== null) await afterOutcome(deps, conversation, settled.written);
   } finally {
     // A failure on the way still pays for what the model did.
     if (reservation !== undefined) {
-      await settleCharge(deps, reservation, {
-        feature: SMART_FOLLOWUP_FEATURE,
-        reference: analysisId,
-        usage,
-      });
+      const settled = await settleCharge(
+        deps,
+        reservation,
+        { feature: SMART_FOLLOWUP_FEATURE, reference: analysisId, usage },
+        lastBalanceOf(state),
+      );
+      state.lastBalance = settled.balance;
     }
   }
 }
 
-/** What becomes of an analysed conversation; null when the run lost its lease meanwhile (write nothing). */
-type Decision =
-  | {
-      kind: 'skip';
-      reason: FollowupSkipReason;
-      detail: string;
-      analysis: FollowupAnalysis | null;
-      modelAnswered: boolean;
-    }
-  | { kind: 'followup'; analysis: FollowupAnalysis; since: Date };
+/** The balance the run's previous charge left, so the next one can skip the lock (credits/reservations.ts). */
+const lastBalanceOf = (state: RunState) =>
+  state.lastBalance === undefined ? {} : { lastBalance: state.lastBalance };
 
 async function decide(
   state: RunState,
@@ -351,25 +359,6 @@ async function decide(
     : { kind: 'skip', reason: 'crm_unavailable', detail: purchase.message, analysis, modelAnswered: true };
 }
 
-async function record(
-  tx: Tx,
-  state: RunState,
-  key: LogKey,
-  claimed: Claimed,
-  decision: Decision,
-  credits: number,
-): Promise<void> {
-  const now = state.deps.clock.now();
-  if (decision.kind === 'followup') {
-    return createFollowup(tx, state, key, claimed, decision.analysis, credits, decision.since);
-  }
-  const { kind: _skip, ...outcome } = decision;
-  await finishWithoutFollowup(tx, claimed.claim, { ...outcome, credits }, now);
-  if (decision.reason === 'opted_out' && decision.analysis !== null) {
-    await rememberOptOut(tx, state.shop.id, key.candidate.chatPhone, claimed.claim.analysisId, now);
-  }
-}
-
 function noteModelFailure(state: RunState, message: string | null): void {
   if (message === null) {
     state.modelFailuresInARow = 0;
@@ -382,70 +371,4 @@ function noteModelFailure(state: RunState, message: string | null): void {
       detail: `Not analysed: the model failed ${MAX_MODEL_FAILURES_IN_A_ROW} times in a row in this run (${message}).`,
     };
   }
-}
-
-async function createFollowup(
-  tx: Tx,
-  state: RunState,
-  key: LogKey,
-  claimed: Claimed,
-  analysis: FollowupAnalysis,
-  credits: number,
-  since: Date,
-): Promise<void> {
-  const { deps, settings, shop } = state;
-  const now = deps.clock.now();
-  const dueAt = followupDueAt(settings, shop.timezone, key.candidate.lastMessageAt, now);
-  const markAnalysed = tx
-    .update(followupAnalyses)
-    .set({
-      state: 'analysed',
-      claimId: null,
-      action: settings.agent_queue ? 'drafted' : 'logged_only',
-      skipReason: null,
-      detail: analysis.reason,
-      credits,
-      ...analysisColumns(analysis),
-      updatedAt: now,
-    })
-    .where(claimHeld(claimed.claim))
-    .returning({ id: followupAnalyses.id });
-  // The analysis and its follow-up in one statement (one round trip of the run's hot path); the
-  // follow-up is written only when the claim was still held. Parameters in a SELECT list have no
-  // type of their own, hence the casts.
-  const [outcome] = await queryRows<{ held: boolean; created: string | null }>(
-    tx,
-    sql`
-    WITH held AS (${markAnalysed.getSQL()}),
-    created AS (
-      INSERT INTO ${followups} (id, shop_id, analysis_id, chat_phone, attempt_number, status, intent_level,
-        outcome, product_mentioned, customer_objection, suggested_message, agent_queue, conversation_from,
-        last_message_at, due_at, next_check_at, created_at, updated_at)
-      SELECT ${newId('fup')}, ${shop.id}, held.id, ${key.candidate.chatPhone}, ${claimed.attemptNumber}::integer,
-        'pending', ${analysis.intent_level}, ${analysis.outcome}, ${analysis.product_mentioned}::text,
-        ${analysis.customer_objection}::text, ${analysis.suggested_message}, ${settings.agent_queue}::boolean,
-        ${since.toISOString()}::timestamptz, ${key.candidate.lastMessageAt.toISOString()}::timestamptz,
-        ${dueAt.toISOString()}::timestamptz, ${dueAt.toISOString()}::timestamptz,
-        ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-      FROM held
-      -- Another follow-up of this conversation became open meanwhile (another run, another process).
-      ON CONFLICT DO NOTHING
-      RETURNING id
-    )
-    SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT id FROM created) AS created`,
-  );
-  // The run was taken over meanwhile (this process lost its lease): the new claim decides.
-  if (outcome === undefined || !outcome.held) return;
-  if (outcome.created === null) {
-    await tx
-      .update(followupAnalyses)
-      .set({
-        action: 'skipped',
-        skipReason: 'followup_pending',
-        detail: 'Another follow-up of this conversation is open.',
-      })
-      .where(eq(followupAnalyses.id, claimed.claim.analysisId));
-    return;
-  }
-  if (dueAt <= now) await notifyWorkers(tx);
 }
