@@ -171,6 +171,46 @@ test('credits held by a reply that never settled (a crashed process) are freed o
   assert.equal(balance?.reserved, 0, 'only the live hold was given back, once');
 });
 
+test("a caller's last balance settles without the lock while nobody moved it; once someone did, under the lock", async () => {
+  const shop = await testApp.createShop();
+  const creditShop = { id: shop.shopId, timezone: 'Europe/Madrid' };
+  const usage = (tokens: number) => ({ prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens });
+  const charge = (tokens: number) => ({
+    feature: 'smart_followup',
+    reference: `c${tokens}`,
+    usage: usage(tokens),
+  });
+  const first = await settleCharge(
+    testApp.deps,
+    await reserveCredits(testApp.deps, creditShop),
+    charge(100),
+    {
+      holdAgain: true,
+    },
+  );
+  assert.ok(first.heldAgain !== null);
+  // Nobody moved the balance: charged from what the caller saw, holding again.
+  const second = await settleCharge(testApp.deps, first.heldAgain, charge(200), {
+    holdAgain: true,
+    lastBalance: first.balance,
+  });
+  assert.deepEqual([second.charged, second.balance.freeLeft], [200, FREE - 300]);
+  await assertLedgerMatchesBalance(shop.shopId);
+  // A reply of an agent moves the balance meanwhile: the caller's view is stale.
+  await spend(shop.token, 1_000);
+  assert.ok(second.heldAgain !== null);
+  const third = await settleCharge(testApp.deps, second.heldAgain, charge(300), {
+    lastBalance: second.balance,
+  });
+  assert.deepEqual([third.charged, third.balance.freeLeft], [300, FREE - 1_600]);
+  await assertLedgerMatchesBalance(shop.shopId);
+  const [stored] = await testApp.deps.db
+    .select()
+    .from(creditBalances)
+    .where(eq(creditBalances.shopId, shop.shopId));
+  assert.deepEqual([stored?.freeLeft, stored?.reserved], [FREE - 1_600, 0]);
+});
+
 describe('months and purchases', () => {
   test("free credits renew on the 1st at midnight in the shop's time zone and are not carried over", async () => {
     const shop = await testApp.createShop(); // Europe/Madrid: UTC+2 from 29 March

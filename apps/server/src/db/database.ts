@@ -38,7 +38,7 @@ export interface Database {
 }
 
 /** The rows of a raw statement: both drivers (node-postgres, PGlite) answer `{ rows }`. */
-export async function queryRows<Row>(db: Db, query: SQL): Promise<Row[]> {
+export async function queryRows<Row>(db: Db | Tx, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown as { rows: Row[] };
   return result.rows;
 }

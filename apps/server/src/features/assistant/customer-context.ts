@@ -48,12 +48,14 @@ const dataOf = (
   records: customerRecords(customers),
 });
 
+/** `relatedphones`: the chat's linked phones when the caller has read them already (by batch). */
 export async function gatherCustomerContext(
   deps: AppDeps,
   shopId: string,
   phone: string,
+  relatedphones?: string[],
 ): Promise<CustomerContext> {
-  const params = { phone, relatedphones: await linkedPhonesFor(deps, shopId, phone) };
+  const params = { phone, relatedphones: relatedphones ?? (await linkedPhonesFor(deps, shopId, phone)) };
   const ai = await callCrmEndpoint(deps, shopId, 'ai_CustomerInitialInfo', params);
   const sources = [sourceOf('ai_CustomerInitialInfo', ai)];
   if (ai.status === 'ok') {

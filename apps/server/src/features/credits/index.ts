@@ -1,4 +1,4 @@
-export { type CreditShop } from './balance.ts';
+export { type BalanceRow, type CreditShop } from './balance.ts';
 export { getCreditsInfo } from './info.ts';
 export { loadCreditShop } from './shop.ts';
 export {

@@ -12,13 +12,14 @@
  *   anything beyond is recorded as `unbilled` in the ledger rather than taken from another
  *   reply's hold or below zero.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
-import type { Tx } from '../../db/database.ts';
+import { queryRows, type Db, type Tx } from '../../db/database.ts';
 import { creditBalances, creditLedger } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
-import { heldAt, lockBalance, type CreditShop } from './balance.ts';
+import { heldAt, lockBalance, type BalanceRow, type CreditShop } from './balance.ts';
 import { creditsBusy, noCredits } from './errors.ts';
+import { monthOf } from './period.ts';
 import { signalSettlement, waitForSettlement } from './settlement-signal.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
@@ -50,6 +51,20 @@ export interface SettledCharge {
   unbilled: number;
   /** With `holdAgain`: the same amount held again for the caller's next call, or null when not all of it is free. */
   heldAgain: CreditReservation | null;
+}
+
+/**
+ * Writes that commit with a charge (what it paid for), as data-modifying statements with RETURNING,
+ * run as the named parts of one WITH statement: a part may read the parts named before it. Each must
+ * write only where `applies` (an SQL condition) holds: false when the charge did not go through.
+ */
+export type AlongsideWrites = (settled: SettledCharge, applies: SQL) => Array<[name: string, statement: SQL]>;
+
+/** What `settleCharge` did: the charge, the rows each alongside write returned, and the balance it left. */
+export interface Settlement extends SettledCharge {
+  written: Record<string, number>;
+  /** The balance as this settlement wrote it: pass it to the next `settleCharge` as `lastBalance`. */
+  balance: BalanceRow;
 }
 
 type Attempt = { kind: 'reserved'; reservation: CreditReservation } | { kind: 'empty' } | { kind: 'busy' };
@@ -96,79 +111,152 @@ export async function reserveCredits(
   }
 }
 
+/** The balance row and ledger entry a settlement writes, computed from the row it read. */
+function planSettlement(
+  balance: BalanceRow,
+  reservation: CreditReservation,
+  charge: CreditCharge,
+  holdAgain: boolean,
+  now: Date,
+) {
+  const tokens = charge.usage.total_tokens;
+  // Once the holds have lapsed, this reply's is gone with the others' and nothing is held.
+  const othersHold = Math.max(0, heldAt(balance, now) - reservation.amount);
+  const available = Math.max(0, balance.freeLeft + balance.purchasedLeft - othersHold);
+  const charged = Math.min(tokens, available);
+  // Free credits first: they expire at the end of the month, purchased ones never do.
+  const fromFree = Math.min(charged, balance.freeLeft);
+  const fromPurchased = charged - fromFree;
+  const freeLeft = balance.freeLeft - fromFree;
+  const purchasedLeft = balance.purchasedLeft - fromPurchased;
+  const holdsAgain = holdAgain && freeLeft + purchasedLeft - othersHold >= reservation.amount;
+  const next: BalanceRow = {
+    ...balance,
+    freeLeft,
+    purchasedLeft,
+    reserved: othersHold + (holdsAgain ? reservation.amount : 0),
+    reservedUntil: holdsAgain ? new Date(now.getTime() + RESERVATION_TTL_MS) : balance.reservedUntil,
+    updatedAt: now,
+  };
+  const settled = { charged, unbilled: tokens - charged, heldAgain: holdsAgain ? reservation : null };
+  // A reply that used nothing is not recorded.
+  const entry =
+    tokens === 0
+      ? null
+      : {
+          id: newId('cred'),
+          shopId: balance.shopId,
+          kind: 'charge' as const,
+          period: balance.period,
+          freeDelta: -fromFree,
+          purchasedDelta: -fromPurchased,
+          feature: charge.feature,
+          reference: charge.reference,
+          promptTokens: charge.usage.prompt_tokens,
+          completionTokens: charge.usage.completion_tokens,
+          unbilled: tokens - charged,
+          createdAt: now,
+        };
+  return { next, entry, settled };
+}
+
+type Plan = ReturnType<typeof planSettlement>;
+
+/**
+ * Writes a settlement as one statement: the balance row where `condition` holds, its ledger entry,
+ * and the caller's alongside writes, the last two only when the balance was written. Parameters in a
+ * SELECT list have no type of their own, hence the casts.
+ */
+async function writeSettlement(
+  db: Db | Tx,
+  plan: Plan,
+  condition: SQL,
+  alongside: ReturnType<AlongsideWrites>,
+): Promise<{ applied: boolean; written: Record<string, number> }> {
+  const { next, entry } = plan;
+  const balance = db
+    .update(creditBalances)
+    .set({
+      freeLeft: next.freeLeft,
+      purchasedLeft: next.purchasedLeft,
+      reserved: next.reserved,
+      reservedUntil: next.reservedUntil,
+      updatedAt: next.updatedAt,
+    })
+    .where(and(eq(creditBalances.shopId, next.shopId), condition))
+    .returning({ shopId: creditBalances.shopId });
+  const parts = [sql`credit_balance AS (${balance.getSQL()})`];
+  if (entry !== null) {
+    parts.push(sql`credit_entry AS (
+      INSERT INTO ${creditLedger} (id, shop_id, kind, period, free_delta, purchased_delta, feature, reference,
+        prompt_tokens, completion_tokens, unbilled, created_at)
+      SELECT ${entry.id}::text, ${entry.shopId}::text, ${entry.kind}::text, ${entry.period}::text,
+        ${entry.freeDelta}::bigint, ${entry.purchasedDelta}::bigint, ${entry.feature}::text, ${entry.reference}::text,
+        ${entry.promptTokens}::integer, ${entry.completionTokens}::integer, ${entry.unbilled}::bigint,
+        ${entry.createdAt.toISOString()}::timestamptz
+      FROM credit_balance
+      RETURNING id)`);
+  }
+  for (const [name, statement] of alongside) parts.push(sql`${sql.identifier(name)} AS (${statement})`);
+  const counts = alongside.map(
+    ([name]) => sql`(SELECT count(*) FROM ${sql.identifier(name)})::integer AS ${sql.identifier(name)}`,
+  );
+  const [row] = await queryRows<Record<string, number | boolean>>(
+    db,
+    sql`WITH ${sql.join(parts, sql`, `)}
+      SELECT ${sql.join([sql`EXISTS (SELECT 1 FROM credit_balance) AS credit_applied`, ...counts], sql`, `)}`,
+  );
+  const { credit_applied: applied, ...written } = row as Record<string, number | boolean>;
+  return { applied: applied === true, written: written as Record<string, number> };
+}
+
+/** The settlement's condition when it starts from the balance its caller last wrote: nobody moved it since. */
+const unchangedSince = (seen: BalanceRow) =>
+  and(
+    eq(creditBalances.period, seen.period),
+    eq(creditBalances.freeLeft, seen.freeLeft),
+    eq(creditBalances.purchasedLeft, seen.purchasedLeft),
+    eq(creditBalances.reserved, seen.reserved),
+    seen.reservedUntil === null
+      ? isNull(creditBalances.reservedUntil)
+      : eq(creditBalances.reservedUntil, seen.reservedUntil),
+  ) as SQL;
+
 /**
  * Gives a reply's hold back and charges its tokens; a reply that used nothing is not recorded. With
  * `holdAgain`, a caller making one call after another (a Smart Follow-up run) keeps holding the same
- * amount for its next call in the same transaction, instead of reserving again: one transaction per
- * call instead of two. The hold is taken again only when all of it is free after the charge. With
- * `alongside`, the caller's own writes about the call commit with its charge.
+ * amount for its next call in the same transaction, instead of reserving again. With `alongside`, the
+ * caller's own writes about the call commit with its charge. With `lastBalance` (the `balance` of the
+ * caller's previous settlement), the charge is one statement without a lock when nobody moved the
+ * balance since, which is the usual case of a run; otherwise it is settled under the lock.
  */
 export async function settleCharge(
   deps: Deps,
   reservation: CreditReservation,
   charge: CreditCharge,
-  options: {
-    holdAgain?: boolean;
-    /** Writes that must commit with the charge (what it paid for), in the same transaction. */
-    alongside?: (tx: Tx, settled: SettledCharge) => Promise<void>;
-  } = {},
-): Promise<SettledCharge> {
+  options: { holdAgain?: boolean; alongside?: AlongsideWrites; lastBalance?: BalanceRow } = {},
+): Promise<Settlement> {
   const now = deps.clock.now();
   const { shop } = reservation;
-  const tokens = charge.usage.total_tokens;
+  const holdAgain = options.holdAgain === true;
+  const alongside = options.alongside ?? (() => []);
+  const applies = sql`EXISTS (SELECT 1 FROM credit_balance)`;
   try {
-    return await deps.db.transaction(async (tx) => {
-      const settle = async (settled: SettledCharge) => {
-        await options.alongside?.(tx, settled);
-        return settled;
-      };
-      const balance = await lockBalance(tx, shop, now);
-      // Once the holds have lapsed, this reply's is gone with the others' and nothing is held.
-      const othersHold = Math.max(0, heldAt(balance, now) - reservation.amount);
-      const available = Math.max(0, balance.freeLeft + balance.purchasedLeft - othersHold);
-      const charged = Math.min(tokens, available);
-      // Free credits first: they expire at the end of the month, purchased ones never do.
-      const fromFree = Math.min(charged, balance.freeLeft);
-      const fromPurchased = charged - fromFree;
-      const freeLeft = balance.freeLeft - fromFree;
-      const purchasedLeft = balance.purchasedLeft - fromPurchased;
-      const holdAgain =
-        options.holdAgain === true && freeLeft + purchasedLeft - othersHold >= reservation.amount;
-      const next = {
-        freeLeft,
-        purchasedLeft,
-        reserved: othersHold + (holdAgain ? reservation.amount : 0),
-        ...(holdAgain ? { reservedUntil: new Date(now.getTime() + RESERVATION_TTL_MS) } : {}),
-        updatedAt: now,
-      };
-      const heldAgain = holdAgain ? reservation : null;
-      const thisShop = eq(creditBalances.shopId, shop.id);
-      if (tokens === 0) {
-        await tx.update(creditBalances).set(next).where(thisShop);
-        return settle({ charged: 0, unbilled: 0, heldAgain });
-      }
-      // The entry and the balance it moves, in one statement.
-      const entry = tx.$with('entry').as(
-        tx
-          .insert(creditLedger)
-          .values({
-            id: newId('cred'),
-            shopId: shop.id,
-            kind: 'charge',
-            period: balance.period,
-            freeDelta: -fromFree,
-            purchasedDelta: -fromPurchased,
-            feature: charge.feature,
-            reference: charge.reference,
-            promptTokens: charge.usage.prompt_tokens,
-            completionTokens: charge.usage.completion_tokens,
-            unbilled: tokens - charged,
-            createdAt: now,
-          })
-          .returning({ id: creditLedger.id }),
+    const seen = options.lastBalance;
+    if (seen !== undefined && seen.shopId === shop.id && seen.period === monthOf(now, shop.timezone)) {
+      const plan = planSettlement(seen, reservation, charge, holdAgain, now);
+      const fast = await writeSettlement(
+        deps.db,
+        plan,
+        unchangedSince(seen),
+        alongside(plan.settled, applies),
       );
-      await tx.with(entry).update(creditBalances).set(next).where(thisShop);
-      return settle({ charged, unbilled: tokens - charged, heldAgain });
+      if (fast.applied) return { ...plan.settled, written: fast.written, balance: plan.next };
+    }
+    return await deps.db.transaction(async (tx) => {
+      const plan = planSettlement(await lockBalance(tx, shop, now), reservation, charge, holdAgain, now);
+      const { written } = await writeSettlement(tx, plan, sql`true`, alongside(plan.settled, applies));
+      return { ...plan.settled, written, balance: plan.next };
     });
   } finally {
     signalSettlement(shop.id);

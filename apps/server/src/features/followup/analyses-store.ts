@@ -5,8 +5,8 @@
  */
 import { and, eq, ne, or, sql } from 'drizzle-orm';
 import type { FollowupAnalysis, FollowupSkipReason } from '@parley/contract';
-import type { Db, Tx } from '../../db/database.ts';
-import { followupAnalyses, followupOptOuts } from '../../db/schema.ts';
+import type { Db } from '../../db/database.ts';
+import { followupAnalyses } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Candidate } from './candidates.ts';
 
@@ -78,25 +78,46 @@ export interface AnalysisClaim {
 }
 
 /**
- * Claims the conversation for analysis and commits that before the model is called; null when it
- * was analysed meanwhile (another run, another process). The same run may take its own claim again:
- * that is a run resumed after its process died (or lost its lease) mid-analysis.
+ * Claims the conversations for analysis, in one statement committed before the model is called;
+ * the result holds those claimed, by chat phone, and lacks those analysed meanwhile (another run,
+ * another process). The same run may take its own claims again: that is a run resumed after its
+ * process died (or lost its lease) mid-analysis. One claim id fences every write of this holder.
  */
-export async function claimAnalysis(db: Db, key: LogKey, now: Date): Promise<AnalysisClaim | null> {
+export async function claimAnalyses(
+  db: Db,
+  keys: readonly LogKey[],
+  now: Date,
+): Promise<Map<string, AnalysisClaim>> {
+  const [first] = keys;
+  if (first === undefined) return new Map();
   const claimId = newId('clm');
-  const [claimed] = await db
+  const claimed = await db
     .insert(followupAnalyses)
-    .values({ ...rowOf(key, now), state: 'analysing', claimId, action: 'skipped' })
+    .values(
+      keys.map((key) => ({
+        ...rowOf(key, now),
+        state: 'analysing' as const,
+        claimId,
+        action: 'skipped' as const,
+      })),
+    )
     .onConflictDoUpdate({
       target: sameConversation,
-      set: { runId: key.runId, state: 'analysing', claimId, skipReason: null, detail: null, updatedAt: now },
+      set: {
+        runId: first.runId,
+        state: 'analysing',
+        claimId,
+        skipReason: null,
+        detail: null,
+        updatedAt: now,
+      },
       setWhere: or(
         eq(followupAnalyses.state, 'skipped'),
-        and(eq(followupAnalyses.state, 'analysing'), eq(followupAnalyses.runId, key.runId)),
+        and(eq(followupAnalyses.state, 'analysing'), eq(followupAnalyses.runId, first.runId)),
       ),
     })
-    .returning({ id: followupAnalyses.id });
-  return claimed === undefined ? null : { analysisId: claimed.id, claimId };
+    .returning({ id: followupAnalyses.id, chatPhone: followupAnalyses.chatPhone });
+  return new Map(claimed.map((row) => [row.chatPhone, { analysisId: row.id, claimId }]));
 }
 
 /** The claim is still this one's: a resumed run has not taken it over. */
@@ -112,50 +133,13 @@ export const analysisColumns = (analysis: FollowupAnalysis) => ({
 });
 
 /**
- * Ends a claimed analysis without a follow-up. `analysed` when the model answered (it is not asked
- * again for this message); a model that could not be reached leaves the row `skipped`, so a later
- * run tries again.
+ * How many conversations this run has analysed: the run's cap counts them. Those it had claimed but
+ * not analysed when its process died are not counted: the resumed run claims (and counts) them again.
  */
-export async function finishWithoutFollowup(
-  db: Db | Tx,
-  claim: AnalysisClaim,
-  outcome: {
-    reason: FollowupSkipReason;
-    detail: string;
-    analysis: FollowupAnalysis | null;
-    credits: number;
-    modelAnswered: boolean;
-  },
-  now: Date,
-): Promise<void> {
-  await db
-    .update(followupAnalyses)
-    .set({
-      state: outcome.modelAnswered ? 'analysed' : 'skipped',
-      claimId: null,
-      action: 'skipped',
-      skipReason: outcome.reason,
-      detail: outcome.detail,
-      credits: outcome.credits,
-      ...(outcome.analysis === null ? {} : analysisColumns(outcome.analysis)),
-      updatedAt: now,
-    })
-    .where(claimHeld(claim));
-}
-
-/** Remembers that the customer asked not to be followed up; every later run skips the phone. */
-export async function rememberOptOut(tx: Tx, shopId: string, phone: string, analysisId: string, now: Date) {
-  await tx
-    .insert(followupOptOuts)
-    .values({ shopId, phone, analysisId, createdAt: now })
-    .onConflictDoNothing();
-}
-
-/** How many conversations this run has analysed or is analysing: the run's cap counts them. */
 export async function countAnalysedInRun(db: Db, runId: string): Promise<number> {
   const [row] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number) })
     .from(followupAnalyses)
-    .where(and(eq(followupAnalyses.runId, runId), ne(followupAnalyses.state, 'skipped')));
+    .where(and(eq(followupAnalyses.runId, runId), eq(followupAnalyses.state, 'analysed')));
   return row?.count ?? 0;
 }

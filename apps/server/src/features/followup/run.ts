@@ -5,37 +5,32 @@
  * its process died picks up from the log: analysed conversations are never analysed again, and a
  * conversation has at most one follow-up per analysis (a unique index).
  */
-import { eq } from 'drizzle-orm';
-import type { FollowupAnalysis, FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
+import type { SQL } from 'drizzle-orm';
+import type { FollowupSkipReason, SmartFollowupSettings } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
-import type { Tx } from '../../db/database.ts';
-import { followupAnalyses, followups } from '../../db/schema.ts';
 import { isAppError } from '../../lib/errors.ts';
-import { newId } from '../../lib/ids.ts';
 import type { LlmTarget } from '../../lib/llm/index.ts';
-import { notifyWorkers } from '../../worker/index.ts';
 import { gatherCustomerContext, resolveModelTarget } from '../assistant/index.ts';
 import { listRecentMessages, listRecentMessagesOfChats } from '../conversations/index.ts';
-import { reserveCredits, settleCharge, type CreditReservation } from '../credits/index.ts';
+import { reserveCredits, settleCharge, type BalanceRow, type CreditReservation } from '../credits/index.ts';
+import { linkedPhonesOfChats } from '../panel/index.ts';
 import { getShop } from '../shops/index.ts';
 import { analyseConversation, type AnalysedMessage, type AnalysisResult } from './analysis.ts';
 import {
-  analysisColumns,
-  claimAnalysis,
-  claimHeld,
+  claimAnalyses,
   type AnalysisClaim,
   countAnalysedInRun,
-  finishWithoutFollowup,
   recordSkip,
   recordSkips,
-  rememberOptOut,
   type LogKey,
+  type Skip,
 } from './analyses-store.ts';
 import { readChatHistories, selectCandidates, type Candidate, type ChatHistory } from './candidates.ts';
 import { skipAfterAnalysis } from './decision.ts';
 import { checkEligibility } from './eligibility.ts';
 import { checkPurchase } from './purchase-check.ts';
 import { finishRun, renewRunLease, RUN_LEASE_MS, type RunRow } from './runs-store.ts';
+import { afterOutcome, outcomeWrites, type Decision } from './outcome-writes.ts';
 import { followupDueAt } from './schedule.ts';
 import { readFollowupSettings } from './settings.ts';
 
@@ -60,9 +55,11 @@ interface RunState {
   leaseRenewedAt: number;
   /** Credits the last analysis kept holding for the next one; given back when the run ends. */
   heldCredits: CreditReservation | undefined;
+  /** The shop's credit balance as the run's last charge left it. */
+  lastBalance: BalanceRow | undefined;
 }
 
-/** Conversations a run reads at once: their messages and histories, in two statements. */
+/** Conversations a run reads at once: their messages, histories and links, in three statements. */
 const READ_BATCH = 25;
 
 /** The messages of a conversation an analysis reads: the latest ones, from the week before the latest. */
@@ -82,6 +79,8 @@ export async function conversationOf(
 interface CandidateReading {
   messages: AnalysedMessage[];
   history: ChatHistory;
+  /** The chat's linked phones, sent to the CRM as `relatedphones`. */
+  relatedPhones: string[];
 }
 
 async function readBatch(
@@ -89,9 +88,10 @@ async function readBatch(
   batch: readonly Candidate[],
 ): Promise<Map<string, CandidateReading>> {
   const phones = batch.map((candidate) => candidate.chatPhone);
-  const [conversations, histories] = await Promise.all([
+  const [conversations, histories, linked] = await Promise.all([
     listRecentMessagesOfChats(state.deps.db, state.shop.id, phones, CONVERSATION_MESSAGES),
     readChatHistories(state.deps.db, state.shop.id, phones),
+    linkedPhonesOfChats(state.deps, state.shop.id, phones),
   ]);
   return new Map(
     batch.map((candidate) => [
@@ -99,6 +99,7 @@ async function readBatch(
       {
         messages: withinWindow(conversations.get(candidate.chatPhone) ?? [], candidate.lastMessageAt),
         history: histories.get(candidate.chatPhone) as ChatHistory,
+        relatedPhones: linked.get(candidate.chatPhone) as string[],
       },
     ]),
   );
@@ -118,6 +119,7 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
     stop: null,
     leaseRenewedAt: deps.clock.now().getTime(),
     heldCredits: undefined,
+    lastBalance: undefined,
   };
   try {
     state.target = await resolveModelTarget(deps, run.shopId);
@@ -130,37 +132,38 @@ export async function executeRun(deps: AppDeps, run: RunRow, signal: AbortSignal
   } finally {
     if (state.heldCredits !== undefined) {
       const noUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-      await settleCharge(deps, state.heldCredits, {
-        feature: SMART_FOLLOWUP_FEATURE,
-        reference: run.id,
-        usage: noUsage,
-      });
+      await settleCharge(
+        deps,
+        state.heldCredits,
+        { feature: SMART_FOLLOWUP_FEATURE, reference: run.id, usage: noUsage },
+        lastBalanceOf(state),
+      );
     }
   }
 }
 
 async function workThrough(state: RunState, candidates: Candidate[], signal: AbortSignal): Promise<void> {
-  const { deps, run, settings } = state;
-  let read = new Map<string, CandidateReading>();
-  let readUntil = 0;
-  for (const [index, candidate] of candidates.entries()) {
+  const { deps, run } = state;
+  const keys = candidates.map((candidate) => ({ shopId: run.shopId, runId: run.id, candidate }));
+  for (let index = 0; index < keys.length; index += READ_BATCH) {
     // At shutdown the lease is left to run out: the restart (or another process) resumes the run.
     if (signal.aborted || !(await keepLease(state))) return;
-    const rest = state.stop ?? (state.analysed >= settings.max_conversations ? capReached(settings) : null);
+    const rest =
+      state.stop ?? (state.analysed >= state.settings.max_conversations ? capReached(state) : null);
     if (rest !== null) {
-      const keys = candidates
-        .slice(index)
-        .map((left) => ({ shopId: run.shopId, runId: run.id, candidate: left }));
-      await recordSkips(deps.db, keys, rest, deps.clock.now());
+      await recordSkips(deps.db, keys.slice(index), rest, deps.clock.now());
       break;
     }
-    if (index >= readUntil) {
-      const batch = candidates.slice(index, index + READ_BATCH);
-      read = await readBatch(state, batch);
-      readUntil = index + batch.length;
+    const claimed = await claimBatch(state, keys.slice(index, index + READ_BATCH));
+    for (const [position, conversation] of claimed.entries()) {
+      if (signal.aborted || !(await keepLease(state))) return;
+      if (state.stop !== null) {
+        const left = claimed.slice(position).map((other) => other.key);
+        await recordSkips(deps.db, left, state.stop, deps.clock.now());
+        break;
+      }
+      await analyseAndDecide(state, conversation);
     }
-    const reading = read.get(candidate.chatPhone) as CandidateReading;
-    await processCandidate(state, { shopId: run.shopId, runId: run.id, candidate }, reading);
   }
   await finishRun(
     deps.db,
@@ -183,42 +186,72 @@ async function keepLease(state: RunState): Promise<boolean> {
   return renewRunLease(state.deps.db, state.run, now);
 }
 
-const capReached = (settings: SmartFollowupSettings) => ({
+const capReached = ({ settings }: RunState) => ({
   reason: 'run_cap_reached' as const,
   detail: `This run analysed ${settings.max_conversations} conversations (max_conversations).`,
 });
 
-async function processCandidate(state: RunState, key: LogKey, reading: CandidateReading): Promise<void> {
-  const { deps, settings } = state;
-  const now = deps.clock.now();
-  const { candidate } = key;
-  const { messages, history } = reading;
-  const eligibility = checkEligibility({
-    settings,
-    chatPhone: candidate.chatPhone,
-    history,
-    hasCustomerMessage: messages.some((message) => message.direction === 'in'),
-    now,
-  });
-  if (!eligibility.eligible) return recordSkip(deps.db, key, eligibility, now);
-  const claim = await claimAnalysis(deps.db, key, now);
-  if (claim === null) return;
-  state.analysed++;
-  await analyseAndDecide(state, key, { claim, messages, attemptNumber: eligibility.attemptNumber });
-}
-
+/** A conversation claimed for analysis, with what the analysis reads. */
 interface Claimed {
+  key: LogKey;
   claim: AnalysisClaim;
   messages: AnalysedMessage[];
+  relatedPhones: string[];
   attemptNumber: number;
 }
 
-async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed): Promise<void> {
+/**
+ * A batch of the run's conversations up to their claims: their reads, the checks that need no model
+ * (each skip recorded with its reason), then one claim for the eligible ones the cap leaves room for.
+ */
+async function claimBatch(state: RunState, batch: readonly LogKey[]): Promise<Claimed[]> {
+  const { deps, settings } = state;
+  const now = deps.clock.now();
+  const readings = await readBatch(
+    state,
+    batch.map((key) => key.candidate),
+  );
+  const skips = new Map<string, { skip: Skip; keys: LogKey[] }>();
+  const eligible: Array<Omit<Claimed, 'claim'>> = [];
+  for (const key of batch) {
+    const { messages, history, relatedPhones } = readings.get(key.candidate.chatPhone) as CandidateReading;
+    const eligibility = checkEligibility({
+      settings,
+      chatPhone: key.candidate.chatPhone,
+      history,
+      hasCustomerMessage: messages.some((message) => message.direction === 'in'),
+      now,
+    });
+    if (eligibility.eligible && state.analysed + eligible.length < settings.max_conversations) {
+      eligible.push({ key, messages, relatedPhones, attemptNumber: eligibility.attemptNumber });
+      continue;
+    }
+    const skip = eligibility.eligible ? capReached(state) : eligibility;
+    const same = `${skip.reason}\n${skip.detail}`;
+    const group = skips.get(same) ?? { skip: { reason: skip.reason, detail: skip.detail }, keys: [] };
+    group.keys.push(key);
+    skips.set(same, group);
+  }
+  for (const { skip, keys } of skips.values()) await recordSkips(deps.db, keys, skip, now);
+  const claims = await claimAnalyses(
+    deps.db,
+    eligible.map((conversation) => conversation.key),
+    now,
+  );
+  const claimed = eligible.flatMap((conversation) => {
+    const claim = claims.get(conversation.key.candidate.chatPhone);
+    return claim === undefined ? [] : [{ ...conversation, claim }];
+  });
+  state.analysed += claimed.length;
+  return claimed;
+}
+
+async function analyseAndDecide(state: RunState, claimed: Claimed): Promise<void> {
   const { deps, shop, settings } = state;
-  const { claim, messages } = claimed;
+  const { key, claim, messages } = claimed;
   const { analysisId } = claim;
   const phone = key.candidate.chatPhone;
-  const context = await gatherCustomerContext(deps, shop.id, phone);
+  const context = await gatherCustomerContext(deps, shop.id, phone, claimed.relatedPhones);
   if (!(await keepLease(state))) return;
   // The hold the previous analysis kept for this one, else a reservation of its own.
   let reservation = state.heldCredits;
@@ -245,6 +278,19 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
     });
     Object.assign(usage, result.usage);
     const decision = await decide(state, key, messages, result);
+    const now = deps.clock.now();
+    const conversation =
+      decision === null
+        ? null
+        : {
+            key,
+            claim,
+            attemptNumber: claimed.attemptNumber,
+            decision,
+            settings,
+            dueAt: followupDueAt(settings, shop.timezone, key.candidate.lastMessageAt, now),
+            now,
+          };
     // The charge and what it paid for (the log, the follow-up) commit together.
     const settled = await settleCharge(
       deps,
@@ -252,38 +298,36 @@ async function analyseAndDecide(state: RunState, key: LogKey, claimed: Claimed):
       { feature: SMART_FOLLOWUP_FEATURE, reference: analysisId, usage },
       {
         holdAgain: true,
-        ...(decision === null
+        ...lastBalanceOf(state),
+        ...(conversation === null
           ? {}
           : {
-              alongside: (tx: Tx, { charged }: { charged: number }) =>
-                record(tx, state, key, claimed, decision, charged),
+              alongside: ({ charged }: { charged: number }, applies: SQL) =>
+                outcomeWrites(deps, conversation, charged, applies),
             }),
       },
     );
     reservation = undefined;
     state.heldCredits = settled.heldAgain ?? undefined;
+    state.lastBalance = settled.balance;
+    if (conversation !== null) await afterOutcome(deps, conversation, settled.written);
   } finally {
     // A failure on the way still pays for what the model did.
     if (reservation !== undefined) {
-      await settleCharge(deps, reservation, {
-        feature: SMART_FOLLOWUP_FEATURE,
-        reference: analysisId,
-        usage,
-      });
+      const settled = await settleCharge(
+        deps,
+        reservation,
+        { feature: SMART_FOLLOWUP_FEATURE, reference: analysisId, usage },
+        lastBalanceOf(state),
+      );
+      state.lastBalance = settled.balance;
     }
   }
 }
 
-/** What becomes of an analysed conversation; null when the run lost its lease meanwhile (write nothing). */
-type Decision =
-  | {
-      kind: 'skip';
-      reason: FollowupSkipReason;
-      detail: string;
-      analysis: FollowupAnalysis | null;
-      modelAnswered: boolean;
-    }
-  | { kind: 'followup'; analysis: FollowupAnalysis; since: Date };
+/** The balance the run's previous charge left, so the next one can skip the lock (credits/reservations.ts). */
+const lastBalanceOf = (state: RunState) =>
+  state.lastBalance === undefined ? {} : { lastBalance: state.lastBalance };
 
 async function decide(
   state: RunState,
@@ -315,25 +359,6 @@ async function decide(
     : { kind: 'skip', reason: 'crm_unavailable', detail: purchase.message, analysis, modelAnswered: true };
 }
 
-async function record(
-  tx: Tx,
-  state: RunState,
-  key: LogKey,
-  claimed: Claimed,
-  decision: Decision,
-  credits: number,
-): Promise<void> {
-  const now = state.deps.clock.now();
-  if (decision.kind === 'followup') {
-    return createFollowup(tx, state, key, claimed, decision.analysis, credits, decision.since);
-  }
-  const { kind: _skip, ...outcome } = decision;
-  await finishWithoutFollowup(tx, claimed.claim, { ...outcome, credits }, now);
-  if (decision.reason === 'opted_out' && decision.analysis !== null) {
-    await rememberOptOut(tx, state.shop.id, key.candidate.chatPhone, claimed.claim.analysisId, now);
-  }
-}
-
 function noteModelFailure(state: RunState, message: string | null): void {
   if (message === null) {
     state.modelFailuresInARow = 0;
@@ -346,71 +371,4 @@ function noteModelFailure(state: RunState, message: string | null): void {
       detail: `Not analysed: the model failed ${MAX_MODEL_FAILURES_IN_A_ROW} times in a row in this run (${message}).`,
     };
   }
-}
-
-async function createFollowup(
-  tx: Tx,
-  state: RunState,
-  key: LogKey,
-  claimed: Claimed,
-  analysis: FollowupAnalysis,
-  credits: number,
-  since: Date,
-): Promise<void> {
-  const { deps, settings, shop } = state;
-  const now = deps.clock.now();
-  const dueAt = followupDueAt(settings, shop.timezone, key.candidate.lastMessageAt, now);
-  const [held] = await tx
-    .update(followupAnalyses)
-    .set({
-      state: 'analysed',
-      claimId: null,
-      action: settings.agent_queue ? 'drafted' : 'logged_only',
-      skipReason: null,
-      detail: analysis.reason,
-      credits,
-      ...analysisColumns(analysis),
-      updatedAt: now,
-    })
-    .where(claimHeld(claimed.claim))
-    .returning({ id: followupAnalyses.id });
-  // The run was taken over meanwhile (this process lost its lease): the new claim decides.
-  if (held === undefined) return;
-  const [created] = await tx
-    .insert(followups)
-    .values({
-      id: newId('fup'),
-      shopId: shop.id,
-      analysisId: held.id,
-      chatPhone: key.candidate.chatPhone,
-      attemptNumber: claimed.attemptNumber,
-      status: 'pending',
-      intentLevel: analysis.intent_level,
-      outcome: analysis.outcome,
-      productMentioned: analysis.product_mentioned,
-      customerObjection: analysis.customer_objection,
-      suggestedMessage: analysis.suggested_message,
-      agentQueue: settings.agent_queue,
-      conversationFrom: since,
-      lastMessageAt: key.candidate.lastMessageAt,
-      dueAt,
-      nextCheckAt: dueAt,
-      createdAt: now,
-      updatedAt: now,
-    })
-    // Another follow-up of this conversation became open meanwhile (another run, another process).
-    .onConflictDoNothing()
-    .returning({ id: followups.id });
-  if (created === undefined) {
-    await tx
-      .update(followupAnalyses)
-      .set({
-        action: 'skipped',
-        skipReason: 'followup_pending',
-        detail: 'Another follow-up of this conversation is open.',
-      })
-      .where(eq(followupAnalyses.id, held.id));
-    return;
-  }
-  if (dueAt <= now) await notifyWorkers(tx);
 }

@@ -1,3 +1,3 @@
 export { registerPanelRoutes } from './routes.ts';
-export { linkedPhonesFor } from './links.ts';
+export { linkedPhonesFor, linkedPhonesOfChats } from './links.ts';
 export { auditRetentionCutoff, createAuditRetentionJobSource, pruneLookupAudit } from './audit-retention.ts';

@@ -1,5 +1,5 @@
 /** The SQL of chat links; every query is scoped by shop. */
-import { and, asc, eq, getTableColumns, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { panelLinks } from '../../db/schema.ts';
 
@@ -40,18 +40,30 @@ export async function selectLinks(db: Db, shopId: string, chatPhone: string): Pr
     .orderBy(asc(panelLinks.createdAt), asc(panelLinks.id));
 }
 
-export async function selectLinkedPhones(db: Db, shopId: string, chatPhone: string): Promise<string[]> {
+/** The customer phones linked to each of `chatPhones`, in one statement; chats without links are absent. */
+export async function selectLinkedPhonesOfChats(
+  db: Db,
+  shopId: string,
+  chatPhones: readonly string[],
+): Promise<Map<string, string[]>> {
   const rows = await db
-    .selectDistinct({ phone: panelLinks.customerPhone })
+    .selectDistinct({ chatPhone: panelLinks.chatPhone, phone: panelLinks.customerPhone })
     .from(panelLinks)
     .where(
       and(
         eq(panelLinks.shopId, shopId),
-        eq(panelLinks.chatPhone, chatPhone),
+        inArray(panelLinks.chatPhone, [...chatPhones]),
         isNotNull(panelLinks.customerPhone),
       ),
     );
-  return rows.flatMap((row) => (row.phone === null ? [] : [row.phone]));
+  const linked = new Map<string, string[]>();
+  for (const row of rows) {
+    if (row.phone === null) continue;
+    const phones = linked.get(row.chatPhone) ?? [];
+    phones.push(row.phone);
+    linked.set(row.chatPhone, phones);
+  }
+  return linked;
 }
 
 /** Every (chat, linked customer phone) pair of the shop: the panel keeps them in memory per shop. */

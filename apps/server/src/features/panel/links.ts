@@ -7,7 +7,13 @@ import type { AppDeps } from '../../app-deps.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Principal } from '../shops/index.ts';
-import { deleteLink, selectLinkedPhones, selectLinks, upsertLink, type LinkRow } from './links-store.ts';
+import {
+  deleteLink,
+  selectLinkedPhonesOfChats,
+  selectLinks,
+  upsertLink,
+  type LinkRow,
+} from './links-store.ts';
 import type { PhoneReader } from './phone-input.ts';
 
 /** Who may use the panel: a shop token or one of its agents. */
@@ -110,5 +116,15 @@ export async function linkedPhonesFor(
   shopId: string,
   phone: string,
 ): Promise<string[]> {
-  return normalizeRelated(await selectLinkedPhones(deps.db, shopId, phone), phone);
+  return (await linkedPhonesOfChats(deps, shopId, [phone])).get(phone) as string[];
+}
+
+/** `linkedPhonesFor` of several chats in one statement (a Smart Follow-up run reads them by batch). */
+export async function linkedPhonesOfChats(
+  deps: Pick<AppDeps, 'db'>,
+  shopId: string,
+  chatPhones: readonly string[],
+): Promise<Map<string, string[]>> {
+  const linked = await selectLinkedPhonesOfChats(deps.db, shopId, chatPhones);
+  return new Map(chatPhones.map((chat) => [chat, normalizeRelated(linked.get(chat) ?? [], chat)]));
 }
