@@ -7,9 +7,10 @@
  * runs are thus taken over within `staleAfterMs + intervalMs`, instead of at the end of their leases
  * (minutes); a slow but live process keeps beating, so its claims stay its own until their leases end.
  *
- * Ages are measured with the database's clock (`now()`), which every process shares. A process only
- * judges others once its own beats have succeeded for `staleAfterMs` in a row: after an outage every
- * row is old, and the first process back must not take the work of those still reconnecting.
+ * Ages of rows are measured with the database's clock (`now()`), which every process shares. A process
+ * only judges others once its own beats have succeeded for `staleAfterMs` in a row (by the app clock):
+ * after an outage every row is old, and the first process back must not take the work of those still
+ * reconnecting.
  *
  * Embedded mode has no heartbeat: one process owns the store, and its start releases every claim.
  * docs/operations.md gives the timings an operator can expect.
@@ -53,7 +54,7 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
   const label = `${hostname()}:${process.pid}`;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  /** performance.now() of the first beat of the current run of successful beats; undefined after a failure. */
+  /** When (app clock, ms) the current run of successful beats began; undefined after a failure. */
   let healthySince: number | undefined;
   /** A beat failed since the last success: the next success is logged. */
   let failing = false;
@@ -95,8 +96,8 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
       await writeRow();
       if (failing) logger.info('heartbeat written again');
       failing = false;
-      healthySince ??= performance.now();
-      if (performance.now() - healthySince >= staleAfterMs) await releaseDeadProcesses();
+      healthySince ??= options.clock.now().getTime();
+      if (options.clock.now().getTime() - healthySince >= staleAfterMs) await releaseDeadProcesses();
     } catch (error) {
       if (!failing) {
         logger.warn(
@@ -127,7 +128,7 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
     processId,
     async start() {
       await writeRow();
-      healthySince = performance.now();
+      healthySince = options.clock.now().getTime();
       scheduleNext();
     },
     beat,
