@@ -192,6 +192,7 @@ async function benchOne(kind: DatabaseKind, model: InstantModel) {
           windowFrom: window.from,
           windowTo: window.to,
           leaseUntil: null,
+          claimedBy: null,
           stopReason: null,
           startedAt: window.to,
           finishedAt: null,
