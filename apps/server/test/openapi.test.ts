@@ -495,6 +495,8 @@ describe('real answers match their documented schema', () => {
       ],
       [['GET', '/api/panel/customer?phone=12', { token: tokens.shop }], 400, 'INVALID_PHONE'],
       [['GET', '/api/followups?status=someday', { token: tokens.shop }], 400, 'VALIDATION_FAILED'],
+      [['DELETE', `/api/panel/links/${'x'.repeat(201)}`, { token: tokens.shop }], 414, 'URI_TOO_LONG'],
+      [['DELETE', '/api/panel/links/a%00b', { token: tokens.shop }], 400, 'VALIDATION_FAILED'],
       [
         [
           'POST',

@@ -14,7 +14,11 @@ export const apiErrorCodes = {
   },
   INVALID_CONTENT_LENGTH: { status: 400, when: 'Content-Length does not match the body.' },
   INVALID_PHONE: { status: 400, when: "A phone is not a usable number for the shop's country." },
-  BAD_REQUEST: { status: 400, when: 'Another malformed request (a header, the URL); the message says what.' },
+  BAD_REQUEST: {
+    status: 400,
+    when: 'The request is not valid HTTP, or is malformed otherwise; the message says what.',
+  },
+  BAD_URL: { status: 400, when: 'The URL path is not valid percent-encoded UTF-8.' },
   UNAUTHORIZED: { status: 401, when: 'The bearer token is missing, unknown or revoked.' },
   SESSION_ENDED: {
     status: 401,
@@ -35,8 +39,14 @@ export const apiErrorCodes = {
   },
   CONFLICT: { status: 409, when: 'The change conflicts with the current state; the message says which.' },
   TOO_MANY_LINKS: { status: 409, when: 'The chat already has the most linked customers; remove one first.' },
+  REQUEST_TIMEOUT: { status: 408, when: 'The request took too long to arrive.' },
   BODY_TOO_LARGE: { status: 413, when: 'The body is larger than PARLEY_BODY_LIMIT_BYTES.' },
+  URI_TOO_LONG: { status: 414, when: 'A path segment (an id) is longer than 200 characters.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'The body is not sent as application/json.' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    when: 'The request headers are larger than the server accepts (16 KiB).',
+  },
   INTERNAL: { status: 500, when: 'A fault of the server; the details are in its log, never in the answer.' },
   AI_PROVIDER_ERROR: {
     status: 502,
@@ -51,6 +61,10 @@ export const apiErrorCodes = {
     status: 503,
     when: 'No model is configured for the shop or the server; `details.missing` names what.',
   },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    when: 'The database cannot be reached right now; try again in a few seconds (GET /health says when it is back).',
+  },
   CREDITS_BUSY: {
     status: 503,
     when: 'The credits left are held by replies still in progress; try again in a few seconds.',
@@ -62,12 +76,24 @@ export type ApiErrorCode = keyof typeof apiErrorCodes;
 
 /** What every route can answer: a server fault. */
 export const everyRouteErrors: readonly ApiErrorCode[] = ['INTERNAL'];
+/** What a route reading the database (every route with a token, a session or a body) can answer. */
+export const databaseErrors: readonly ApiErrorCode[] = ['DATABASE_UNAVAILABLE'];
+/** What any request can be answered before a route is chosen; not listed route by route. */
+export const requestErrors: readonly ApiErrorCode[] = [
+  'BAD_REQUEST',
+  'BAD_URL',
+  'REQUEST_TIMEOUT',
+  'HEADERS_TOO_LARGE',
+  'NOT_FOUND',
+];
 /** What a route with a bearer token can answer. */
 export const authErrors: readonly ApiErrorCode[] = ['UNAUTHORIZED', 'FORBIDDEN'];
 /** What a route taking the console's session cookie can answer. */
 export const consoleSessionErrors: readonly ApiErrorCode[] = ['SESSION_ENDED', 'CSRF_REJECTED'];
-/** What a route reading a query string or path parameters can answer. */
-export const inputErrors: readonly ApiErrorCode[] = ['VALIDATION_FAILED'];
+/** What a route reading a query string can answer. */
+export const queryErrors: readonly ApiErrorCode[] = ['VALIDATION_FAILED'];
+/** What a route with path parameters can answer. */
+export const paramErrors: readonly ApiErrorCode[] = ['VALIDATION_FAILED', 'URI_TOO_LONG'];
 /** What a route reading a JSON body can answer. */
 export const bodyErrors: readonly ApiErrorCode[] = [
   'VALIDATION_FAILED',
@@ -90,7 +116,11 @@ export function routeErrorCodes(route: {
     ...(route.callers.length > 0 ? authErrors : []),
     ...(route.consoleSession !== undefined ? consoleSessionErrors : []),
     ...(route.body !== undefined ? bodyErrors : []),
-    ...(route.query !== undefined || route.params !== undefined ? inputErrors : []),
+    ...(route.query !== undefined ? queryErrors : []),
+    ...(route.params !== undefined ? paramErrors : []),
+    ...(route.callers.length > 0 || route.consoleSession !== undefined || route.body !== undefined
+      ? databaseErrors
+      : []),
     ...route.errors,
     ...everyRouteErrors,
   ]);

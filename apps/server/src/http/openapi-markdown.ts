@@ -3,7 +3,14 @@
  * auth, parameters, body, answers and error codes, then every named schema as a field table. Pure:
  * the same document gives the same text, which is what lets a test catch a stale docs/api.md.
  */
-import { apiErrorCodes, authErrors, bodyErrors, everyRouteErrors } from './openapi-errors.ts';
+import {
+  apiErrorCodes,
+  authErrors,
+  bodyErrors,
+  databaseErrors,
+  everyRouteErrors,
+  requestErrors,
+} from './openapi-errors.ts';
 import type { OpenApiDocument } from './openapi.ts';
 
 type Schema = Record<string, unknown>;
@@ -330,13 +337,17 @@ export function renderApiMarkdown(document: OpenApiDocument, options: MarkdownOp
     '',
     `- every route with a token: ${authErrors.map(code).join(', ')};`,
     `- every route with a JSON body: ${bodyErrors.map(code).join(', ')};`,
+    `- every route that reads the database: ${databaseErrors.map(code).join(', ')};`,
     `- every route: ${everyRouteErrors.map(code).join(', ')} (a fault of the server).`,
+    '',
+    `Any request can also be answered ${requestErrors.map(code).join(', ')} before a route is chosen (a`,
+    'malformed request, an unknown path); these are not repeated route by route.',
     '',
     '| code | status | meaning |',
     '| --- | --- | --- |',
-    ...Object.entries(apiErrorCodes).map(
-      ([errorCode, { status, when }]) => `| ${code(errorCode)} | ${status} | ${cell(when)} |`,
-    ),
+    ...Object.entries(apiErrorCodes)
+      .sort(([, a], [, b]) => a.status - b.status)
+      .map(([errorCode, { status, when }]) => `| ${code(errorCode)} | ${status} | ${cell(when)} |`),
     '',
   );
 
