@@ -113,12 +113,9 @@ describe('the route list', () => {
 });
 
 describe('docs/api.md', () => {
-  test('is what `npm run docs:api -w apps/server` generates from the code', async () => {
+  test('is what `npm run docs:api` generates from the code', async () => {
     const current = await readFile(apiDocPath, 'utf8');
-    assert.ok(
-      current === (await renderApiDoc()),
-      'docs/api.md is stale: run `npm run docs:api -w apps/server`',
-    );
+    assert.ok(current === (await renderApiDoc()), 'docs/api.md is stale: run `npm run docs:api`');
   });
 });
 
