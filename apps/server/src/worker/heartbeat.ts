@@ -18,6 +18,7 @@
 import { hostname } from 'node:os';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable, unavailableReason } from '../db/availability.ts';
 import type { Db } from '../db/database.ts';
 import { processHeartbeats } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -101,7 +102,7 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
     } catch (error) {
       if (!failing) {
         logger.warn(
-          { err: error },
+          isDatabaseUnavailable(error) ? { reason: unavailableReason(error) } : { err: error },
           'heartbeat failed; if it keeps failing, other processes will take over the work this one claimed',
         );
       }
@@ -140,7 +141,12 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
         .update(processHeartbeats)
         .set({ seenAt: sql`'-infinity'::timestamptz` })
         .where(eq(processHeartbeats.processId, processId))
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not mark this process as stopped'));
+        .catch((error: unknown) =>
+          logger.warn(
+            isDatabaseUnavailable(error) ? { reason: unavailableReason(error) } : { err: error },
+            'could not mark this process as stopped',
+          ),
+        );
     },
   };
 }
