@@ -12,6 +12,7 @@ import { lockDataDir, type DataDirLock } from './db/data-dir-lock.ts';
 import { openPglite, openPostgres, type Database } from './db/database.ts';
 import { openInvalidationChannel } from './db/invalidation-notify.ts';
 import { pointDemoShopAtDemoCrm, startDemoShopCrm } from './features/demo/index.ts';
+import { resealSecrets } from './features/sealed-secrets/index.ts';
 import { bootstrapFirstStart, type FirstStartSecrets } from './features/shops/index.ts';
 import { buildApp } from './http/app.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -101,6 +102,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     // Listening before anything is cached: a change made elsewhere from now on reaches this process.
     const invalidation = await openInvalidationChannel(database, logger);
     cleanup.push(() => invalidation.close());
+    // Before anything opens a secret: values sealed by an older version are bound to their row.
+    await resealSecrets(base);
     const firstStart = await bootstrapFirstStart(base);
     // Before the outbound client, which must allow the demo CRM's address, known once it listens.
     const demoCrm = await startDemoShopCrm(base);

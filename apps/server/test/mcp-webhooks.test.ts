@@ -5,6 +5,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { webhookConfigView, type WebhookConfigView } from '@parley/contract';
 import { eq } from 'drizzle-orm';
 import { shops, webhookConfigs } from '../src/db/schema.ts';
+import { boundTo } from '../src/lib/secret-box.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { callTool, textOf, type ToolCallResult } from './helpers/mcp.ts';
 import { newShopWebhookConfig } from './helpers/webhooks.ts';
@@ -129,7 +130,7 @@ test('confirm: true without a token applies the change; the secret is stored sea
   const [row] = await t.deps.db.select().from(webhookConfigs).where(eq(webhookConfigs.shopId, shopId));
   const sealed = row?.secret ?? '';
   assert.ok(!sealed.includes(secret));
-  assert.equal(t.deps.secrets.open(sealed), secret);
+  assert.equal(t.deps.secrets.open(sealed, boundTo(shopId, 'webhook_configs.secret')), secret);
 });
 
 test('partial update: omitted fields keep their value, webhook_events replaces the list, null removes the secret', async () => {

@@ -7,9 +7,10 @@ import {
   sealCredentials,
   type TargetCredentials,
 } from './credentials.ts';
-import { createSecretBox } from './secret-box.ts';
+import { boundTo, createSecretBox } from './secret-box.ts';
 
 const secrets = createSecretBox(randomBytes(32));
+const binding = boundTo('shop_1', 'crm_endpoints.credentials');
 
 const credentials: TargetCredentials = {
   token: 'tok-7c1e',
@@ -18,16 +19,16 @@ const credentials: TargetCredentials = {
 };
 
 test('credentials round-trip through one sealed value that holds none of them in clear', () => {
-  const sealed = sealCredentials(secrets, credentials);
+  const sealed = sealCredentials(secrets, credentials, binding);
   assert.ok(sealed !== null);
   for (const secret of ['tok-7c1e', 'key-90ab', 'q-55d2', 'X-Api-Key']) assert.ok(!sealed.includes(secret));
-  assert.deepEqual(openCredentials(secrets, sealed), credentials);
+  assert.deepEqual(openCredentials(secrets, sealed, binding), credentials);
 });
 
 test('nothing secret means nothing stored', () => {
-  assert.equal(sealCredentials(secrets, {}), null);
-  assert.equal(sealCredentials(secrets, { token: undefined, headers: {}, auth: undefined }), null);
-  assert.deepEqual(openCredentials(secrets, null), {});
+  assert.equal(sealCredentials(secrets, {}, binding), null);
+  assert.equal(sealCredentials(secrets, { token: undefined, headers: {}, auth: undefined }, binding), null);
+  assert.deepEqual(openCredentials(secrets, null, binding), {});
 });
 
 test('redaction keeps the names and says a value is set, never what it is', () => {

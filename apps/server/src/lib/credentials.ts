@@ -4,7 +4,7 @@
  * only redacted, so a preview, a listing or a log line can never carry them in clear.
  */
 import type { EndpointAuth, EndpointHeaders } from '@parley/contract';
-import type { SecretBox } from './secret-box.ts';
+import type { SecretBinding, SecretBox } from './secret-box.ts';
 
 export interface TargetCredentials {
   token?: string | undefined;
@@ -36,17 +36,25 @@ export const redactCredentials = (credentials: TargetCredentials): RedactedCrede
 });
 
 /** The sealed column value, or null when there is nothing secret to store. */
-export function sealCredentials(secrets: SecretBox, credentials: TargetCredentials): string | null {
+export function sealCredentials(
+  secrets: SecretBox,
+  credentials: TargetCredentials,
+  binding: SecretBinding,
+): string | null {
   const present: TargetCredentials = {};
   if (credentials.token !== undefined) present.token = credentials.token;
   if (credentials.headers !== undefined && Object.keys(credentials.headers).length > 0) {
     present.headers = credentials.headers;
   }
   if (credentials.auth !== undefined) present.auth = credentials.auth;
-  return Object.keys(present).length === 0 ? null : secrets.seal(JSON.stringify(present));
+  return Object.keys(present).length === 0 ? null : secrets.seal(JSON.stringify(present), binding);
 }
 
-export function openCredentials(secrets: SecretBox, sealed: string | null): TargetCredentials {
+export function openCredentials(
+  secrets: SecretBox,
+  sealed: string | null,
+  binding: SecretBinding,
+): TargetCredentials {
   // Only sealCredentials writes this column, so its JSON has the shape validated on save.
-  return sealed === null ? {} : (JSON.parse(secrets.open(sealed)) as TargetCredentials);
+  return sealed === null ? {} : (JSON.parse(secrets.open(sealed, binding)) as TargetCredentials);
 }

@@ -1,46 +1,88 @@
 /**
- * Secrets at rest (webhook secrets, endpoint tokens, auth fields) are sealed with AES-256-GCM.
- * The stored form is `v1.<iv>.<tag>.<ciphertext>` (base64url), so a future key rotation can
- * recognise the version. A wrong key or a tampered value fails loudly instead of returning junk.
+ * Secrets at rest (webhook secrets, endpoint tokens, auth fields, API keys) are sealed with
+ * AES-256-GCM and bound to where they are stored: the additional authenticated data names the shop
+ * and the column, so a sealed value copied into another shop's row (or another column) does not
+ * open. The stored form is `v2.<iv>.<tag>.<ciphertext>` (base64url). `v1` values, sealed unbound
+ * by earlier versions, are resealed once at start-up (features/sealed-secrets/reseal.ts) and
+ * refused everywhere else. A wrong key or a tampered value fails loudly instead of returning junk.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface SecretBox {
-  seal(plaintext: string): string;
-  open(sealed: string): string;
+/** Every column that holds a sealed value, as `table.column`. */
+export type SealedField =
+  | 'shops.request_signing_secret'
+  | 'webhook_configs.secret'
+  | 'crm_endpoints.credentials'
+  | 'custom_functions.credentials'
+  | 'ai_settings.api_key';
+
+/** Where a sealed value is stored: it opens only there. */
+export interface SecretBinding {
+  shopId: string;
+  field: SealedField;
 }
+
+export const boundTo = (shopId: string, field: SealedField): SecretBinding => ({ shopId, field });
+
+export interface SecretBox {
+  seal(plaintext: string, binding: SecretBinding): string;
+  open(sealed: string, binding: SecretBinding): string;
+  /** Opens a `v1` value (sealed before binding existed); only the start-up reseal step needs it. */
+  openUnbound(sealed: string): string;
+}
+
+const CURRENT = 'v2';
+const UNBOUND = 'v1';
+
+/** True for values in the current, bound format. */
+export const isBoundSeal = (sealed: string): boolean => sealed.startsWith(`${CURRENT}.`);
+
+const additionalData = ({ shopId, field }: SecretBinding) =>
+  Buffer.from(`parley sealed secret\u0000${field}\u0000${shopId}`, 'utf8');
 
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('The secret key must be 32 bytes.');
+
+  function decrypt(sealed: string, expected: string, aad: Buffer | undefined): string {
+    const [version, iv, tag, ciphertext] = sealed.split('.');
+    if (version === UNBOUND && expected === CURRENT) {
+      throw new Error(
+        'Stored secret is in the old unbound format (v1); restart Parley once so that it reseals stored secrets.',
+      );
+    }
+    if (version !== expected || iv === undefined || tag === undefined || ciphertext === undefined) {
+      throw new Error('Stored secret has an unknown format.');
+    }
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    if (aad !== undefined) decipher.setAAD(aad);
+    try {
+      return Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      throw new Error(
+        'Stored secret could not be decrypted: PARLEY_SECRET_KEY differs from the key it was sealed with, ' +
+          'or the value was copied from another shop or field.',
+      );
+    }
+  }
+
   return {
-    seal(plaintext) {
+    seal(plaintext, binding) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(additionalData(binding));
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return ['v1', iv, cipher.getAuthTag(), ciphertext]
-        .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-        .join('.');
+      return [CURRENT, ...[iv, cipher.getAuthTag(), ciphertext].map((p) => p.toString('base64url'))].join(
+        '.',
+      );
     },
-    open(sealed) {
-      const [version, iv, tag, ciphertext] = sealed.split('.');
-      if (version !== 'v1' || iv === undefined || tag === undefined || ciphertext === undefined) {
-        throw new Error('Stored secret has an unknown format.');
-      }
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      try {
-        return Buffer.concat([
-          decipher.update(Buffer.from(ciphertext, 'base64url')),
-          decipher.final(),
-        ]).toString('utf8');
-      } catch {
-        throw new Error(
-          'Stored secret could not be decrypted: PARLEY_SECRET_KEY differs from the key it was sealed with.',
-        );
-      }
-    },
+    open: (sealed, binding) => decrypt(sealed, CURRENT, additionalData(binding)),
+    openUnbound: (sealed) => decrypt(sealed, UNBOUND, undefined),
   };
 }
 

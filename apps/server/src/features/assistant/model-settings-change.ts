@@ -4,6 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo } from '../../lib/secret-box.ts';
 import { aiSettings } from '../../db/schema.ts';
 import { badRequest } from '../../lib/errors.ts';
 import type { ChangePreview } from '../../mcp/tool.ts';
@@ -109,7 +110,10 @@ export async function applyAiSettingsChange(deps: Deps, shopId: string, change: 
     const values = {
       baseUrl: next.baseUrl ?? null,
       model: next.model ?? null,
-      apiKey: next.apiKey === undefined ? null : deps.secrets.seal(next.apiKey),
+      apiKey:
+        next.apiKey === undefined
+          ? null
+          : deps.secrets.seal(next.apiKey, boundTo(shopId, 'ai_settings.api_key')),
       updatedAt: deps.clock.now(),
     };
     await deps.db

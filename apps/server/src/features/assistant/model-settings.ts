@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo } from '../../lib/secret-box.ts';
 import { aiSettings } from '../../db/schema.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { LlmTarget } from '../../lib/llm/index.ts';
@@ -34,7 +35,10 @@ export const openShopSettings = (
 ): ShopModelSettings => ({
   baseUrl: row?.baseUrl ?? undefined,
   model: row?.model ?? undefined,
-  apiKey: row?.apiKey == null ? undefined : deps.secrets.open(row.apiKey),
+  apiKey:
+    row?.apiKey == null
+      ? undefined
+      : deps.secrets.open(row.apiKey, boundTo(row.shopId, 'ai_settings.api_key')),
 });
 
 /** The target a reply would use, or the names of what is missing. */

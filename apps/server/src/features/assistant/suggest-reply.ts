@@ -7,6 +7,7 @@
  */
 import type { ContextSource, SuggestReplyRequest, SuggestReplyResponse } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo } from '../../lib/secret-box.ts';
 import { newId } from '../../lib/ids.ts';
 import { reserveCredits, settleCharge, type SettledCharge } from '../credits/index.ts';
 import { listFunctionsForModel } from '../functions/index.ts';
@@ -91,7 +92,8 @@ export async function suggestReply(
       limits,
       deadlines,
       offered: tools.map((tool) => tool.function.name),
-      signingSecret: () => deps.secrets.open(shop.requestSigningSecret),
+      signingSecret: () =>
+        deps.secrets.open(shop.requestSigningSecret, boundTo(shopId, 'shops.request_signing_secret')),
     });
     sources = [...customer.sources, conversation.source];
     if (input.instruction !== undefined) sources.push({ kind: 'instruction' });

@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { CrmEndpointDefinition, CrmEndpointType } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo, type SealedField } from '../../lib/secret-box.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import { openCredentials, sealCredentials, type TargetCredentials } from '../../lib/credentials.ts';
 import { newId } from '../../lib/ids.ts';
@@ -24,6 +25,9 @@ import { selectEndpoint, selectEndpoints, unconfiguredTypes } from './store.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock'>;
 
+/** Where the sealed endpoint credentials live: they open only for this column of their shop. */
+const FIELD: SealedField = 'crm_endpoints.credentials';
+
 export interface CrmEndpointChange {
   add?: CrmEndpointDefinition | undefined;
   remove?: CrmEndpointType | undefined;
@@ -41,7 +45,7 @@ const calledWhen: Record<CrmEndpointType, string> = {
 
 /** A stored endpoint's settings as a preview or listing shows them. */
 const presentStored = (deps: Pick<AppDeps, 'secrets'>, row: CrmEndpointRow) =>
-  presentEndpointSettings(row, openCredentials(deps.secrets, row.credentials));
+  presentEndpointSettings(row, openCredentials(deps.secrets, row.credentials, boundTo(row.shopId, FIELD)));
 
 const definitionSettings = (definition: CrmEndpointDefinition): CrmEndpointSettings => ({
   type: definition.type,
@@ -131,7 +135,7 @@ export async function applyCrmEndpointChange(
     const settings = {
       url: add.url,
       method: add.method,
-      credentials: sealCredentials(deps.secrets, definitionCredentials(add)),
+      credentials: sealCredentials(deps.secrets, definitionCredentials(add), boundTo(shopId, FIELD)),
       timeoutMs: add.timeout_ms,
       // New settings start with a clean record: errors of the old URL say nothing about the new one.
       enabled: true,
@@ -165,6 +169,6 @@ export async function getCrmEndpointForCall(
   const row = await selectEndpoint(deps.db, shopId, type);
   if (row === undefined) return undefined;
   const { credentials, ...endpoint } = row;
-  return { ...endpoint, credentials: openCredentials(deps.secrets, credentials) };
+  return { ...endpoint, credentials: openCredentials(deps.secrets, credentials, boundTo(shopId, FIELD)) };
 }
 export type CrmEndpointForCall = NonNullable<Awaited<ReturnType<typeof getCrmEndpointForCall>>>;

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo, type SealedField } from '../../lib/secret-box.ts';
 import { shops } from '../../db/schema.ts';
 import { REDACTED } from '../../lib/credentials.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -14,6 +15,9 @@ import { forgetEndpointForCall } from './endpoint-cache.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'secrets'>;
 
+/** The sealed secret opens only for this column of its shop. */
+const FIELD: SealedField = 'shops.request_signing_secret';
+
 /** How a CRM verifies a call; returned beside the secret so the integrator has both at hand. */
 export const signatureScheme =
   'Every call carries X-Parley-Timestamp (unix seconds) and X-Parley-Signature: the hex HMAC-SHA256, keyed with ' +
@@ -22,7 +26,7 @@ export const signatureScheme =
 
 export async function getRequestSigningSecret(deps: Deps, shopId: string): Promise<string> {
   const shop = await getShop(deps.db, shopId);
-  return deps.secrets.open(shop.requestSigningSecret);
+  return deps.secrets.open(shop.requestSigningSecret, boundTo(shopId, FIELD));
 }
 
 export async function previewSigningSecretRotation(deps: Deps, shopId: string): Promise<ChangePreview> {
@@ -43,7 +47,7 @@ export async function rotateRequestSigningSecret(deps: Deps & Pick<AppDeps, 'inv
   const secret = randomBytes(32).toString('base64url');
   const updated = await deps.db
     .update(shops)
-    .set({ requestSigningSecret: deps.secrets.seal(secret) })
+    .set({ requestSigningSecret: deps.secrets.seal(secret, boundTo(shopId, FIELD)) })
     .where(eq(shops.id, shopId))
     .returning({ id: shops.id });
   if (updated.length === 0) throw notFound(`Shop ${shopId} does not exist.`);

@@ -7,6 +7,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { CustomFunction } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo, type SealedField } from '../../lib/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import { customFunctions } from '../../db/schema.ts';
 import { openCredentials, sealCredentials } from '../../lib/credentials.ts';
@@ -25,6 +26,9 @@ import {
 
 type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock'>;
 
+/** Where the sealed endpoint credentials live: they open only for this column of their shop. */
+const FIELD: SealedField = 'custom_functions.credentials';
+
 export interface CustomFunctionChange {
   add?: CustomFunction | undefined;
   remove?: string | undefined;
@@ -38,7 +42,7 @@ const selectFunctions = (db: Db, shopId: string) =>
     .orderBy(asc(customFunctions.name));
 
 const presentStored = (deps: Pick<AppDeps, 'secrets'>, row: CustomFunctionRow) =>
-  presentFunction(row, openCredentials(deps.secrets, row.credentials));
+  presentFunction(row, openCredentials(deps.secrets, row.credentials, boundTo(row.shopId, FIELD)));
 
 /** Each function as the AI sees it, plus its endpoint with secrets redacted. */
 export async function listCustomFunctions(deps: Pick<AppDeps, 'db' | 'secrets'>, shopId: string) {
@@ -105,7 +109,7 @@ export async function applyCustomFunctionChange(deps: Deps, shopId: string, chan
     const { name, ...settings } = definitionSettings(add);
     const values = {
       ...settings,
-      credentials: sealCredentials(deps.secrets, definitionCredentials(add)),
+      credentials: sealCredentials(deps.secrets, definitionCredentials(add), boundTo(shopId, FIELD)),
       updatedAt: now,
     };
     await tx
@@ -134,6 +138,6 @@ export async function getFunctionForCall(
     .where(and(eq(customFunctions.shopId, shopId), eq(customFunctions.name, name)));
   if (row === undefined) return undefined;
   const { credentials, ...fn } = row;
-  return { ...fn, credentials: openCredentials(deps.secrets, credentials) };
+  return { ...fn, credentials: openCredentials(deps.secrets, credentials, boundTo(shopId, FIELD)) };
 }
 export type FunctionForCall = NonNullable<Awaited<ReturnType<typeof getFunctionForCall>>>;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { CreateShopRequest, UpdateShopRequest } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo } from '../../lib/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import { apiTokens, panelLookupAuditBatches, shops, type ShopSettings } from '../../db/schema.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -41,7 +42,10 @@ export async function createShop(deps: Pick<AppDeps, 'db' | 'secrets'>, input: C
         country: input.country,
         timezone: input.timezone,
         locale: input.locale,
-        requestSigningSecret: deps.secrets.seal(randomBytes(32).toString('base64url')),
+        requestSigningSecret: deps.secrets.seal(
+          randomBytes(32).toString('base64url'),
+          boundTo(id, 'shops.request_signing_secret'),
+        ),
       })
       .returning();
     if (row === undefined) throw new Error('insert into shops returned no row');

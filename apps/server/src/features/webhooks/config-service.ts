@@ -1,6 +1,7 @@
 /** Reading and changing a shop's webhook; the MCP tools and any later HTTP route call these. */
 import type { ConfigureWebhooksInput, WebhookConfigView } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo } from '../../lib/secret-box.ts';
 import { AppError, isAppError } from '../../lib/errors.ts';
 import { planWebhookChange, deliveryState, type WebhookChange } from './config-change.ts';
 import { readWebhookConfig, writeWebhookConfig, type StoredWebhookConfig } from './config-store.ts';
@@ -67,7 +68,7 @@ export async function updateWebhookConfig(
       events: change.events,
       sealedSecret:
         change.secret.kind === 'set'
-          ? deps.secrets.seal(change.secret.secret)
+          ? deps.secrets.seal(change.secret.secret, boundTo(shopId, 'webhook_configs.secret'))
           : change.secret.kind === 'remove'
             ? null
             : current.sealedSecret,

@@ -61,7 +61,7 @@ export async function testWebhook(deps: AppDeps, shopId: string, input: TestWebh
   const timeoutMs = Math.min(config.timeoutMs, INTERACTIVE_TIMEOUT_MS);
   const sent =
     input.webhook_secret === undefined
-      ? await sendToStoredTarget(deps, { url, sealedSecret: config.sealedSecret, timeoutMs }, message)
+      ? await sendToStoredTarget(deps, { shopId, url, sealedSecret: config.sealedSecret, timeoutMs }, message)
       : await sendWebhook(deps, { url, secret: input.webhook_secret, timeoutMs }, message);
   return {
     ...presentOutcome(sent.outcome),

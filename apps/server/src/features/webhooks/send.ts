@@ -5,6 +5,7 @@
  */
 import { buildSignatureHeaders, isValidSecret } from '@parley/webhooks';
 import type { AppDeps } from '../../app-deps.ts';
+import { boundTo } from '../../lib/secret-box.ts';
 import {
   failure,
   outcomeOfError,
@@ -87,6 +88,7 @@ export async function sendWebhook(
 
 /** Where a stored webhook sends: the secret still sealed. */
 export interface StoredTarget {
+  shopId: string;
   url: string;
   sealedSecret: string | null;
   timeoutMs: number;
@@ -100,7 +102,10 @@ export async function sendToStoredTarget(
 ): Promise<SentWebhook> {
   let secret: string | undefined;
   try {
-    secret = target.sealedSecret === null ? undefined : deps.secrets.open(target.sealedSecret);
+    secret =
+      target.sealedSecret === null
+        ? undefined
+        : deps.secrets.open(target.sealedSecret, boundTo(target.shopId, 'webhook_configs.secret'));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {

@@ -1,0 +1,1 @@
+export { resealSecrets, SEALED_FORMAT_KEY, type ResealReport } from './reseal.ts';
