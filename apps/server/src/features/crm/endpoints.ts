@@ -152,10 +152,9 @@ export async function applyCrmEndpointChange(
       .values({ id: newId('crm'), shopId, type: add.type, createdAt: now, ...settings })
       .onConflictDoUpdate({ target: [crmEndpoints.shopId, crmEndpoints.type], set: settings });
   });
+  await forgetEndpointForCall(deps, shopId);
   for (const type of [add?.type, remove]) {
-    if (type === undefined) continue;
-    await forgetEndpointForCall(deps, shopId);
-    forgetCrmLatency(shopId, type);
+    if (type !== undefined) forgetCrmLatency(shopId, type);
   }
   return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };
 }
