@@ -41,6 +41,22 @@ describe('loadConfig', () => {
     );
   });
 
+  it('wants URLs with their scheme and a bare listen address', () => {
+    for (const [name, value] of [
+      ['PARLEY_LLM_BASE_URL', 'localhost:11434'],
+      ['PARLEY_LLM_BASE_URL', 'ftp://models.example.com'],
+      ['PARLEY_PUBLIC_URL', 'parley.example.com'],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        new RegExp(`Invalid configuration: ${name}: must be a URL starting with http:// or https://`),
+      );
+    }
+    assert.throws(() => loadConfig({ HOST: 'http://0.0.0.0' }), /HOST: must be an address or host name/);
+    const config = loadConfig({ PARLEY_LLM_BASE_URL: 'http://localhost:11434/v1', HOST: '::' });
+    assert.equal(config.PARLEY_LLM_BASE_URL, 'http://localhost:11434/v1');
+  });
+
   it('never echoes a sensitive value', () => {
     assert.throws(
       () => loadConfig({ PARLEY_SECRET_KEY: 'hunter2-is-my-key' }),

@@ -222,7 +222,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   if (problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    // One problem fits on one line; several get a line each.
+    const listed = problems.length === 1 ? ` ${problems[0]}` : `\n  ${problems.join('\n  ')}`;
+    throw new ConfigError(`Invalid configuration:${listed}`);
   }
   return config as Config;
 }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { renderFirstStartBanner } from './features/shops/index.ts';
 import { startRuntime } from './runtime.ts';
+import { explainListenFailure, StartupFailure } from './startup-failure.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -28,7 +29,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const { app, logger } = runtime;
-  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  let address;
+  try {
+    address = await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    await runtime.close();
+    throw explainListenFailure(error, config.HOST, config.PORT);
+  }
   const baseUrl =
     config.PARLEY_PUBLIC_URL ??
     `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
@@ -70,6 +77,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // One line naming the setting and the fix; a stack only for what nobody anticipated.
+  if (error instanceof StartupFailure) {
+    process.stderr.write(`Parley failed to start: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(
     `Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

@@ -21,6 +21,7 @@ import { createLogger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { createOutboundHttp } from './lib/outbound/index.ts';
 import { createSecretBox, loadOrCreateSecretKey } from './lib/secret-box.ts';
+import { explainDatabaseFailure, explainDataDirFailure } from './startup-failure.ts';
 import { createJobSources, type JobOptions } from './worker/catalog.ts';
 import {
   createHeartbeat,
@@ -69,12 +70,20 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   try {
     let lock: DataDirLock | undefined;
     let database: Database;
+    const inDataDir = <T>(step: () => T): T => {
+      try {
+        return step();
+      } catch (error) {
+        throw explainDataDirFailure(error, config.PARLEY_DATA_DIR);
+      }
+    };
     if (config.DATABASE_URL === undefined) {
-      lock = lockDataDir(config.PARLEY_DATA_DIR);
+      lock = inDataDir(() => lockDataDir(config.PARLEY_DATA_DIR));
       cleanup.push(() => lock?.release());
       database = await openPglite(config.PARLEY_DATA_DIR);
     } else {
-      database = await openPostgres(config.DATABASE_URL, {
+      const url = config.DATABASE_URL;
+      database = await openPostgres(url, {
         // An outage is logged here and answered 503 by each request (docs/operations.md); never a crash.
         onConnectionError: (error) => logger.warn({ reason: error.message }, 'database connection lost'),
         onListenerStateChange: (state, error) =>
@@ -82,11 +91,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
             ? logger.warn({ reason: error?.message }, 'database notifications interrupted; reconnecting')
             : logger.info('database notifications restored'),
         connection: { queryTimeoutMs: config.PARLEY_DATABASE_QUERY_TIMEOUT_MS },
+      }).catch((error: unknown) => {
+        throw explainDatabaseFailure(error, url);
       });
     }
     cleanup.push(() => database.close());
 
-    const { key, generated } = loadOrCreateSecretKey(config.PARLEY_SECRET_KEY, config.PARLEY_DATA_DIR);
+    const { key, generated } = inDataDir(() =>
+      loadOrCreateSecretKey(config.PARLEY_SECRET_KEY, config.PARLEY_DATA_DIR),
+    );
     if (generated && database.kind === 'postgres') {
       logger.warn(
         'Generated a secret key into the data dir. Every process sharing this PostgreSQL needs the same key: set PARLEY_SECRET_KEY to the content of secret.key.',

@@ -6,10 +6,12 @@ import pino, {
   type LogFn,
   type Logger,
 } from 'pino';
+import { serializeError } from './log-errors.ts';
 
 /**
  * JSON logs. Authorization headers and anything named like a secret are redacted wherever they
- * appear, so a careless `log.info({ endpoint })` cannot leak a credential.
+ * appear, so a careless `log.info({ endpoint })` cannot leak a credential; an error logged as `err`
+ * or `error` never carries a failed statement's values (log-errors.ts).
  */
 export const redactedPaths = [
   'req.headers.authorization',
@@ -33,6 +35,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'parley' },
       redact: { paths: redactedPaths, censor: '[redacted]' },
+      serializers: { err: serializeError, error: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

@@ -46,7 +46,10 @@ export async function startDemoShopCrm(
       host: DEMO_CRM_HOST,
       // Read on every call, so rotate_request_signing_secret on the demo shop applies at once.
       signingSecret: () => getRequestSigningSecret(deps, shopId),
-      onRequest: (entry) => deps.logger.debug(entry, 'demo CRM request'),
+      // The path only: the query string carries the phone looked up and, for a CRM set up with
+      // `auth: query`, another shop's token (anyone on this machine may call the demo CRM).
+      onRequest: ({ target, ...entry }) =>
+        deps.logger.debug({ ...entry, path: target.split('?', 1)[0] }, 'demo CRM request'),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
