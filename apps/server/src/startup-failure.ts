@@ -86,6 +86,13 @@ export function explainDatabaseFailure(error: unknown, url: string): unknown {
         `PostgreSQL at ${at} has no such database (DATABASE_URL): create it (createdb) or fix the database name in DATABASE_URL.`,
       );
     default:
+      // node-postgres gives up on a server that accepts the connection but never answers with a
+      // plain Error and no code.
+      if (error instanceof Error && /connection timeout|timeout expired/i.test(error.message)) {
+        return new StartupFailure(
+          `PostgreSQL at ${at} (DATABASE_URL) accepted the connection but did not answer in time: check that PostgreSQL (not another service) listens there and is not overloaded, or fix DATABASE_URL.`,
+        );
+      }
       return error;
   }
 }

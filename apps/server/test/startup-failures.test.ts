@@ -84,6 +84,24 @@ describe('a start that cannot succeed says why in one line', { timeout: 120_000 
     }
   });
 
+  it('a server that accepts the connection but never answers is named too', async () => {
+    const silent: Server = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const line = await failedStart(
+        { DATABASE_URL: `postgres://parley:hunter2@127.0.0.1:${port}/parley` },
+        1,
+      );
+      assert.equal(
+        line,
+        `Parley failed to start: PostgreSQL at 127.0.0.1:${port}/parley (DATABASE_URL) accepted the connection but did not answer in time: check that PostgreSQL (not another service) listens there and is not overloaded, or fix DATABASE_URL.`,
+      );
+    } finally {
+      silent.close();
+    }
+  });
+
   it('PostgreSQL not answering names DATABASE_URL, without its password', async () => {
     const closed: Server = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
