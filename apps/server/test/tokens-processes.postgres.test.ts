@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { PRINCIPAL_CACHE_MS } from '../src/features/shops/principal-cache.ts';
 import { callToolOverHttp, LEGACY_VERSION } from './helpers/mcp.ts';
 import { spawnServer, waitUntilListening, type ServerProcess } from './helpers/server-process.ts';
@@ -17,6 +18,7 @@ import { createScratchPostgresDatabase } from './helpers/test-database.ts';
 
 const ADMIN_TOKEN = `pk_admin_${randomBytes(24).toString('base64url')}`;
 const DEADLINE_MS = 1_000;
+const OUTAGE_DEADLINE_MS = 5_000;
 
 describe('a token changed through one process is refused by another within 1 s', { timeout: 180_000 }, () => {
   let database: { url: string; drop(): Promise<void> };
@@ -179,6 +181,37 @@ describe('a token changed through one process is refused by another within 1 s',
     await refusedWithin(() => statusOn(urlB, agent.token), since);
     assert.equal((await call(urlA, 'POST', `/api/admin/shops/${shop.id}/enable`, ADMIN_TOKEN)).status, 200);
     assert.equal(await statusOn(urlB, shop.token), 200, 'a refused token is not remembered as refused');
+  });
+
+  it('a token rotated while every database connection is being re-opened is still refused', async () => {
+    const shop = await newShop('Rotated during an outage');
+    await warm(shop.token);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      // Every connection of both processes, their LISTEN connections included: a NOTIFY sent before B
+      // listens again is lost, and B must then forget what it remembered (lib/invalidation.ts).
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+    } finally {
+      await admin.end();
+    }
+    // The pool of A may answer 503 until it has reconnected: the rotation is retried until it is made.
+    let rotated: Awaited<ReturnType<typeof call>> | undefined;
+    for (let attempt = 0; rotated?.status !== 200; attempt++) {
+      assert.ok(attempt < 50, `the rotation kept failing: ${JSON.stringify(rotated?.json)}`);
+      rotated = await call(urlA, 'POST', `/api/admin/shops/${shop.id}/token`, ADMIN_TOKEN);
+    }
+    const since = performance.now();
+    // Reconnecting takes a pause (250 ms, then longer), so this allows more than the usual second, yet
+    // far less than the 10 s B would otherwise remember the token for.
+    for (;;) {
+      const status = await statusOn(urlB, shop.token);
+      if (status === 401 || status === 403) break;
+      assert.ok([200, 503].includes(status), `B answered ${status}`);
+      assert.ok(performance.now() - since < OUTAGE_DEADLINE_MS, 'B still accepts the old token');
+    }
   });
 
   it('a shop is deleted', async () => {
