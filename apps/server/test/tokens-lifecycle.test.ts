@@ -96,6 +96,13 @@ describe('the shop token', () => {
 
   it('regenerate_api_key previews, then replaces the token: the old one is refused at once', async () => {
     const shop = await t.createShop();
+    assert.match(await toolError(shop.token, 'regenerate_api_key', { shop_id: 'x' }), /unknown field/);
+    assert.match(await toolError(shop.token, 'regenerate_api_key', { confirm: 'yes' }), /confirm/);
+    assert.match(
+      await toolError(shop.token, 'regenerate_api_key', { confirm: true, confirmation_token: 'forged' }),
+      /does not match this change/,
+    );
+    assert.ok(await works(shop.token), 'refused calls changed nothing');
     const preview = await toolOk(shop.token, 'regenerate_api_key');
     assert.equal(preview.structured.status, 'confirmation_required');
     assert.ok(await works(shop.token), 'a preview changes nothing');
