@@ -172,13 +172,34 @@ describe('a server process on PostgreSQL through database outages', { timeout: 6
     await assertEveryEventDeliveredOnce(new Set([...streams[0]!.detected, ...stream.detected]));
   });
 
+  /** A tools/call over MCP: what the server answers, whatever it is. */
+  const callTool = async (name: string) => {
+    const response = await fetch(`${baseUrl}/api/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-06-18',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } }),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+
   it('(c) the database goes down (connections reset, new ones refused), then comes back', async () => {
     const stream = startIntakeStream([baseUrl], token, { senders: 4, firstNumber: 300_000 });
     streams.push(stream);
     await stream.waitForSuccesses(10);
+    // Signed in once while the database answers, so the next call reaches the tool itself.
+    assert.equal((await callTool('get_webhook_config')).status, 200);
     await proxy.cut();
     await waitForHealth('degraded');
     await stream.waitForUnavailable(stream.unavailable + 1);
+    // An MCP tool in an outage says so (a tool error, or a 503 when signing in needs the database); never -32603.
+    const duringOutage = await callTool('get_webhook_config');
+    assert.ok(!duringOutage.text.includes('-32603'), duringOutage.text);
+    assert.ok(duringOutage.text.includes('DATABASE_UNAVAILABLE'), duringOutage.text);
     assertStillRunning();
     await proxy.restore();
     await waitForHealth('ok');

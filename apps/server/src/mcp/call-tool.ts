@@ -1,9 +1,12 @@
 /**
  * Runs one tools/call against a known tool and maps what happens to the two error families
  * (ARCHITECTURE convention 6): an AppError is the caller's to fix and becomes an isError result;
- * anything else is a fault, logged and answered as JSON-RPC -32603 without internals.
+ * the database being unreachable is an outage, answered as a tool error that says to try again
+ * (docs/operations.md); anything else is a fault, logged and answered as JSON-RPC -32603 without
+ * internals.
  */
 import { ProtocolError, type CallToolResult } from '@modelcontextprotocol/server';
+import { isDatabaseUnavailable, unavailableReason } from '../db/availability.ts';
 import { isAppError } from '../lib/errors.ts';
 import { runConfirmedTool } from './confirmation-flow.ts';
 import { JsonRpcCode } from './json-rpc.ts';
@@ -27,6 +30,17 @@ export async function callTool(
     if (isAppError(error)) {
       outcome = 'tool_error';
       return toolError(error.message);
+    }
+    if (isDatabaseUnavailable(error)) {
+      outcome = 'tool_error';
+      // The reason only: the error may carry the statement's values.
+      ctx.deps.logger.warn(
+        { tool: tool.name, reason: unavailableReason(error) },
+        'MCP tool: database unavailable',
+      );
+      return toolError(
+        'DATABASE_UNAVAILABLE: the database cannot be reached right now (docs/operations.md); try again in a few seconds. If this call was a change, check with the matching get_ tool whether it was saved.',
+      );
     }
     ctx.deps.logger.error({ err: error, tool: tool.name, shopId: ctx.shopId }, 'MCP tool failed');
     throw new ProtocolError(

@@ -90,6 +90,9 @@ export function startIntakeStream(
       }
       if (answer.kind === 'accepted') {
         for (const phone of answer.detected) stream.detected.add(phone);
+        // A retry of a request whose first try committed before its answer was lost detects nothing
+        // new, yet the number was detected (and its event sent) by that first try.
+        stream.detected.add(numberPhone(number));
         successes++;
       } else {
         // A refused or dropped connection is a crash, anything else a fault: kept, not retried.
@@ -108,12 +111,15 @@ export function startIntakeStream(
   return stream;
 }
 
+/** The new number a request for `number` writes. */
+const numberPhone = (number: number) => `+34655${String(number).padStart(6, '0')}`;
+
 export type PostAnswer =
   { kind: 'accepted'; detected: string[] } | { kind: 'unavailable' } | { kind: 'failed'; text: string };
 
 /** Posts one message writing the number `+34655<number>` (once per number: its message id). */
 export async function postNumber(baseUrl: string, token: string, number: number): Promise<PostAnswer> {
-  const phone = `+34655${String(number).padStart(6, '0')}`;
+  const phone = numberPhone(number);
   const body = JSON.stringify({
     chat_phone: '+34611999000',
     messages: [
