@@ -115,6 +115,33 @@ describe('a token changed through one process is refused by another within 1 s',
     assert.equal(await statusOn(urlB, token), 200);
   }
 
+  it("a chat linked through one process: the other's side panel shows the linked phone within 1 s", async () => {
+    const shop = await newShop('Links across processes');
+    const chat = '+34655123001';
+    const linkedOn = async (baseUrl: string) => {
+      const lookup = await call(
+        baseUrl,
+        'GET',
+        `/api/panel/customer?phone=${encodeURIComponent(chat)}`,
+        shop.token,
+      );
+      assert.equal(lookup.status, 200);
+      return lookup.json.linked_phones as string[];
+    };
+    assert.deepEqual(await linkedOn(urlB), [], 'B remembers the chat without links');
+    const linked = await call(urlA, 'POST', '/api/panel/links', shop.token, {
+      phone: chat,
+      customer: { phone: '+34655123002', name: 'Ana' },
+    });
+    const since = performance.now();
+    assert.equal(linked.status, 201, JSON.stringify(linked.json));
+    for (;;) {
+      if ((await linkedOn(urlB)).includes('+34655123002')) break;
+      const elapsed = performance.now() - since;
+      assert.ok(elapsed < DEADLINE_MS, `B still showed no link ${Math.round(elapsed)} ms after it was made`);
+    }
+  });
+
   it('the admin rotates a shop token', async () => {
     assert.ok(DEADLINE_MS < PRINCIPAL_CACHE_MS, 'only the channel can make the deadline');
     const shop = await newShop('Rotated by the admin');

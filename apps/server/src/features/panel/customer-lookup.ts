@@ -9,6 +9,7 @@ import type { AppDeps } from '../../app-deps.ts';
 import { TtlCache, type CacheLifetime } from '../../lib/ttl-cache.ts';
 import { toCallResult, type PanelCallResult } from './call-result.ts';
 import type { CrmGate, GatedOutcome } from './crm-gate.ts';
+import { readLinkChange } from './link-changes.ts';
 import type { LinkedPhonesMemo } from './linked-phones-memo.ts';
 import type { PanelPolicy } from './policy.ts';
 import { SingleFlight } from './single-flight.ts';
@@ -59,8 +60,17 @@ export class CustomerLookups {
     return { call: await this.#fetch(key, shopId, phone, linkedPhones), linkedPhones, cached: false };
   }
 
-  /** Forgets the chat's links and answers, after its links changed. */
-  forgetChat(shopId: string, phone: string): void {
+  /**
+   * Forgets a chat's links and answers after its links changed (`key`, link-changes.ts), or every
+   * shop's when `key` is undefined (changes may have been missed).
+   */
+  invalidate(key: string | undefined): void {
+    if (key === undefined) {
+      this.#linked.forgetAll();
+      this.#cache.deleteByPrefix('');
+      return;
+    }
+    const { shopId, phone } = readLinkChange(key);
     this.#linked.forget(shopId);
     this.#cache.deleteByPrefix(chatPrefix(shopId, phone));
   }

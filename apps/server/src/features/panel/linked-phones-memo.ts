@@ -1,8 +1,8 @@
 /**
  * The phones linked to every chat of a shop, kept in memory per shop, so that neither a cached nor an
  * uncached lookup reads the links table. Links are made by hand, a few per chat, so a shop's map stays
- * small. A link change made through this process forgets the shop's map at once; one made through
- * another process (several processes on one PostgreSQL) is seen within the memo's lifetime.
+ * small. A link change, made through this process or another one, forgets the shop's map
+ * (link-changes.ts).
  */
 import type { AppDeps } from '../../app-deps.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
@@ -38,6 +38,11 @@ export class LinkedPhonesMemo {
   forget(shopId: string): void {
     this.#generation++;
     this.#memo.delete(shopId);
+  }
+
+  forgetAll(): void {
+    this.#generation++;
+    this.#memo.deleteByPrefix('');
   }
 
   #load(shopId: string): Promise<ChatLinks> {

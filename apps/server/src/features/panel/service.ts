@@ -18,6 +18,7 @@ import { LookupAudit } from './audit.ts';
 import { presentCall } from './call-result.ts';
 import { createCrmGate } from './crm-gate.ts';
 import { CustomerLookups } from './customer-lookup.ts';
+import { announceLinkChange, listenToLinkChanges } from './link-changes.ts';
 import { LinkedPhonesMemo } from './linked-phones-memo.ts';
 import { callerAgentId, linkCustomer, listLinks, unlinkCustomer, type PanelCaller } from './links.ts';
 import { PhoneReader } from './phone-input.ts';
@@ -43,6 +44,7 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
     maxQueued: policy.crmQueuePerShop,
   });
   const lookups = new CustomerLookups(deps, gate, new LinkedPhonesMemo(deps, policy.linkedPhonesMs), policy);
+  const stopListening = listenToLinkChanges(deps, lookups);
   const audit = new LookupAudit(deps, { batchRows: policy.auditBatchRows, flushMs: policy.auditFlushMs });
 
   return {
@@ -77,7 +79,7 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
 
     async linkCustomer(caller, input) {
       const linked = await linkCustomer(deps, phones, caller, input);
-      lookups.forgetChat(caller.shopId, linked.link.phone);
+      await announceLinkChange(deps, caller.shopId, linked.link.phone);
       return linked;
     },
 
@@ -87,7 +89,7 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
 
     async unlinkCustomer(caller, linkId) {
       const link = await unlinkCustomer(deps, caller.shopId, linkId);
-      lookups.forgetChat(caller.shopId, link.phone);
+      await announceLinkChange(deps, caller.shopId, link.phone);
     },
 
     async readAudit(shopId, query) {
@@ -98,6 +100,7 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
     idle: () => lookups.idle(),
 
     async close() {
+      stopListening();
       await lookups.idle();
       await audit.close();
     },
