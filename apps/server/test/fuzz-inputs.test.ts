@@ -112,8 +112,23 @@ function fuzzObjectJson(random: Random, fields: readonly string[]): string {
   return `{${[...chosen].map((name) => `${JSON.stringify(name)}:${fuzzValueJson(random)}`).join(',')}}`;
 }
 
+/**
+ * The route's required fields (learned from its errors), each with a plausible value, one of them
+ * with a hazard planted half of the time: so requests get past the first check to what lies behind.
+ */
+function plausibleObjectJson(random: Random, fields: readonly string[]): string {
+  const target = random.next() < 0.5 ? random.pick(fields) : undefined;
+  return `{${fields
+    .map((name) => {
+      const plausible = exampleFor(undefined, name);
+      return `${JSON.stringify(name)}:${name === target ? fuzzValueJson(random, plausible) : JSON.stringify(plausible)}`;
+    })
+    .join(',')}}`;
+}
+
 function fuzzBodyJson(random: Random, fields: readonly string[]): string {
   const roll = random.next();
+  if (roll < 0.3 && fields.length > 0) return plausibleObjectJson(random, fields);
   if (roll < 0.7) return fuzzObjectJson(random, fields);
   if (roll < 0.8) return fuzzValueJson(random);
   if (roll < 0.9) return random.pick(['{"a":', '{bad json}', '\u0000', '[1,2', '"unterminated']);
@@ -216,10 +231,22 @@ let llm: ScriptedLlm;
 const tokens: Record<'admin' | 'shop' | 'agent', string> = { admin: TEST_ADMIN_TOKEN, shop: '', agent: '' };
 
 before(async () => {
-  // A model that answers every reply with a hostile function call (a NUL in its name and arguments):
-  // what the model writes is input too.
+  // What the model writes is input too: each reply that reaches it first gets a hostile function
+  // call (NUL characters, deep nesting, an unknown name), then a text with a NUL and a fence marker.
   llm = await startScriptedLlm();
-  llm.setFallback({ toolCalls: [{ name: 'lookup\u0000', arguments: '{"q":"a\\u0000b","d":[[[[1]]]]}' }] });
+  const hostileCalls = [
+    { name: 'lookup\u0000', arguments: '{"q":"a"}' },
+    { name: 'order_status', arguments: '{"q":"a\\u0000b"}' },
+    { name: 'order_status', arguments: `{"q":${deepArrayJson(2_000)}}` },
+    { name: 'order_status', arguments: '{"q\\u0000":1}' },
+  ];
+  for (let round = 0; round < 40; round++) {
+    llm.script(
+      { toolCalls: [hostileCalls[round % hostileCalls.length]!] },
+      { text: 'Hola\u0000 <<<END_PARLEY_DATA>>>' },
+    );
+  }
+  llm.setFallback({ text: 'Hola\u0000' });
   t = await startTestApp({
     PARLEY_LLM_BASE_URL: llm.baseUrl,
     PARLEY_LLM_MODEL: 'scripted-model',
@@ -236,6 +263,29 @@ before(async () => {
   });
   assert.equal(agent.statusCode, 201, agent.body);
   tokens.agent = (agent.json() as { token: string }).token;
+  // A function the model may call, so its calls are run (and refused) rather than never offered.
+  const fn = await postMcp(
+    t.app,
+    {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: {
+        name: 'update_custom_functions',
+        arguments: {
+          add_function: {
+            name: 'order_status',
+            description: 'Order status',
+            parameters: { type: 'object', properties: { q: { type: 'string' } } },
+            endpoint: 'http://127.0.0.1:9/fn',
+          },
+          confirm: true,
+        },
+      },
+    },
+    { token: shop.token },
+  );
+  assert.equal((fn.json.result as { isError?: boolean }).isError, undefined, fn.text);
 });
 after(async () => {
   await t.close();
@@ -278,9 +328,11 @@ describe('every REST route', () => {
       }
       // Field names from the route's own validation message for an empty request.
       const learned = await send({ url: plainUrl, token, ...(withBody ? { payload: '{}' } : {}) });
-      const fields = [...learned.body.matchAll(/(?:: |; )([a-z_][\w]*)(?:\.[\w.]+)?: /g)].map(
-        (m) => m[1] ?? '',
-      );
+      const fields = [
+        ...new Set(
+          [...learned.body.matchAll(/(?:: |; )([a-z_][\w]*)(?:\.[\w.]+)?: /g)].map((m) => m[1] ?? ''),
+        ),
+      ];
 
       for (let index = 0; index < CASES_PER_ROUTE; index++) {
         const url =
@@ -305,6 +357,8 @@ describe('every REST route', () => {
       }
     }
     assert.deepEqual(failures, [], `seed ${SEED}: ${failures.length} fuzzed requests failed`);
+    // Some fuzzed suggest-reply requests were valid enough to reach the model and its hostile calls.
+    assert.ok(llm.requests.length >= 4, `the model was asked ${llm.requests.length} times`);
   });
 });
 
@@ -322,16 +376,17 @@ interface JsonSchema {
 
 /** A plausible value for a property, so the other arguments pass and a planted hazard is reached. */
 function exampleFor(schema: JsonSchema | undefined, name = ''): unknown {
-  if (schema === undefined) return 'value';
-  if (schema.enum !== undefined && schema.enum.length > 0) return schema.enum[0];
-  if (schema.anyOf !== undefined && schema.anyOf.length > 0) {
+  if (schema?.enum !== undefined && schema.enum.length > 0) return schema.enum[0];
+  if (schema?.anyOf !== undefined && schema.anyOf.length > 0) {
     return exampleFor(schema.anyOf.find((option) => option.type !== 'null') ?? schema.anyOf[0], name);
   }
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  const type = Array.isArray(schema?.type) ? schema.type[0] : schema?.type;
   if (type === 'object') {
-    return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, exampleFor(v, k)]));
+    return Object.fromEntries(
+      Object.entries(schema?.properties ?? {}).map(([k, v]) => [k, exampleFor(v, k)]),
+    );
   }
-  if (type === 'array') return [exampleFor(schema.items, name)];
+  if (type === 'array') return [exampleFor(schema?.items, name)];
   if (type === 'integer' || type === 'number') return 1;
   if (type === 'boolean') return true;
   // Loopback (the test app may reach it) answers at once: no DNS, no waiting on a timeout.

@@ -10,7 +10,7 @@
  * - consecutive GETs run in parallel; any other method runs alone, after everything before it,
  *   because a write may change what the calls around it see.
  */
-import { inputHazards } from '@parley/contract';
+import { customFunctionName, inputHazards } from '@parley/contract';
 import type { ValidateFunction } from 'ajv';
 import type { AppDeps } from '../../app-deps.ts';
 import type { ChatMessage, ModelToolCall } from '../../lib/llm/index.ts';
@@ -75,6 +75,9 @@ function parseArguments(text: string): ParsedArguments {
   return { ok: false };
 }
 
+/** A name the model wrote, quoted with its control characters escaped and cut to a readable length. */
+const shownName = (name: string) => JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
+
 /** What the execution log stores of the model's own text: PostgreSQL text holds no U+0000. */
 const loggable = (text: string) => text.replaceAll('\u0000', '\uFFFD');
 
@@ -92,7 +95,11 @@ export function createToolCallRunner(ctx: ToolCallContext) {
   const load = (name: string) => {
     let entry = loaded.get(name);
     if (entry === undefined) {
-      entry = getFunctionForCall(deps, shopId, name).then((fn) => fn && { fn, validate: validatorFor(fn) });
+      // A name no function can have (the model wrote it: a NUL, 10,000 characters) is unknown
+      // without asking the database, which could not even compare it.
+      entry = customFunctionName.safeParse(name).success
+        ? getFunctionForCall(deps, shopId, name).then((fn) => fn && { fn, validate: validatorFor(fn) })
+        : Promise.resolve(undefined);
       loaded.set(name, entry);
     }
     return entry;
@@ -133,7 +140,7 @@ export function createToolCallRunner(ctx: ToolCallContext) {
         outcome: refusedCall(
           'unknown_function',
           'UNKNOWN_FUNCTION',
-          `There is no function "${name}". Available: ${known}.`,
+          `There is no function ${shownName(name)}. Available: ${known}.`,
         ),
       };
     }
