@@ -104,6 +104,10 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
 
 const pathParams = z.record(z.string(), z.string());
 
+async function checkPathParams(request: FastifyRequest): Promise<void> {
+  parseInput(pathParams, request.params, 'path');
+}
+
 const databaseUnavailableBody: ApiErrorBody = {
   error: {
     code: 'DATABASE_UNAVAILABLE',
@@ -114,10 +118,15 @@ const databaseUnavailableBody: ApiErrorBody = {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   // Path parameters reach queries as they are (a link id, an agent id): they pass the same
-  // boundary check as bodies and query strings, so a NUL is a 400 naming the parameter.
-  app.addHook('preValidation', async (request) => {
-    const params = request.params as Record<string, string> | undefined;
-    if (params !== undefined && Object.keys(params).length > 0) parseInput(pathParams, params, 'path');
+  // boundary check as bodies and query strings, so a NUL is a 400 naming the parameter. Only
+  // routes with parameters get the hook; the others pay nothing for it.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.includes(':')) return;
+    const own = route.preValidation;
+    route.preValidation = [
+      checkPathParams,
+      ...(own === undefined ? [] : Array.isArray(own) ? own : [own]),
+    ] as typeof route.preValidation;
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
