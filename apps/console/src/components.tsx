@@ -125,7 +125,11 @@ interface Pending {
  * before and after), then, once the user confirms, again with `confirm: true` and the preview's
  * confirmation_token, so nothing changed in between is applied unseen.
  */
-export function useConfirmedTool(api: Api, name: string, onApplied: (data: Record<string, unknown>) => void) {
+export function useConfirmedTool(
+  api: Api,
+  name: string,
+  onApplied: (data: Record<string, unknown>, text: string) => void,
+) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -140,6 +144,8 @@ export function useConfirmedTool(api: Api, name: string, onApplied: (data: Recor
     }>(name, args);
     setBusy(false);
     if (!outcome.ok) return setError(outcome.message);
+    // A tool that applies without confirmation (plain) has already done it: its result is the outcome.
+    if (outcome.data.status !== 'confirmation_required') return onApplied(outcome.data, outcome.text);
     const { changes, confirmation_token } = outcome.data;
     const summary = outcome.text
       .split('\n')
@@ -160,7 +166,7 @@ export function useConfirmedTool(api: Api, name: string, onApplied: (data: Recor
     setBusy(false);
     setPending(null);
     if (!outcome.ok) return setError(outcome.message);
-    onApplied(outcome.data);
+    onApplied(outcome.data, outcome.text);
   };
 
   const panel = (

@@ -179,6 +179,10 @@ const messages = {
   'followup.settings': ['Settings', 'Ajustes'],
   'followup.runNow': ['Run now', 'Ejecutar ahora'],
   'followup.lastRun': ['Last run', 'Última ejecución'],
+  'followup.started': [
+    'The run started; its results appear in the log below as it goes (Filter reloads it).',
+    'La ejecución ha empezado; sus resultados aparecen en el registro de abajo (Filtrar lo recarga).',
+  ],
   'followup.nextRun': ['Next run', 'Próxima ejecución'],
   'followup.logs': ['Log', 'Registro'],
   'followup.period': ['Period', 'Periodo'],

@@ -66,7 +66,8 @@ after(async () => {
   await parley?.close();
 });
 
-describe('the console', () => {
+// A step that waits on something that never comes fails instead of hanging the suite.
+describe('the console', { timeout: 300_000 }, () => {
   it('serves the page with a CSP and refuses a wrong token', async () => {
     const response = await page.goto(parley.url);
     const csp = response?.headers()['content-security-policy'] ?? '';
@@ -185,6 +186,15 @@ describe('the console', () => {
     await page.getByLabel('Status').selectOption('');
     await page.getByRole('button', { name: 'Filter' }).click();
     await delivery.waitFor();
+
+    // Nothing failed since then: the tool says so, in its own words.
+    const since = '2026-01-01T00:00';
+    await page.getByLabel('Re-send everything failed since').fill(since);
+    await page.getByRole('button', { name: 'Re-send failed' }).click();
+    // The field is in the browser's time zone (Europe/Madrid here), as the page converts it.
+    const instant = await page.evaluate((local) => new Date(local).toISOString(), since);
+    const { message } = await parley.tool<{ message: string }>('recover_webhooks', { since: instant });
+    await page.getByRole('status').filter({ hasText: message }).waitFor();
     await shoot('webhooks');
   });
 
@@ -266,9 +276,27 @@ describe('the console', () => {
     await page.getByText('No custom functions.').waitFor();
   });
 
-  it('shows Smart Follow-up', async () => {
+  it('runs Smart Follow-up now and shows its log and skip reasons', async () => {
+    // The model answers nothing usable: the one conversation is skipped with the reason the run records.
+    parley.llm.setFallback({ status: 503, body: { error: { message: 'overloaded' } } });
     await page.getByRole('link', { name: 'Smart Follow-up' }).click();
-    await page.getByRole('button', { name: 'Run now' }).waitFor();
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page
+      .getByRole('region', { name: 'Review the change' })
+      .getByRole('button', { name: 'Confirm and apply' })
+      .click();
+    await page.getByRole('status').filter({ hasText: 'The run started' }).waitFor();
+    for (;;) {
+      const logs = await parley.tool<{ total: number }>('get_smart_followup_logs', {});
+      if (logs.total > 0) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const log = page.getByRole('table', { name: 'Log' });
+    await log.getByRole('cell', { name: '+34655123987' }).waitFor();
+    await page.locator('figure[data-chart="followup-skips"] canvas').waitFor();
+    await page.locator('figure[data-chart="followup-funnel"] canvas').waitFor();
+    parley.llm.setFallback(undefined);
     await shoot('smart-followup');
   });
 

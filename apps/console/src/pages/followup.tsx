@@ -148,13 +148,10 @@ export function FollowupPage({ api }: { api: Api }) {
     void save.start(args);
   };
 
-  const runNow = async () => {
-    setError(null);
-    const outcome = await api.tool('trigger_smart_followup');
-    if (!outcome.ok) return setError(outcome.message);
-    setNotice(outcome.text);
-    await loadConfig();
-  };
+  const runNow = useConfirmedTool(api, 'trigger_smart_followup', () => {
+    setNotice(t('followup.started'));
+    void loadConfig();
+  });
 
   const funnel = stats === null ? [] : Object.entries(stats.funnel);
   const skips = stats === null ? [] : Object.entries(stats.skip_reasons);
@@ -183,10 +180,11 @@ export function FollowupPage({ api }: { api: Api }) {
           </p>
         ))}
         <div class="actions">
-          <button type="button" onClick={() => void runNow()}>
+          <button type="button" onClick={() => void runNow.start({})}>
             {t('followup.runNow')}
           </button>
         </div>
+        {runNow.panel}
         <Notice message={notice} />
         <ErrorBox message={error} />
         <div class="charts">

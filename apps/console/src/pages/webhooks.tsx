@@ -145,9 +145,11 @@ export function WebhooksPage({ api }: { api: Api }) {
 
   const recover = async () => {
     setError(null);
-    const outcome = await api.tool('recover_webhooks', { since: isoOf(recoverSince) ?? '' });
+    const outcome = await api.tool<{ message: string }>('recover_webhooks', {
+      since: isoOf(recoverSince) ?? '',
+    });
     if (!outcome.ok) return setError(outcome.message);
-    setNotice(outcome.text);
+    setNotice(outcome.data.message);
     await refresh();
   };
 
