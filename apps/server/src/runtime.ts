@@ -2,6 +2,7 @@
  * Wires a running Parley from a Config: database, keys, outbound client, HTTP app. main.ts adds
  * process concerns (signals, printing); tests and benchmarks start the same runtime in-process.
  */
+import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -30,9 +31,10 @@ import {
   type Worker,
   type WorkerOptions,
 } from './worker/index.ts';
+import { serverRoot } from './lib/server-root.ts';
 
 export const version: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(join(serverRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
 export interface Runtime {

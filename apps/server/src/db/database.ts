@@ -2,7 +2,7 @@
  * The database factory: PGlite under the data dir by default, PostgreSQL when DATABASE_URL is set.
  * Both give the same drizzle API; migrations are applied on open.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -18,6 +18,7 @@ import {
 } from './pg-connection.ts';
 import { createPostgresListener, type ListenerOptions } from './postgres-listener.ts';
 import * as schema from './schema.ts';
+import { serverRoot } from '../lib/server-root.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** What `db.transaction` hands its callback; use it wherever a write must commit with another. */
@@ -43,7 +44,7 @@ export async function queryRows<Row>(db: Db | Tx, query: SQL): Promise<Row[]> {
   return result.rows;
 }
 
-export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+export const migrationsFolder = join(serverRoot, 'src/db/migrations');
 
 /** Advisory lock key so that processes starting together on one PostgreSQL migrate one at a time. */
 const MIGRATION_LOCK_KEY = 7_201_511;

@@ -1,5 +1,5 @@
 /**
- * Runs the real server (`node --import tsx src/main.ts`, one PID) as a child process, for tests
+ * Runs the real server (`node --import tsx src/main.ts`, or its bundle, one PID) as a child process, for tests
  * of what only a process shows: first-start output, the data-dir lock, signals, crashes.
  * Waits on the server's own log lines, never on timers.
  */
@@ -19,8 +19,15 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** How to run it: its sources through tsx (the default), or the bundle `npm start` runs, with another Node. */
+export interface SpawnOptions {
+  bundle?: boolean;
+  nodePath?: string;
+}
+
+export function spawnServer(env: Record<string, string>, options: SpawnOptions = {}): ServerProcess {
+  const args = options.bundle === true ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(options.nodePath ?? process.execPath, args, {
     cwd: serverRoot,
     // Ephemeral ports, the demo CRM's too, so test processes never compete for a fixed one.
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', PARLEY_DEMO_CRM_PORT: '0', ...env },

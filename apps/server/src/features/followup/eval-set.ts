@@ -4,6 +4,7 @@
  * problem names its line, because a mistyped label would not fail anything else: it would quietly
  * move the scores.
  */
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
@@ -13,8 +14,9 @@ import {
   intentRank,
   type FollowupOutcome,
 } from '@parley/contract';
+import { serverRoot } from '../../lib/server-root.ts';
 
-export const evalSetPath = new URL('../../../eval/smart-followup/conversations.jsonl', import.meta.url);
+export const evalSetPath = join(serverRoot, 'eval/smart-followup/conversations.jsonl');
 
 export const evalLanguages = ['es', 'en', 'pt'] as const;
 export type EvalLanguage = (typeof evalLanguages)[number];

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { serverRoot } from '../../lib/server-root.ts';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -29,7 +30,7 @@ const types: Record<string, string> = {
 /** Only flat file names the build writes: nothing a path could use to climb out of the folder. */
 const ASSET_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.(js|css|svg|png|map)$/;
 
-export const defaultConsoleDir = new URL('../../../../console/dist/', import.meta.url).pathname;
+export const defaultConsoleDir = join(serverRoot, '../console/dist/');
 
 function secureHeaders(reply: FastifyReply): FastifyReply {
   return reply
