@@ -168,6 +168,12 @@ describe("Fastify's own refusals answer in Parley's shape", () => {
     assert.ok(!response.body.includes('xxxxxxxxxx'));
   });
 
+  test('an unknown path is named in the 404, cut to a readable length', async () => {
+    const response = await t.app.inject({ method: 'GET', url: `/api/${'nothing/'.repeat(1_500)}?q=1` });
+    assertRefused(response, 404, 'NOT_FOUND', /^No route GET \/api\/(nothing\/)+\w*….$/);
+    assert.ok(response.body.length < 400, `${response.body.length} characters`);
+  });
+
   test('a malformed percent-encoding: 400 BAD_URL', async () => {
     const response = await t.app.inject({
       method: 'DELETE',

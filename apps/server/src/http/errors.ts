@@ -156,8 +156,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // The path as sent, cut: a request line may be 16 KiB long.
+    const path = request.url.split('?', 1)[0] ?? '';
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     const body: ApiErrorBody = {
-      error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+      error: { code: 'NOT_FOUND', message: `No route ${request.method} ${shown}.` },
     };
     return reply.code(404).send(body);
   });
