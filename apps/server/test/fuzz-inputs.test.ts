@@ -224,6 +224,8 @@ function problemWithHttpAnswer(response: LightMyRequestResponse): string | undef
   return undefined;
 }
 
+const isError = (result: unknown) => (result as { isError?: boolean } | undefined)?.isError === true;
+
 const excerpt = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
 
 let t: TestApp;
@@ -422,8 +424,8 @@ describe('every MCP tool', () => {
             ? `answered HTTP ${reply.status}`
             : reply.json.error?.code === -32603
               ? `answered -32603: ${reply.json.error.message}`
-              : reply.text.length > 200_000
-                ? `answered ${reply.text.length} characters (the input echoed unbounded?)`
+              : isError(reply.json.result) && reply.text.length > MAX_ERROR_MESSAGE_CHARS
+                ? `refused in ${reply.text.length} characters (the input echoed unbounded?)`
                 : undefined;
         if (problem !== undefined) {
           failures.push(`${tool.name} ${excerpt(argumentsJson)}: ${problem}: ${excerpt(reply.text)}`);
