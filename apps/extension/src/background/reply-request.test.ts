@@ -47,6 +47,7 @@ test('messages without text or that the API would refuse are left out, not the w
     message(2, { text: '  ' }),
     message(3, { id: 'x'.repeat(300) }),
     message(4, { sent_at: 'yesterday' }),
+    message(6, { text: 'a NUL \u0000 the server refuses' }),
     message(5),
   ]);
   assert.deepEqual(body.messages, [message(5)]);

@@ -6,6 +6,7 @@
 import {
   MAX_INSTRUCTION_LENGTH,
   MAX_SUGGEST_REPLY_MESSAGES,
+  parseAtBoundary,
   suggestReplyMessage,
   type ConversationMessage,
   type SuggestReplyMessage,
@@ -34,7 +35,8 @@ function conversationOf(visible: readonly ConversationMessage[]): SuggestReplyMe
   const accepted: SuggestReplyMessage[] = [];
   for (const { id, direction, text, sent_at } of visible) {
     if (text.trim() === '') continue;
-    const parsed = suggestReplyMessage.safeParse({ id, direction, text, sent_at });
+    // parseAtBoundary is the server's own check, NUL characters included.
+    const parsed = parseAtBoundary(suggestReplyMessage, { id, direction, text, sent_at });
     if (parsed.success) accepted.push(parsed.data);
   }
   return accepted.slice(-MAX_SUGGEST_REPLY_MESSAGES);

@@ -6,6 +6,7 @@
 import {
   conversationMessage,
   MAX_MESSAGES_PER_REQUEST,
+  parseAtBoundary,
   postConversationMessagesResponse,
   type PostConversationMessagesRequest,
   type PostConversationMessagesResponse,
@@ -18,7 +19,10 @@ export async function reportConversation(
   request: PostConversationMessagesRequest,
 ): Promise<Outcome<PostConversationMessagesResponse>> {
   // A message the API would refuse (an over-long id, a NUL in the text) must not sink the whole batch.
-  const messages = request.messages.filter((message) => conversationMessage.safeParse(message).success);
+  // parseAtBoundary is the server's own check, NUL characters included.
+  const messages = request.messages.filter(
+    (message) => parseAtBoundary(conversationMessage, message).success,
+  );
   const total: PostConversationMessagesResponse = { accepted: 0, detected_phones: [] };
   for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_REQUEST) {
     const outcome = await callServer(connection, {
