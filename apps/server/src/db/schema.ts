@@ -144,7 +144,11 @@ export const webhookEvents = pgTable(
     /** From the app clock, not the database's, so schedules and listings agree with each other. */
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('webhook_events_shop_created').on(t.shopId, t.createdAt, t.id)],
+  (t) => [
+    index('webhook_events_shop_created').on(t.shopId, t.createdAt, t.id),
+    /** list_webhook_deliveries by event, newest first. */
+    index('webhook_events_shop_event_created').on(t.shopId, t.event, t.createdAt, t.id),
+  ],
 );
 
 export const webhookDeliveryRowStatuses = ['queued', 'delivering', 'delivered', 'exhausted'] as const;
@@ -176,8 +180,17 @@ export const webhookDeliveries = pgTable(
      * claim is released before its lease ends. Null for claims made outside the worker.
      */
     claimedBy: text('claimed_by'),
+    /** The event's `created_at`, copied so that a listing by status reads one index in order. */
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
+    /** list_webhook_deliveries by status, newest first (features/webhooks/delivery-list.ts). */
+    index('webhook_deliveries_shop_listed_status').on(
+      t.shopId,
+      sql`(CASE WHEN ${t.status} = 'queued' THEN CASE WHEN ${t.attempts} = 0 THEN 'pending' ELSE 'failed' END ELSE ${t.status} END)`,
+      t.createdAt,
+      t.eventId,
+    ),
     index('webhook_deliveries_claimed_by')
       .on(t.claimedBy)
       .where(sql`${t.status} = 'delivering'`),
@@ -381,7 +394,11 @@ export const panelLookupAuditBatches = pgTable(
     cached: boolean('cached').array().notNull(),
     lookedUpAt: timestamp('looked_up_at', { withTimezone: true }).array().notNull(),
   },
-  (t) => [index('panel_lookup_audit_batches_shop_newest').on(t.shopId, t.newestAt.desc())],
+  (t) => [
+    index('panel_lookup_audit_batches_shop_newest').on(t.shopId, t.newestAt.desc()),
+    /** The audit by phone (features/panel/audit.ts): the few batches that hold a phone, out of millions. */
+    index('panel_lookup_audit_batches_phones').using('gin', t.phones),
+  ],
 );
 
 /** A shop's own model for the AI assistant, overriding PARLEY_LLM_* (issue 6). Null columns fall back. */

@@ -31,3 +31,15 @@ ALTER TABLE "webhook_deliveries" ADD COLUMN "claimed_by" text;
 ALTER TABLE "followup_runs" ADD COLUMN "claimed_by" text;
 --> statement-breakpoint
 CREATE INDEX "webhook_deliveries_claimed_by" ON "webhook_deliveries" USING btree ("claimed_by") WHERE "webhook_deliveries"."status" = 'delivering';
+--> statement-breakpoint
+CREATE INDEX "panel_lookup_audit_batches_phones" ON "panel_lookup_audit_batches" USING gin ("phones");
+--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD COLUMN "created_at" timestamp with time zone;
+--> statement-breakpoint
+UPDATE "webhook_deliveries" AS d SET "created_at" = e."created_at" FROM "webhook_events" AS e WHERE e."id" = d."event_id";
+--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ALTER COLUMN "created_at" SET NOT NULL;
+--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_shop_listed_status" ON "webhook_deliveries" USING btree ("shop_id",(CASE WHEN "webhook_deliveries"."status" = 'queued' THEN CASE WHEN "webhook_deliveries"."attempts" = 0 THEN 'pending' ELSE 'failed' END ELSE "webhook_deliveries"."status" END),"created_at","event_id");
+--> statement-breakpoint
+CREATE INDEX "webhook_events_shop_event_created" ON "webhook_events" USING btree ("shop_id","event","created_at","id");

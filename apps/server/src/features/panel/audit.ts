@@ -66,26 +66,41 @@ interface AuditRow {
  * The newest `limit` lookups of a shop (of one phone), from the fewest batches that must hold them.
  * The `limit` newest matching batches (by their newest lookup) each hold a matching lookup no older
  * than the oldest lookup among them, so no batch whose newest lookup is older than that can hold one
- * of the newest `limit`. Batches overlap in time when several processes write them. `NULLS LAST` is the
- * index's order: with plain `DESC` (nulls first) the planner sorted all the shop's batches instead, 144 ms
- * against 4 ms for the newest 50 of 500,000 batches on PGlite.
+ * of the newest `limit`. Batches overlap in time when several processes write them.
+ *
+ * How each part finds its rows (docs/decisions/panel-lookup-cache.md has the measurements):
+ * - A phone is matched with `phones @> ARRAY[phone]`, which the GIN index on `phones` answers; `= ANY`
+ *   cannot use it and read every batch of the shop.
+ * - Without a phone, the second read bounds `newest_at` on both sides by values of the first. The
+ *   planner cannot know values computed in the same statement; a single bound it takes for a third of
+ *   the table and scans all of it, a pair of bounds for a narrow range that the index reads.
+ * - With a phone, the second read keeps the single bound, so that it takes the phone's few batches
+ *   from the GIN index and does not also walk the shop's whole range of the other index.
+ * - `NULLS LAST` is the btree index's order: with plain `DESC` (nulls first) the planner sorted all the
+ *   shop's batches instead.
  */
 function newestLookups(shopId: string, phone: string | undefined, limit: number) {
   const batches = sql`${panelLookupAuditBatches} AS b`;
   const matching =
     phone === undefined
       ? sql`b.shop_id = ${shopId}`
-      : sql`b.shop_id = ${shopId} AND ${phone} = ANY (b.phones)`;
+      : sql`b.shop_id = ${shopId} AND b.phones @> ARRAY[${phone}::text]`;
+  const floor = sql`(SELECT min(oldest_at) FROM newest)`;
+  const recent =
+    phone === undefined
+      ? sql`b.newest_at BETWEEN ${floor} AND (SELECT max(newest_at) FROM newest)`
+      : sql`b.newest_at >= ${floor}`;
   return sql`
     WITH newest AS (
-      SELECT b.oldest_at FROM ${batches} WHERE ${matching} ORDER BY b.newest_at DESC NULLS LAST LIMIT ${limit}
+      SELECT b.oldest_at, b.newest_at FROM ${batches} WHERE ${matching}
+      ORDER BY b.newest_at DESC NULLS LAST LIMIT ${limit}
     )
     SELECT e.agent_id, e.phone, e.status, e.cached,
       to_char(e.looked_up_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
     FROM ${batches},
       unnest(b.agent_ids, b.phones, b.statuses, b.cached, b.looked_up_at) WITH ORDINALITY
         AS e (agent_id, phone, status, cached, looked_up_at, n)
-    WHERE ${matching} AND b.newest_at >= (SELECT min(oldest_at) FROM newest)
+    WHERE ${matching} AND ${recent}
       ${phone === undefined ? sql`` : sql`AND e.phone = ${phone}`}
     ORDER BY e.looked_up_at DESC, b.id DESC, e.n DESC
     LIMIT ${limit}`;

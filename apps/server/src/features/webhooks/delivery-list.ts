@@ -4,7 +4,7 @@
  * `webhookDeliveryStatuses`): a queued delivery is `pending` before its first attempt, `failed` after.
  */
 import type { WebhookDeliveryStatus } from '@parley/contract';
-import { and, asc, desc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { webhookAttempts, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
 import { badRequest } from '../../lib/errors.ts';
@@ -17,13 +17,11 @@ export type AttemptRow = typeof webhookAttempts.$inferSelect;
 export const statusOf = (row: Pick<DeliveryRow, 'status' | 'attempts'>): WebhookDeliveryStatus =>
   row.status === 'queued' ? (row.attempts === 0 ? 'pending' : 'failed') : row.status;
 
-const whereStatus: Record<WebhookDeliveryStatus, SQL | undefined> = {
-  pending: and(eq(deliveries.status, 'queued'), eq(deliveries.attempts, 0)),
-  failed: and(eq(deliveries.status, 'queued'), gt(deliveries.attempts, 0)),
-  delivering: eq(deliveries.status, 'delivering'),
-  delivered: eq(deliveries.status, 'delivered'),
-  exhausted: eq(deliveries.status, 'exhausted'),
-};
+/**
+ * The listed status as SQL, written exactly as the index `webhook_deliveries_shop_listed_status`
+ * (db/schema.ts) is, so that a listing by any status reads that index in order and stops after a page.
+ */
+const listedStatus = sql`(CASE WHEN ${deliveries.status} = 'queued' THEN CASE WHEN ${deliveries.attempts} = 0 THEN 'pending' ELSE 'failed' END ELSE ${deliveries.status} END)`;
 
 export interface PageKey {
   createdAt: Date;
@@ -54,6 +52,11 @@ export async function listDeliveries(
   query: DeliveryQuery,
 ): Promise<{ deliveries: ListedDelivery[]; next: PageKey | null }> {
   const { after } = query;
+  // Each filter reads an index in the listing's order (db/schema.ts): by status, the deliveries'
+  // (which carry the event's created_at); otherwise the events', by event or by time.
+  const keyed = query.status === undefined ? webhookEvents : deliveries;
+  const createdAt = keyed.createdAt;
+  const id = query.status === undefined ? webhookEvents.id : deliveries.eventId;
   const rows = await db
     .select({
       eventId: webhookEvents.id,
@@ -69,16 +72,16 @@ export async function listDeliveries(
     .innerJoin(deliveries, eq(deliveries.eventId, webhookEvents.id))
     .where(
       and(
-        eq(webhookEvents.shopId, shopId),
+        eq(keyed.shopId, shopId),
+        query.status === undefined ? undefined : sql`${listedStatus} = ${query.status}`,
         query.event === undefined ? undefined : eq(webhookEvents.event, query.event),
-        query.since === undefined ? undefined : gte(webhookEvents.createdAt, query.since),
-        query.status === undefined ? undefined : whereStatus[query.status],
+        query.since === undefined ? undefined : gte(createdAt, query.since),
         after === undefined
           ? undefined
-          : sql`(${webhookEvents.createdAt}, ${webhookEvents.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.eventId})`,
+          : sql`(${createdAt}, ${id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.eventId})`,
       ),
     )
-    .orderBy(desc(webhookEvents.createdAt), desc(webhookEvents.id))
+    .orderBy(desc(createdAt), desc(id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const attempts =

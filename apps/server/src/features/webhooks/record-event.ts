@@ -42,8 +42,8 @@ export async function recordWebhookEvent(
       FROM subscribed
       RETURNING id, shop_id, created_at
     ), queued AS (
-      INSERT INTO ${webhookDeliveries} (event_id, shop_id, status, due_at)
-      SELECT id, shop_id, 'queued', created_at FROM recorded
+      INSERT INTO ${webhookDeliveries} (event_id, shop_id, status, due_at, created_at)
+      SELECT id, shop_id, 'queued', created_at, created_at FROM recorded
       RETURNING event_id
     )
     SELECT event_id, pg_notify(${WAKE_CHANNEL}, '') FROM queued`,
