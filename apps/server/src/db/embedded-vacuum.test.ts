@@ -1,6 +1,7 @@
 // The embedded database's vacuum: on PGlite (no autovacuum) the worker runs it an hour after start
-// and daily, and afterwards the planner has statistics and dead rows are gone; on PostgreSQL there is
-// no such job. Time is the test app's manual clock.
+// and daily, and afterwards the planner has statistics and dead rows are gone; a minute after start
+// and every ten minutes it analyzes the tables that grew. On PostgreSQL there are no such jobs.
+// Time is the test app's manual clock.
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
@@ -10,6 +11,8 @@ import { createTestWorker } from '../../test/helpers/webhooks.ts';
 import { createJobSources } from '../worker/catalog.ts';
 import { queryRows } from './database.ts';
 import {
+  EMBEDDED_ANALYZE_EVERY_MS,
+  EMBEDDED_ANALYZE_FIRST_AFTER_MS,
   EMBEDDED_VACUUM_EVERY_MS,
   EMBEDDED_VACUUM_FIRST_AFTER_MS,
   vacuumEmbeddedDatabase,
@@ -60,7 +63,7 @@ test('on PGlite the worker vacuums and analyzes every table an hour after start,
 
   t.clock.advance(EMBEDDED_VACUUM_FIRST_AFTER_MS - 1);
   await worker.drain();
-  assert.equal((await tableState()).estimated_rows, -1, 'not before an hour');
+  assert.ok((await tableState()).dead_rows >= 1_000, 'not vacuumed before an hour');
 
   t.clock.advance(1);
   await worker.drain();
@@ -79,4 +82,46 @@ test('on PGlite the worker vacuums and analyzes every table an hour after start,
   // PGlite works on the server's thread: requests get a turn between tables.
   const { result, turns } = await countingLoopTurns(() => vacuumEmbeddedDatabase(t.deps.db));
   assert.ok(result.tables >= 10 && turns >= result.tables, `${turns} turns for ${result.tables} tables`);
+});
+
+test('on PGlite the worker analyzes a table that grew a minute after start, and again once it grew by a fifth', async () => {
+  if (t.deps.databaseKind === 'postgres') {
+    assert.ok(!createJobSources(t.deps).some((source) => source.name === 'embedded-analyze'));
+    return;
+  }
+  const fresh = await startTestApp();
+  try {
+    const { shopId } = await fresh.createShop();
+    const worker = createTestWorker(fresh);
+    const estimate = async () => {
+      const [row] = await queryRows<{ rows: number }>(
+        fresh.deps.db,
+        sql`SELECT reltuples::float8 AS rows FROM pg_class WHERE relname = 'webhook_events'`,
+      );
+      return row?.rows;
+    };
+    const writeEvents = (from: number, to: number) =>
+      fresh.deps.db.execute(sql`
+        INSERT INTO webhook_events (id, shop_id, event, body, created_at)
+        SELECT 'evt_' || g, ${shopId}, 'phone.detected', repeat('x', 200), now() FROM generate_series(${from}::int, ${to}::int) AS g`);
+    await writeEvents(1, 2_000);
+    fresh.clock.advance(EMBEDDED_ANALYZE_FIRST_AFTER_MS - 1);
+    await worker.drain();
+    assert.equal(await estimate(), -1, 'not before a minute');
+    fresh.clock.advance(1);
+    await worker.drain();
+    assert.equal(await estimate(), 2_000);
+
+    // 5 % more rows is not growth worth a new ANALYZE; 50 % more is.
+    await writeEvents(2_001, 2_100);
+    fresh.clock.advance(EMBEDDED_ANALYZE_EVERY_MS);
+    await worker.drain();
+    assert.equal(await estimate(), 2_000);
+    await writeEvents(2_101, 3_000);
+    fresh.clock.advance(EMBEDDED_ANALYZE_EVERY_MS);
+    await worker.drain();
+    assert.equal(await estimate(), 3_000);
+  } finally {
+    await fresh.close();
+  }
 });

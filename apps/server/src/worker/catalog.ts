@@ -1,6 +1,6 @@
 /** The job catalog: every kind of background job Parley runs, each owned by its feature. */
 import type { AppDeps } from '../app-deps.ts';
-import { createEmbeddedVacuumJobSource } from '../db/embedded-vacuum.ts';
+import { createEmbeddedAnalyzeJobSource, createEmbeddedVacuumJobSource } from '../db/embedded-vacuum.ts';
 import { createCrmProbeJobSource } from '../features/crm/index.ts';
 import { createFollowupJobSources } from '../features/followup/index.ts';
 import { createAuditRetentionJobSource } from '../features/panel/index.ts';
@@ -15,5 +15,7 @@ export const createJobSources = (deps: AppDeps, options: JobOptions = {}): JobSo
   createAuditRetentionJobSource(deps),
   ...createFollowupJobSources(deps),
   // A shared PostgreSQL vacuums itself.
-  ...(deps.databaseKind === 'pglite' ? [createEmbeddedVacuumJobSource(deps)] : []),
+  ...(deps.databaseKind === 'pglite'
+    ? [createEmbeddedVacuumJobSource(deps), createEmbeddedAnalyzeJobSource(deps)]
+    : []),
 ];
