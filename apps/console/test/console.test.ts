@@ -313,7 +313,7 @@ describe('the console', { timeout: 300_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('creates an agent (token shown once), rotates its token, then revokes it', async () => {
+  it('creates an agent (token shown once), changes its permissions, rotates its token, then revokes it', async () => {
     await page.getByRole('link', { name: 'Agents' }).click();
     await page.getByLabel('Nickname').fill('ana');
     await page.getByLabel('Name', { exact: true }).fill('Ana García');
@@ -321,7 +321,14 @@ describe('the console', { timeout: 300_000 }, () => {
     const token = (await page.getByTestId('agent-token').textContent()) ?? '';
     assert.match(token, /^pk_agent_/);
     assert.equal((await parley.api(token, 'GET', '/api/followups?status=due')).status, 200);
-    await page.locator('tr[data-agent="ana"]').waitFor();
+    const row = page.locator('tr[data-agent="ana"]');
+    await row.getByRole('checkbox', { name: 'ai' }).uncheck();
+    await row.getByRole('button', { name: 'Save permissions' }).click();
+    await row.getByRole('button', { name: 'Save permissions' }).waitFor({ state: 'detached' });
+    const { agents } = (
+      await parley.api<{ agents: Array<{ permissions: string[] }> }>(parley.shopToken, 'GET', '/api/agents')
+    ).body;
+    assert.deepEqual(agents[0]?.permissions.toSorted(), ['conversations', 'panel']);
     await shoot('agents');
 
     await page.getByRole('button', { name: 'Rotate token: Ana García' }).click();
