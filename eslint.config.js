@@ -37,6 +37,20 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: 'Read the environment only in src/config.ts.',
         },
+        // State belongs to the app: two apps in one process share nothing. Caches, registries and
+        // gates are created by the app (a feature's factory, or its invalidation channel).
+        {
+          selector:
+            "Program > VariableDeclaration[kind='let'], Program > ExportNamedDeclaration > VariableDeclaration[kind='let']",
+          message:
+            'No mutable module-level state: keep it in the app (see apps/server/src/lib/invalidation.ts).',
+        },
+        {
+          selector:
+            'Program > VariableDeclaration > VariableDeclarator > NewExpression[arguments.length=0], Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > NewExpression[arguments.length=0]',
+          message:
+            'An empty collection or object at module level is shared state: create it in the app (see apps/server/src/lib/invalidation.ts).',
+        },
       ],
     },
   },

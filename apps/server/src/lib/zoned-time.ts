@@ -3,6 +3,8 @@
  * and the instant its clock shows a given day and hour. Intl is the only source of zone rules.
  */
 
+// A memo of a pure function (the same input always gives the same answer): nothing an app could see.
+// eslint-disable-next-line no-restricted-syntax
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Intl formatters are slow to build and a server sees few zones: one per zone, kept. */

@@ -98,7 +98,7 @@ export function createToolCallRunner(ctx: ToolCallContext) {
       // A name no function can have (the model wrote it: a NUL, 10,000 characters) is unknown
       // without asking the database, which could not even compare it.
       entry = customFunctionName.safeParse(name).success
-        ? getFunctionForCall(deps, shopId, name).then((fn) => fn && { fn, validate: validatorFor(fn) })
+        ? getFunctionForCall(deps, shopId, name).then((fn) => fn && { fn, validate: validatorFor(deps, fn) })
         : Promise.resolve(undefined);
       loaded.set(name, entry);
     }

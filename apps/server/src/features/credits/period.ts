@@ -9,6 +9,8 @@ export { dayOf, startOfDay };
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
 /** The month each zone was last asked about, with its bounds: every credit movement asks. */
+// A memo of a pure function (the same input always gives the same answer): nothing an app could see.
+// eslint-disable-next-line no-restricted-syntax
 const lastMonths = new Map<string, { period: string; from: number; until: number }>();
 
 /** `YYYY-MM`, the month `instant` falls in, in `timeZone`. */

@@ -13,7 +13,7 @@ import { lockBalance, writeBalance, type CreditShop } from './balance.ts';
 import { getCreditsInfo } from './info.ts';
 import { signalSettlement } from './settlement-signal.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'clock'>;
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'invalidation'>;
 
 export async function addPurchasedCredits(
   deps: Deps,
@@ -67,7 +67,7 @@ export async function addPurchasedCredits(
     return { entry: existing, created: false };
   });
   // Replies waiting for credits of this shop may now have some.
-  if (outcome.created) signalSettlement(shop.id);
+  if (outcome.created) signalSettlement(deps, shop.id);
   const { entry, created } = outcome;
   return {
     purchase: {

@@ -22,7 +22,7 @@ import { creditsBusy, noCredits } from './errors.ts';
 import { monthOf } from './period.ts';
 import { signalSettlement, waitForSettlement } from './settlement-signal.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'clock'>;
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'invalidation'>;
 
 /** What one reply holds while it runs: above a typical reply with a few function calls. */
 const RESERVATION_CREDITS = 16_000;
@@ -107,7 +107,7 @@ export async function reserveCredits(
     if (attempt.kind === 'empty') throw noCredits();
     const waited = performance.now() - started;
     if (waited >= waitMs) throw creditsBusy(waited);
-    await waitForSettlement(shop.id, Math.min(POLL_MS, waitMs - waited));
+    await waitForSettlement(deps, shop.id, Math.min(POLL_MS, waitMs - waited));
   }
 }
 
@@ -259,6 +259,6 @@ export async function settleCharge(
       return { ...plan.settled, written, balance: plan.next };
     });
   } finally {
-    signalSettlement(shop.id);
+    signalSettlement(deps, shop.id);
   }
 }

@@ -57,7 +57,7 @@ export async function callCrmEndpoint<T extends CrmEndpointType>(
   }
 
   const { result } = await exchangeWithCrm(deps, stored.target, type, params);
-  recordCrmLatency(shopId, type, result.latencyMs);
+  recordCrmLatency(deps, shopId, type, result.latencyMs);
   if (result.ok) {
     await recordCallSuccess(deps, row);
     const { answer, warnings, latencyMs, httpStatus } = result;

@@ -154,7 +154,7 @@ export async function applyCrmEndpointChange(
   });
   await forgetEndpointForCall(deps, shopId);
   for (const type of [add?.type, remove]) {
-    if (type !== undefined) forgetCrmLatency(shopId, type);
+    if (type !== undefined) forgetCrmLatency(deps, shopId, type);
   }
   return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };
 }

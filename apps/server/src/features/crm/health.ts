@@ -25,7 +25,7 @@ const healthStatus = (row: CrmEndpointRow) => {
 const nextProbe = (row: CrmEndpointRow) =>
   row.enabled || row.disabledAt === null ? null : nextProbeAt(row.disabledAt, row.lastProbeAt).toISOString();
 
-export async function getCrmHealthStatus(deps: Pick<AppDeps, 'db'>, shopId: string) {
+export async function getCrmHealthStatus(deps: Pick<AppDeps, 'db' | 'invalidation'>, shopId: string) {
   const rows = await selectEndpoints(deps.db, shopId);
   return {
     endpoints: rows.map((row) => ({
@@ -33,7 +33,7 @@ export async function getCrmHealthStatus(deps: Pick<AppDeps, 'db'>, shopId: stri
       status: healthStatus(row),
       ...presentHealth(row),
       next_probe_at: nextProbe(row),
-      latency: crmLatencySummary(shopId, row.type),
+      latency: crmLatencySummary(deps, shopId, row.type),
     })),
     not_configured: unconfiguredTypes(rows),
   };

@@ -6,6 +6,10 @@
  * itself, and a restart starts empty.
  */
 import type { CrmEndpointType } from '@parley/contract';
+import type { AppDeps } from '../../app-deps.ts';
+import type { Invalidatable } from '../../lib/invalidation.ts';
+
+type Deps = Pick<AppDeps, 'invalidation'>;
 
 export const LATENCY_WINDOW = 200;
 
@@ -25,11 +29,24 @@ class Ring {
   }
 }
 
-// Keyed by shop id, which is random: several apps in one process (tests) never share an entry.
-const rings = new Map<string, Ring>();
 const keyOf = (shopId: string, type: CrmEndpointType) => `${shopId} ${type}`;
 
-export function recordCrmLatency(shopId: string, type: CrmEndpointType, ms: number): void {
+/** The rings of one app's process, kept on its invalidation channel (lib/invalidation.ts). */
+class CrmLatencies implements Invalidatable {
+  readonly rings = new Map<string, Ring>();
+
+  /** Messages may have been lost (or a shop's record is dropped): the record starts over. */
+  invalidate(shopId: string | undefined): void {
+    for (const key of [...this.rings.keys()]) {
+      if (shopId === undefined || key.startsWith(`${shopId} `)) this.rings.delete(key);
+    }
+  }
+}
+
+const latencies = (deps: Deps) => deps.invalidation.cache('crm_latency', () => new CrmLatencies()).rings;
+
+export function recordCrmLatency(deps: Deps, shopId: string, type: CrmEndpointType, ms: number): void {
+  const rings = latencies(deps);
   const key = keyOf(shopId, type);
   let ring = rings.get(key);
   if (ring === undefined) {
@@ -40,16 +57,16 @@ export function recordCrmLatency(shopId: string, type: CrmEndpointType, ms: numb
 }
 
 /** New settings start with a clean record (in this process; others age theirs out). */
-export function forgetCrmLatency(shopId: string, type: CrmEndpointType): void {
-  rings.delete(keyOf(shopId, type));
+export function forgetCrmLatency(deps: Deps, shopId: string, type: CrmEndpointType): void {
+  latencies(deps).delete(keyOf(shopId, type));
 }
 
 /** Nearest-rank percentile of sorted values: a latency that some call really had. */
 export const percentile = (sorted: ArrayLike<number>, p: number): number | null =>
   sorted.length === 0 ? null : (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? null);
 
-export function crmLatencySummary(shopId: string, type: CrmEndpointType) {
-  const sorted = rings.get(keyOf(shopId, type))?.sorted() ?? new Uint32Array(0);
+export function crmLatencySummary(deps: Deps, shopId: string, type: CrmEndpointType) {
+  const sorted = latencies(deps).get(keyOf(shopId, type))?.sorted() ?? new Uint32Array(0);
   return {
     p50_ms: percentile(sorted, 50),
     p95_ms: percentile(sorted, 95),
