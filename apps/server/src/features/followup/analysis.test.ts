@@ -68,3 +68,23 @@ test('evidence ids the conversation does not have are dropped; a fenced JSON ans
   assert.deepEqual(result.analysis.evidence_message_ids, ['m1']);
   assert.equal(result.usage.total_tokens, 15);
 });
+
+test('an answer with a NUL in a text is invalid (asked again, then model_output_invalid), never stored', async () => {
+  llm.reset();
+  const answer = JSON.stringify({
+    intent_level: 'high',
+    outcome: 'abandoned',
+    product_mentioned: null,
+    customer_objection: null,
+    sentiment: 'neutral',
+    opt_out_requested: false,
+    evidence_message_ids: ['m1'],
+    suggested_message: 'Hola\u0000',
+    reason: 'Asked for a size.',
+  });
+  llm.script({ text: answer }, { text: answer });
+  const result = await analyseConversation(input());
+  assert.equal(!result.ok && result.reason, 'model_output_invalid');
+  assert.match(!result.ok ? result.message : '', /suggested_message/);
+  assert.equal(llm.requests.length, 2);
+});

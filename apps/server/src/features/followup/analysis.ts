@@ -7,9 +7,10 @@
  * an invalid answer is retried once, then given up as `model_output_invalid`.
  */
 import {
+  type FollowupAnalysis,
   followupAnalysis,
   followupAnalysisJsonSchema,
-  type FollowupAnalysis,
+  parseAtBoundary,
   type SmartFollowupSettings,
 } from '@parley/contract';
 import { closeMarker, fenceData, neutralize, newFenceNonce, openMarker } from '../../lib/data-fence.ts';
@@ -134,7 +135,8 @@ function checkAnswer(content: string | null, knownIds: ReadonlySet<string>): Che
   } catch {
     return { ok: false, problem: 'the answer is not JSON' };
   }
-  const parsed = followupAnalysis.safeParse(json);
+  // parseAtBoundary: a NUL in a text would make the follow-up unstorable; it is an invalid answer.
+  const parsed = parseAtBoundary(followupAnalysis, json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, problem: `${issue?.path.join('.') || 'answer'}: ${issue?.message ?? 'invalid'}` };
