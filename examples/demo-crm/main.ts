@@ -24,8 +24,9 @@ const crm = await startDemoCrm({
   host,
   signingSecret,
   token,
+  // The path only: a query string may carry a CRM token (the `token` parameter).
   onRequest: ({ method, target, status, error }) =>
-    console.log(`${method} ${target} → ${status}${error === undefined ? '' : ` ${error}`}`),
+    console.log(`${method} ${target.split('?', 1)[0]} → ${status}${error === undefined ? '' : ` ${error}`}`),
 }).catch((error: NodeJS.ErrnoException) => {
   if (error.code !== 'EADDRINUSE') throw error;
   // `npm start` runs its own demo CRM on 8788, the usual owner of this port.
