@@ -9,14 +9,9 @@ import { defaultConsoleDir, registerConsoleAssets } from './assets.ts';
 import { createConsoleBridge } from './bridge.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 
-export interface ConsoleOptions {
-  /** Where the built console lives; apps/console/dist unless a test serves another build. */
-  dir?: string;
-}
-
-export function registerConsole(app: FastifyInstance, deps: AppDeps, options: ConsoleOptions = {}): void {
+export function registerConsole(app: FastifyInstance, deps: AppDeps): void {
   const bridge = createConsoleBridge(deps);
   app.addHook('onRequest', bridge.hook);
   registerSessionRoutes(app, deps, bridge);
-  registerConsoleAssets(app, options.dir ?? defaultConsoleDir);
+  registerConsoleAssets(app, defaultConsoleDir);
 }
