@@ -1,4 +1,4 @@
-// ESLint rules that encode the architecture (docs/ARCHITECTURE.md in shared/):
+// ESLint rules that encode the architecture (docs/architecture.md):
 // config is the only reader of process.env, features meet only through their index.ts,
 // and server code logs through pino instead of the console.
 import js from '@eslint/js';

@@ -1,5 +1,5 @@
 /**
- * No event is lost when the server process dies (SPEC §6, at-least-once). The real server is killed
+ * No event is lost when the server process dies (at least once: docs/webhooks.md#delivery-success-retries-pauses). The real server is killed
  * with SIGKILL (a) while events wait in the queue behind deliveries the receiver has not answered,
  * and (b) while one delivery is in flight; it is restarted on the same data dir each time. The
  * receiver, a real HTTP server, must end up with every event at least once, as signed, same bytes.

@@ -84,7 +84,7 @@ test('an event is recorded only when the webhook is enabled and subscribes to it
   assert.equal((await readWebhook(t, shop.token)).delivery.pending, 1);
 });
 
-test('a delivery carries the SPEC §6 headers, both signatures verify, and the body is the event', async () => {
+test('a delivery carries the headers of docs/webhooks.md, both signatures verify, and the body is the event', async () => {
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
   const { shopId, token, receiver } = await setup({ webhook_secret: secret });
   const eventId = await mustRecord(t, shopId, 'phone.detected');
@@ -296,7 +296,7 @@ test('a receiver slower than the webhook’s timeout fails the attempt with TIME
   assert.ok((delivery.attempts[0]?.latency_ms ?? 0) >= 1000);
 });
 
-test('after 10 failed attempts, spread over the SPEC §6 schedule, the delivery is exhausted', async () => {
+test('after 10 failed attempts, spread over the schedule of docs/webhooks.md, the delivery is exhausted', async () => {
   const { shopId, token, receiver } = await setup();
   receiver.script(() => ({ status: 500 }));
   const eventId = await mustRecord(t, shopId);

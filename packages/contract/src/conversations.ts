@@ -1,5 +1,5 @@
 /**
- * SPEC §8: conversation intake (`POST /api/conversations/messages`) and the `phone.detected`
+ * docs/conversations.md: conversation intake (`POST /api/conversations/messages`) and the `phone.detected`
  * event data it produces (§6). The extension, any other channel and the tests share these shapes.
  */
 import { z } from 'zod';
@@ -84,7 +84,7 @@ export const postConversationMessagesResponse = z.strictObject({
 });
 export type PostConversationMessagesResponse = z.output<typeof postConversationMessagesResponse>;
 
-/** `data` of a `phone.detected` webhook event (SPEC §6). */
+/** `data` of a `phone.detected` webhook event (docs/webhooks.md#phonedetected). */
 export const phoneDetectedEventData = z.strictObject({
   phone: z.string(),
   detected_at: z.iso.datetime(),

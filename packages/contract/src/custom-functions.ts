@@ -3,7 +3,7 @@ import { endpointAuth, endpointHeaders, endpointUrl, httpMethod } from './endpoi
 import { objectOrJsonString } from './json-argument.ts';
 
 /**
- * SPEC §7: functions the AI may call, each backed by an HTTP endpoint of the business.
+ * docs/custom-functions.md: functions the AI may call, each backed by an HTTP endpoint of the business.
  * Two definition layouts are accepted and stored in one normalized form (`CustomFunction`):
  *   A. OpenAI `{name, description, parameters}` plus top-level `endpoint` (the URL) and `method`;
  *   B. the same with `parameters.properties.endpoint = {url, method, format, auth}`, which is

@@ -1,5 +1,5 @@
 /**
- * SPEC §5: the side-panel API the extension calls (shop or agent token). Requests are validated by the
+ * docs/side-panel.md: the side-panel API the extension calls (shop or agent token). Requests are validated by the
  * server with these schemas; responses are described by them so the extension can parse what it gets.
  * Phones are checked for shape here only: the server normalizes them with the shop's default country.
  */
@@ -31,7 +31,7 @@ const limit = (fallback: number, max: number) =>
     .max(max, `must be a whole number from 1 to ${max}`)
     .default(fallback);
 
-/** What the CRM said, in one vocabulary for every panel call (SPEC §5). */
+/** What the CRM said, in one vocabulary for every panel call (docs/side-panel.md#looking-up-a-customer). */
 export const panelCallStatuses = ['found', 'not_found', 'not_configured', 'disabled', 'error'] as const;
 export type PanelCallStatus = (typeof panelCallStatuses)[number];
 
@@ -46,7 +46,7 @@ const crmCallFields = {
   /** How long the CRM took for this data; null when no call was made (not_configured, disabled, busy). */
   latency_ms: z.number().nullable(),
   error: panelCallError.optional(),
-  /** Parts of the CRM's answer that were left out, with their JSON path (SPEC §4). */
+  /** Parts of the CRM's answer that were left out, with their JSON path (docs/crm-endpoints.md#how-values-are-read-leniency). */
   warnings: z.array(crmAnswerIssue),
 };
 
@@ -92,7 +92,7 @@ export const panelSearchQuery = z.object({
     .max(200, 'must be at most 200 characters'),
   /** The chat's phone, sent with a customer search so the CRM can rank that customer first. */
   phone: phoneInput.optional(),
-  /** Sent to products and global searches; the customers search type takes no limit (SPEC §4). */
+  /** Sent to products and global searches; the customers search type takes no limit (docs/crm-endpoints.md#the-six-types). */
   limit: limit(PANEL_SEARCH_DEFAULT_LIMIT, PANEL_SEARCH_MAX_LIMIT),
 });
 export type PanelSearchQuery = z.output<typeof panelSearchQuery>;

@@ -1,5 +1,5 @@
 /**
- * Webhook events as sent (SPEC §6) and the inputs of the delivery tools: test_webhook,
+ * Webhook events as sent (docs/webhooks.md#events) and the inputs of the delivery tools: test_webhook,
  * list_webhook_deliveries, redeliver_webhook and recover_webhooks.
  */
 import { z } from 'zod';

@@ -14,7 +14,7 @@ const input = {
 const secret = 'parley-test-secret';
 
 describe('buildSignatureHeaders', () => {
-  it('sends exactly the SPEC §6 set, in its order, when a secret is set', () => {
+  it('sends exactly the set docs/webhooks.md lists, in its order, when a secret is set', () => {
     const wazion = signWazion(input.body, secret);
     assert.deepEqual(Object.entries(buildSignatureHeaders({ ...input, secret })), [
       ['Content-Type', 'application/json'],

@@ -1,5 +1,5 @@
 /**
- * The signature Parley puts on every call to a business's CRM endpoint (SPEC §4), so the CRM can
+ * The signature Parley puts on every call to a business's CRM endpoint (docs/crm-endpoints.md#verifying-the-signature), so the CRM can
  * refuse forged or replayed calls: `X-Parley-Timestamp` (unix seconds) and `X-Parley-Signature`,
  * lowercase hex HMAC-SHA256 keyed with the shop's request-signing secret (UTF-8) over
  * `<timestamp>.<METHOD>.<path and query as sent>.<body, empty for GET>`.

@@ -14,7 +14,7 @@ export function decodeWazionKey(secret: string): Buffer | undefined {
 
 /**
  * The Standard Webhooks key: the base64 decoding of what follows `whsec_`, otherwise the secret's
- * UTF-8 bytes (SPEC §6). Undefined when no key follows from the secret, because an empty key
+ * UTF-8 bytes (docs/webhooks.md#the-request). Undefined when no key follows from the secret, because an empty key
  * authenticates nothing.
  */
 export function decodeStandardKey(secret: string): Buffer | undefined {

@@ -1,5 +1,5 @@
 /**
- * Standard Webhooks (standardwebhooks.com, SPEC §6): `webhook-signature` lists `v1,<base64 HMAC-SHA256
+ * Standard Webhooks (standardwebhooks.com, docs/webhooks.md#the-request): `webhook-signature` lists `v1,<base64 HMAC-SHA256
  * of "id.timestamp.body">` entries separated by spaces. The id and timestamp are signed, so a replay
  * with a fresh timestamp fails, and a stale one falls outside the tolerance.
  */

@@ -1,5 +1,5 @@
 /**
- * The WAzion scheme (SPEC §6): `X-WAzion-Signature`, also sent as `X-Webhook-Signature`, is the
+ * The WAzion scheme (docs/webhooks.md#the-request): `X-WAzion-Signature`, also sent as `X-Webhook-Signature`, is the
  * lowercase hex HMAC-SHA256 of the raw body keyed with the secret's UTF-8 bytes. It signs no
  * timestamp, so it cannot tell a replay from a delivery; Standard Webhooks can.
  */

@@ -61,7 +61,7 @@ export const shops = pgTable('shops', {
   timezone: text('timezone').notNull().default('Europe/Madrid'),
   locale: text('locale').notNull().default('es-ES'),
   settings: jsonb('settings').$type<ShopSettings>().notNull().default({}),
-  /** Encrypted: the HMAC key that signs every CRM request (SPEC §4). */
+  /** Encrypted: the HMAC key that signs every CRM request (docs/crm-endpoints.md#verifying-the-signature). */
   requestSigningSecret: text('request_signing_secret').notNull(),
   createdAt: createdAt(),
   /** Set by the admin: every token of the shop is refused and its webhook deliveries wait until cleared. */
@@ -139,7 +139,7 @@ export const webhookEvents = pgTable(
       .notNull()
       .references(() => shops.id, { onDelete: 'cascade' }),
     event: text('event', { enum: webhookEventTypes }).notNull(),
-    /** The serialized `{"id","event","timestamp","data"}`, written once (SPEC §6). */
+    /** The serialized `{"id","event","timestamp","data"}`, written once (docs/webhooks.md#events). */
     body: text('body').notNull(),
     /** From the app clock, not the database's, so schedules and listings agree with each other. */
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -279,7 +279,7 @@ export const customFunctions = pgTable(
   (t) => [uniqueIndex('custom_functions_shop_name').on(t.shopId, t.name)],
 );
 
-/** A conversation as one shop sees it (SPEC §8); its row also serializes concurrent intakes of one chat. */
+/** A conversation as one shop sees it (docs/conversations.md); its row also serializes concurrent intakes of one chat. */
 export const conversationChats = pgTable(
   'conversation_chats',
   {
@@ -328,7 +328,7 @@ export const conversationMessages = pgTable(
   ],
 );
 
-/** Every phone a shop has detected, once (SPEC §8): the primary key is what makes it once. */
+/** Every phone a shop has detected, once (docs/conversations.md#what-is-detected): the primary key is what makes it once. */
 export const detectedPhones = pgTable(
   'detected_phones',
   {
@@ -346,7 +346,7 @@ export const detectedPhones = pgTable(
 );
 
 /**
- * A chat linked by an agent to a CRM customer (SPEC §5). Only Parley stores it; the CRM is never written.
+ * A chat linked by an agent to a CRM customer (docs/side-panel.md#linking-a-chat-to-a-customer). Only Parley stores it; the CRM is never written.
  * The linked customers' phones are sent as `relatedphones` when that chat is looked up.
  */
 export const panelLinks = pgTable(
@@ -372,7 +372,7 @@ export const panelLinks = pgTable(
 );
 
 /**
- * Who looked up which phone and when (SPEC §2). The lookups are written in batches, and each batch is
+ * Who looked up which phone and when (docs/side-panel.md#the-lookup-audit). The lookups are written in batches, and each batch is
  * one row per shop holding its lookups as parallel arrays, oldest first: a row and an index entry per
  * lookup cost the lookups about three times the CPU (measured on PGlite, where the database runs on
  * the lookups' thread), and the audit is written on every lookup but read only now and then. A read

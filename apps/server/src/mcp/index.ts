@@ -1,5 +1,5 @@
 /**
- * Mounts the MCP endpoint (SPEC §3) in its own Fastify scope: it checks Host and Origin first,
+ * Mounts the MCP endpoint (docs/mcp.md) in its own Fastify scope: it checks Host and Origin first,
  * reads bodies as raw text and answers every refusal (foreign host, body too large, bad content
  * length, …) as a JSON-RPC error, whatever the rest of the app does.
  */

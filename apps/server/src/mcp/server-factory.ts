@@ -1,7 +1,7 @@
 /**
  * One low-level SDK `Server` per HTTP request (the endpoint is stateless). The low-level class,
  * rather than McpServer.registerTool, leaves argument validation, the confirmation flow and
- * result shaping to Parley, where SPEC §3 pins them down. The SDK still owns the protocol:
+ * result shaping to Parley, where docs/mcp.md pins them down. The SDK still owns the protocol:
  * initialize and server/discover, envelopes of both eras, method routing, params checks.
  */
 import { ProtocolError, Server, type AuthInfo } from '@modelcontextprotocol/server';

@@ -1,5 +1,5 @@
 /**
- * The shapes of a tools/call result (SPEC §3): structuredContent plus the same JSON as text, or
+ * The shapes of a tools/call result (docs/mcp.md#answers-and-errors): structuredContent plus the same JSON as text, or
  * an isError result with one `Error: …` text. Texts are capped so one call cannot flood the
  * model's context; the notice tells the model how to get the rest.
  */

@@ -49,7 +49,7 @@ export interface ReadTool<Schema extends z.ZodObject> extends ToolBase<Schema> {
   run(args: z.output<Schema>, ctx: ToolContext): Promise<Record<string, unknown>>;
 }
 
-/** A write that needs `confirm: true` (tools marked C in SPEC §3). */
+/** A write that needs `confirm: true` (docs/mcp.md#confirmed-changes). */
 export interface ConfirmedTool<Schema extends z.ZodObject> extends ToolBase<Schema> {
   kind: 'confirmed';
   preview(args: z.output<Schema>, ctx: ToolContext): Promise<ChangePreview>;

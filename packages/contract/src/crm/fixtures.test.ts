@@ -1,4 +1,4 @@
-// The example answers of /work/shared/reference (copied to ./fixtures, same JSON values) parse cleanly
+// The example answers in ./fixtures, one per CRM endpoint type (docs/crm-endpoints.md#example-answers), parse cleanly
 // and normalize to what the panel shows.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';

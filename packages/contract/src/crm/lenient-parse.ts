@@ -12,7 +12,7 @@ interface Finding {
 const MAX_WARNINGS = 100;
 
 /**
- * Parses `input` (a JSON value) with `schema` the lenient way SPEC §4 asks for: a wrong value becomes
+ * Parses `input` (a JSON value) with `schema` the lenient way docs/crm-endpoints.md#how-values-are-read-leniency describes: a wrong value becomes
  * a warning with its path, is left out, and the parse runs again on what remains, until it succeeds.
  * Issues with the value itself, or at paths `isFatal` accepts (the top-level shape), end the parse as
  * errors instead.

@@ -1,6 +1,6 @@
 /*
  * The one model the side panel, the AI context and the CRM tester show, whatever shape the CRM sent
- * (SPEC §4, §5). Absent or unusable values are `null`, lists are always lists, money is a number,
+ * (docs/crm-endpoints.md#answers, docs/side-panel.md). Absent or unusable values are `null`, lists are always lists, money is a number,
  * dates are ISO 8601 text, and every URL is an absolute http(s) URL.
  */
 

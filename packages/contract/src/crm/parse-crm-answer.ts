@@ -19,7 +19,7 @@ const customersLayout: AnswerLayout = {
 
 type CustomersAnswer = z.output<typeof crmAnswerSchemas.sidePanel_CustomerInfo>;
 
-/** SPEC §4 allows `customer` or `customers`; a CRM that sends both most likely repeats itself. */
+/** docs/crm-endpoints.md#the-top-level allows `customer` or `customers`; a CRM that sends both most likely repeats itself. */
 const customersOf: Assemble<CustomersAnswer, PanelCustomersAnswer> = (answer, warn) => {
   const hasList = answer.customers !== null && answer.customers !== undefined;
   if (hasList && answer.customer) {
@@ -85,7 +85,7 @@ const parsers: { [T in CrmEndpointType]: (json: unknown) => CrmAnswerResult<Pane
 };
 
 /**
- * Checks and normalizes the answer of a CRM endpoint (SPEC §4) into the panel model. Never throws:
+ * Checks and normalizes the answer of a CRM endpoint (docs/crm-endpoints.md#answers) into the panel model. Never throws:
  * wrong values below the top level become warnings (with their JSONPath) and are left out; an
  * answer that cannot be used at all is `ok: false` with errors that say what to send instead.
  */

@@ -33,8 +33,8 @@ const quoted = (keys: readonly string[]) => keys.map((key) => `"${key}"`).join('
 export type Assemble<A, V> = (answer: A, warn: (warning: CrmAnswerIssue) => void) => V;
 
 /**
- * A CRM answer from JSON to the panel model. The top level is strict (SPEC §4: "only an unusable
- * top-level shape is an error"): it must be an object; `found: false` means nothing matched whatever
+ * A CRM answer from JSON to the panel model. The top level is strict, because only a top level that
+ * cannot be used is an error (docs/crm-endpoints.md#the-top-level): it must be an object; `found: false` means nothing matched whatever
  * else is sent; otherwise (`found` true or missing) a data key must be there, of the right kind, with
  * at least one usable entry if it has any. Everything below the top level is lenient.
  */

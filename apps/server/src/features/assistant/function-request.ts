@@ -1,8 +1,8 @@
 /**
- * The HTTP request of one custom function call (SPEC §7). Pure: the clock reading and the secrets
+ * The HTTP request of one custom function call (docs/custom-functions.md#when-the-model-calls-one). Pure: the clock reading and the secrets
  * come in as arguments. GET and DELETE carry the arguments in the query string, the other methods
  * as a JSON or form body. Credentials are written after the model's arguments, so an argument
- * named like a credential cannot replace it. Calls are signed like CRM calls (SPEC §4), so the
+ * named like a credential cannot replace it. Calls are signed like CRM calls (docs/crm-endpoints.md#verifying-the-signature), so the
  * business's API can tell Parley's calls from forged ones with the same secret.
  */
 import type { CustomFunctionMethod } from '@parley/contract';
@@ -34,7 +34,7 @@ const isScalar = (value: unknown) => value === null || typeof value !== 'object'
 
 /**
  * One argument as query or form text: a list of plain values comma-separated, as CRM endpoints
- * receive lists (SPEC §4); any other object as its JSON text.
+ * receive lists (docs/crm-endpoints.md#method-and-parameters); any other object as its JSON text.
  */
 export function argumentText(value: unknown): string {
   if (typeof value === 'string') return value;

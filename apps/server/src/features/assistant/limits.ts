@@ -11,7 +11,7 @@ export interface ReplyLimits {
   replyTimeoutMs: number;
   /** Time kept for the final call without tools: functions stop being called when only this is left. */
   finalCallReserveMs: number;
-  /** One function call, retry included (SPEC §7: 60 s). */
+  /** One function call, retry included (60 s: docs/custom-functions.md#when-the-model-calls-one). */
   functionTimeoutMs: number;
   /** `max_tokens` of each model call: a WhatsApp reply is short. */
   maxCompletionTokens: number;

@@ -1,5 +1,5 @@
 /**
- * Runs the function calls of a reply (SPEC §7, issue 6). Every call id the model sends is answered
+ * Runs the function calls of a reply (docs/custom-functions.md#when-the-model-calls-one). Every call id the model sends is answered
  * exactly once, in its order, whatever becomes of it:
  * - unknown names and arguments that are not JSON or fail the function's schema are answered with
  *   the error, and no HTTP call is made (validators.ts compiles each schema once);

@@ -1,5 +1,5 @@
 /**
- * Which phones one intake batch may detect (SPEC §8), before the database says which ones are new
+ * Which phones one intake batch may detect (docs/conversations.md#what-is-detected), before the database says which ones are new
  * to the shop.
  */
 import type { PhoneDetectionSource } from '@parley/contract';

@@ -1,5 +1,5 @@
 /**
- * The HTTP request of one CRM call (SPEC §4), built once for production calls, probes and
+ * The HTTP request of one CRM call (docs/crm-endpoints.md#requests), built once for production calls, probes and
  * test_crm_endpoint alike, so what an integrator tests is byte for byte what production sends.
  * Pure: the clock reading and the secrets come in as arguments.
  */

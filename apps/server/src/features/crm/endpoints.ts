@@ -1,5 +1,5 @@
 /**
- * CRM endpoint configuration (SPEC §4): one endpoint per type and shop. A change is previewed
+ * CRM endpoint configuration (docs/crm-endpoints.md#the-six-types): one endpoint per type and shop. A change is previewed
  * (validated, nothing written) and applied by the same planning code, so the preview a caller
  * confirmed is exactly what gets written.
  */
@@ -33,7 +33,7 @@ export interface CrmEndpointChange {
   remove?: CrmEndpointType | undefined;
 }
 
-/** When each type is called (SPEC §4), so a preview can say what a change affects. */
+/** When each type is called (docs/crm-endpoints.md#the-six-types), so a preview can say what a change affects. */
 const calledWhen: Record<CrmEndpointType, string> = {
   sidePanel_CustomerInfo: 'when an agent opens a chat',
   ai_CustomerInitialInfo: 'before the AI answers',

@@ -19,7 +19,7 @@ import { timeoutAdvice, type CrmCallError } from './call-errors.ts';
 import { readCrmAnswer } from './read-answer.ts';
 import { createSecretScrubber, type SecretScrubber } from './secret-scrubber.ts';
 
-/** SPEC §4. */
+/** docs/crm-endpoints.md#timeouts-size-redirects-and-addresses */
 const CONNECT_TIMEOUT_MS = 5_000;
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 

@@ -1,5 +1,5 @@
 /**
- * Endpoint health over MCP (SPEC §3): what `get_crm_health_status` reports and what
+ * Endpoint health over MCP (docs/crm-endpoints.md#errors-and-health): what `get_crm_health_status` reports and what
  * `reset_crm_errors` clears. The CRM connector writes the counters (health-record.ts) and keeps
  * latency in memory (latency.ts); this file only reads and resets.
  */

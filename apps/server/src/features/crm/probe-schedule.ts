@@ -1,5 +1,5 @@
 /**
- * When a disabled endpoint is probed next (SPEC §4 "probed now and then"): 1 minute after it was
+ * When a disabled endpoint is probed next (docs/crm-endpoints.md#errors-and-health): 1 minute after it was
  * disabled, then 5 minutes after that probe, then 15, then every 30 minutes. Soon enough that a short
  * outage heals by itself, rarely enough that a CRM that is down for the night is not hammered.
  */

@@ -1,5 +1,5 @@
 /**
- * The self-healing probe (SPEC §4): a disabled endpoint is called now and then with a harmless
+ * The self-healing probe (docs/crm-endpoints.md#errors-and-health): a disabled endpoint is called now and then with a harmless
  * request (probe-schedule.ts says when) and re-enabled once it answers 200 with a usable answer
  * (`found: false` is a good answer). It runs as a job source of the worker, whose loop, limits and
  * shutdown it shares; `probeDisabledCrmEndpoints` runs whatever is due at once.

@@ -1,6 +1,6 @@
 /**
  * From an HTTP response to a usable CRM answer or the error that says what to fix: the status,
- * then JSON, then the contract's lenient parse (SPEC §4).
+ * then JSON, then the contract's lenient parse (docs/crm-endpoints.md#how-values-are-read-leniency).
  */
 import {
   parseCrmAnswer,

@@ -1,4 +1,4 @@
-/** The MCP tools of the crm feature (SPEC §3): thin adapters over its services. */
+/** The MCP tools of the crm feature (docs/mcp.md): thin adapters over its services. */
 import { z } from 'zod';
 import { crmEndpointTypes, updateCrmEndpointsArguments } from '@parley/contract';
 import { defineTool, type Tool, type ToolAnnotations } from '../../mcp/tool.ts';

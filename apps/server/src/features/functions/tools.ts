@@ -1,4 +1,4 @@
-/** The MCP tools of the functions feature (SPEC §3): thin adapters over its service. */
+/** The MCP tools of the functions feature (docs/mcp.md): thin adapters over its service. */
 import { z } from 'zod';
 import { updateCustomFunctionsArguments } from '@parley/contract';
 import { defineTool, type Tool } from '../../mcp/tool.ts';

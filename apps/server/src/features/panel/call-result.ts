@@ -1,5 +1,5 @@
 /**
- * A CRM call's outcome in the panel's one vocabulary (SPEC §5): found, not_found, not_configured,
+ * A CRM call's outcome in the panel's one vocabulary (docs/side-panel.md#looking-up-a-customer): found, not_found, not_configured,
  * disabled or error, with the normalized results, when and how fast the CRM answered, and the
  * warnings about parts of its answer that were left out.
  */

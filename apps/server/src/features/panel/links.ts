@@ -1,5 +1,5 @@
 /**
- * Chat links (SPEC §5): an agent says "this chat is that CRM customer". Parley keeps the link (the CRM
+ * Chat links (docs/side-panel.md#linking-a-chat-to-a-customer): an agent says "this chat is that CRM customer". Parley keeps the link (the CRM
  * is never written) and sends the linked customers' phones as `relatedphones` on later lookups.
  */
 import { MAX_LINKS_PER_CHAT, type CreatePanelLinkRequest, type PanelChatLink } from '@parley/contract';

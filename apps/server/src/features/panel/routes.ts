@@ -14,7 +14,7 @@ import { createPanelService } from './service.ts';
 
 const panelCallers = ['shop', 'agent'] as const;
 
-/** SPEC §5. The service lives as long as the app: closing the app flushes the lookup audit. */
+/** docs/side-panel.md. The service lives as long as the app: closing the app flushes the lookup audit. */
 export function registerPanelRoutes(app: FastifyInstance, deps: AppDeps): void {
   const panel = createPanelService(deps);
   app.addHook('onClose', () => panel.close());

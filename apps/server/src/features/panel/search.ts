@@ -1,5 +1,5 @@
 /**
- * The agent's searches (SPEC §5): customers to link, products, everything. Not cached: each query is
+ * The agent's searches (docs/side-panel.md#searching): customers to link, products, everything. Not cached: each query is
  * typed once; the per-shop gate still bounds how many reach the CRM at once.
  */
 import type { PanelSearchQuery, PanelSearchResponse } from '@parley/contract';

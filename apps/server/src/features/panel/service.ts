@@ -1,5 +1,5 @@
 /**
- * The side-panel service (SPEC §5): one per app, holding the process's cache, in-flight calls,
+ * The side-panel service (docs/side-panel.md): one per app, holding the process's cache, in-flight calls,
  * per-shop CRM gate and audit buffer. Routes are thin adapters over it; close() flushes the audit.
  */
 import type {
@@ -69,7 +69,7 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
     },
 
     async search(caller, query) {
-      // Only the customers search sends the chat's phone (SPEC §4); elsewhere it is ignored, not checked.
+      // Only the customers search sends the chat's phone (docs/crm-endpoints.md#the-six-types); elsewhere it is ignored, not checked.
       const phone =
         query.kind !== 'customers' || query.phone === undefined
           ? undefined

@@ -1,4 +1,4 @@
-/** The event as sent (SPEC §6), serialized exactly once: every attempt then sends these bytes. */
+/** The event as sent (docs/webhooks.md#events), serialized exactly once: every attempt then sends these bytes. */
 import type { WebhookEventEnvelope, WebhookEventType } from '@parley/contract';
 import { newId } from '../../lib/ids.ts';
 

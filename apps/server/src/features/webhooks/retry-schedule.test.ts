@@ -4,7 +4,7 @@ import { decideAfterAttempt, MAX_ATTEMPTS, nextRetryDelay } from './retry-schedu
 
 const noJitter = () => 0;
 
-test('the SPEC §6 schedule: 9 delays, 10 attempts', () => {
+test('the schedule of docs/webhooks.md: 9 delays, 10 attempts', () => {
   const delays = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((failures) => nextRetryDelay(failures, noJitter, null));
   const s = 1000;
   assert.deepEqual(delays, [

@@ -1,4 +1,4 @@
-/** The webhook tools of SPEC §3, thin adapters over the config and delivery services. */
+/** The webhook tools (docs/webhooks.md#the-mcp-tools), thin adapters over the config and delivery services. */
 import {
   configureWebhooksInput,
   listWebhookDeliveriesInput,

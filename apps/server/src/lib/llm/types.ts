@@ -1,5 +1,5 @@
 /**
- * The LlmProvider seam (ARCHITECTURE convention 3): one Chat Completions call to an
+ * The LlmProvider seam (docs/architecture.md#the-composition-root): one Chat Completions call to an
  * OpenAI-compatible API. The assistant owns the conversation and the tool loop; a provider only
  * sends one request and reports what came back.
  */

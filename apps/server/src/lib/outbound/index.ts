@@ -1,5 +1,5 @@
 /**
- * The outbound HTTP client and its policy (SPEC §6): the only way Parley calls a user-given URL.
+ * The outbound HTTP client and its policy (docs/architecture.md#the-outbound-policy): the only way Parley calls a user-given URL.
  * Import from here only.
  */
 export { parseAllowList, type AllowRule } from './allow-list.ts';
