@@ -159,7 +159,7 @@ for (const c of JSON.parse(input)) {
     assert.deepEqual(verdicts(process.execPath, ['--input-type=module', '-e', code], cases), expected);
   });
 
-  test('PHP: accepts the genuine deliveries and rejects the altered ones', () => {
+  test('PHP: accepts the genuine deliveries and rejects the altered ones', async () => {
     const harness = `
 foreach (json_decode(stream_get_contents(STDIN), true) as $c) {
     $verdict = $c['scheme'] === 'wazion'
@@ -168,7 +168,7 @@ foreach (json_decode(stream_get_contents(STDIN), true) as $c) {
     echo json_encode($verdict), "\\n";
 }
 `;
-    assert.deepEqual(phpVerdicts(`${snippet('php', 'php')}\n${harness}`, cases), expected);
+    assert.deepEqual(await phpVerdicts(`${snippet('php', 'php')}\n${harness}`, cases), expected);
   });
 
   test('PHP under a web server: the script lets the genuine deliveries through and answers 401 to the others', async () => {

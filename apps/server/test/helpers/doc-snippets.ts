@@ -26,7 +26,14 @@ export function verdicts(
   args: string[],
   cases: ReadonlyArray<{ name: string }>,
 ): Array<[string, boolean]> {
-  const output = execFileSync(command, args, { input: JSON.stringify(cases), encoding: 'utf8' });
+  return verdictLines(execFileSync(command, args, { input: JSON.stringify(cases), encoding: 'utf8' }), cases);
+}
+
+/** Pairs each case's name with the JSON verdict on its line of `output` (one line per case, nothing else). */
+export function verdictLines(
+  output: string,
+  cases: ReadonlyArray<{ name: string }>,
+): Array<[string, boolean]> {
   const lines = output.trim().split('\n');
   assert.equal(lines.length, cases.length, output);
   return cases.map(({ name }, index) => [name, JSON.parse(lines[index] ?? '') as boolean]);

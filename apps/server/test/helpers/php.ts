@@ -1,33 +1,39 @@
 /**
- * Runs the PHP that docs give integrators, as PHP runs it: a function file under the CLI, a receiving
- * script under PHP's built-in web server (`php -S`), which fills `$_SERVER` and `php://input` from a
- * real HTTP request. PHP is a test requirement like Chromium (`.ci/run` installs `php-cli`).
+ * Runs the PHP that docs give integrators, as PHP runs it, with the PHP shipped as an npm package
+ * (@php-wasm/node, PHP compiled to WebAssembly), so that `npm test` needs no PHP installed: a function
+ * file under PHP's CLI, and a receiving script behind a real HTTP server on loopback whose requests PHP
+ * handles as a web server does (`$_SERVER`, the headers and `php://input` come from the request).
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { verdicts } from './doc-snippets.ts';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verdictLines } from './doc-snippets.ts';
+import { loadNodeRuntime, PHP, PHPRequestHandler, setPhpIniEntries, type HTTPMethod } from './php-wasm.ts';
 
-const PHP_MISSING =
-  'PHP is needed to run the PHP snippets of docs/ (Debian: apt-get install php-cli); .ci/run installs it.';
+/** The oldest PHP that docs/webhooks.md supports is 8.0; 8.3 is what integrators run today. */
+const PHP_VERSION = '8.3';
 
-/** Writes `code` to a PHP file in a fresh temporary folder; `remove` deletes the folder. */
-function phpFile(code: string): { path: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-php-'));
-  const path = join(dir, 'snippet.php');
-  writeFileSync(path, code);
-  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+/**
+ * Every notice and warning printed in the output, whatever the defaults say, so that none goes unseen
+ * (php.ini entries for the web server, `-d` options for the CLI).
+ */
+const STRICT: Record<string, string> = { display_errors: 'stdout', html_errors: '0', error_reporting: '-1' };
+const PHP_DIAGNOSTIC = /(Fatal error|Warning|Notice|Deprecated):/;
+
+/**
+ * Starts one PHP process with `env` as its environment (what `getenv()` reads) and `stdin` as its
+ * standard input. This version's loader requires a process id; it only tells php-wasm processes apart
+ * for file locks, which the snippets do not take.
+ */
+async function startPhp(env: Record<string, string>, stdin = new Uint8Array(0)): Promise<PHP> {
+  let read = 0;
+  const nextByte = () => (read < stdin.length ? (stdin[read++] ?? null) : null);
+  return new PHP(
+    await loadNodeRuntime(PHP_VERSION, { emscriptenOptions: { processId: 1, ENV: env, stdin: nextByte } }),
+  );
 }
 
 const VERIFIED = 'verified';
-
-/** Every notice and warning printed in the output, whatever php.ini says, so that none goes unseen. */
-const STRICT = ['-d', 'display_errors=stdout', '-d', 'html_errors=0', '-d', 'error_reporting=-1'];
-const PHP_DIAGNOSTIC = /(Fatal error|Warning|Notice|Deprecated):/;
 
 /**
  * A docs receiving script (the functions, then the code that reads the request), ending in an echo
@@ -42,42 +48,59 @@ interface PhpReceiver {
   close(): Promise<void>;
 }
 
-/** Serves every request with `script` under `php -S` on an ephemeral loopback port, with `env` set. */
+/** A request's headers as PHP takes them: one string per name (repeated headers joined, as HTTP allows). */
+const phpHeaders = (message: IncomingMessage) =>
+  Object.fromEntries(
+    Object.entries(message.headersDistinct).map(([name, values]) => [name, (values ?? []).join(', ')]),
+  );
+
+/**
+ * Serves every request with `script`, with `env` set, on an ephemeral loopback port: a Node HTTP server
+ * hands each request as received (method, target, headers, body bytes) to PHP's request handling, which
+ * runs the script for every path like `php -S 127.0.0.1:0 script.php` does.
+ */
 async function startPhpReceiver(script: string, env: Record<string, string>): Promise<PhpReceiver> {
-  const file = phpFile(script);
-  const child = spawn('php', [...STRICT, '-S', '127.0.0.1:0', file.path], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const php = await startPhp(env);
+  await setPhpIniEntries(php, STRICT);
+  php.mkdirTree('/var/www');
+  php.writeFile('/var/www/receiver.php', script);
+  // Listening first: the handler takes the server's address, which fills `$_SERVER['HTTP_HOST']` and the like.
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const handler = new PHPRequestHandler({
+    php,
+    documentRoot: '/var/www',
+    absoluteUrl: url,
+    cookieStore: false,
+    getFileNotFoundAction: () => ({ type: 'internal-redirect', uri: '/receiver.php' }),
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const output: string[] = [];
-  try {
-    // PHP prints "Development Server (http://127.0.0.1:PORT) started" once it listens.
-    const url = await new Promise<string>((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'ENOENT' ? new Error(PHP_MISSING, { cause: error }) : error),
-      );
-      void exited.then((code) => reject(new Error(`php -S exited (code ${code}):\n${output.join('\n')}`)));
-      for (const stream of [child.stdout, child.stderr]) {
-        createInterface({ input: stream }).on('line', (line) => {
-          output.push(line);
-          const started = /\((http:\/\/127\.0\.0\.1:\d+)\) started/.exec(line);
-          if (started?.[1] !== undefined) resolve(started[1]);
+  server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of incoming) chunks.push(chunk as Buffer);
+      try {
+        const answer = await handler.request({
+          method: incoming.method as HTTPMethod,
+          url: incoming.url ?? '/',
+          headers: phpHeaders(incoming),
+          body: new Uint8Array(Buffer.concat(chunks)),
         });
+        outgoing.writeHead(answer.httpStatusCode, answer.headers).end(answer.bytes);
+      } catch (error) {
+        outgoing.writeHead(500).end(`php-wasm failed: ${(error as Error).stack ?? String(error)}`);
       }
-    });
-    return {
-      url,
-      async close() {
-        child.kill();
-        await exited;
-        file.remove();
-      },
-    };
-  } catch (error) {
-    file.remove();
-    throw error;
-  }
+    })();
+  });
+  return {
+    url,
+    async close() {
+      server.close();
+      await once(server, 'close');
+      php.exit();
+    },
+  };
 }
 
 export interface RawRequest {
@@ -107,7 +130,7 @@ async function sendRaw(baseUrl: string, raw: RawRequest): Promise<{ status: numb
 }
 
 /**
- * Sends each request to `script` served by `php -S` (one server per secret, given in the environment
+ * Sends each request to `script` served over HTTP (one PHP process per secret, given in the environment
  * variable `secretVariable`) and pairs its name with whether the script let it through, in the
  * requests' order. Anything but a pass or a 401 (a PHP error, a warning printed) fails the test.
  */
@@ -136,15 +159,23 @@ export async function receiverVerdicts(
   return requests.map(({ name }) => [name, passed.get(name) ?? false]);
 }
 
-/** Runs a PHP program (a docs snippet and a harness) over the cases, like `verdicts` does. */
-export function phpVerdicts(code: string, cases: ReadonlyArray<{ name: string }>): Array<[string, boolean]> {
-  const file = phpFile(code);
+/**
+ * Runs a PHP program (a docs snippet and a harness) under PHP's CLI with the cases as JSON on its
+ * standard input, like `verdicts` does with other languages; a non-zero exit fails the test.
+ */
+export async function phpVerdicts(
+  code: string,
+  cases: ReadonlyArray<{ name: string }>,
+): Promise<Array<[string, boolean]>> {
+  const php = await startPhp({}, Buffer.from(JSON.stringify(cases), 'utf8'));
   try {
-    return verdicts('php', [...STRICT, file.path], cases);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(PHP_MISSING, { cause: error });
-    throw error;
+    php.writeFile('/snippet.php', code);
+    const strict = Object.entries(STRICT).flatMap(([name, value]) => ['-d', `${name}=${value}`]);
+    const run = await php.cli(['php', ...strict, '/snippet.php']);
+    const [stdout, stderr, exitCode] = await Promise.all([run.stdoutText, run.stderrText, run.exitCode]);
+    if (exitCode !== 0) throw new Error(`PHP exited with ${exitCode}:\n${stdout}\n${stderr}`);
+    return verdictLines(stdout, cases);
   } finally {
-    file.remove();
+    php.exit();
   }
 }
