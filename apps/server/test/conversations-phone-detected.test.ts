@@ -1,4 +1,7 @@
-/** Conversation intake emits `phone.detected` (docs/conversations.md#what-is-detected) in the same transaction as the detection. */
+/**
+ * Conversation intake emits `phone.detected` (docs/conversations.md#what-is-detected) in the same transaction
+ * as the detection.
+ */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import {

@@ -1,4 +1,7 @@
-/** The wire behaviour of /api/mcp (docs/mcp.md#answers-and-errors): status codes, JSON-RPC error codes, both protocol eras, auth. */
+/**
+ * The wire behaviour of /api/mcp (docs/mcp.md#answers-and-errors): status codes, JSON-RPC error codes, both
+ * protocol eras, auth.
+ */
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { TEST_ADMIN_TOKEN, startTestApp, type TestApp } from './helpers/test-app.ts';

@@ -1,7 +1,7 @@
 /**
- * The side-panel API over HTTP (docs/side-panel.md) against a real fake CRM on loopback: phone input, the cache and
- * its refresh, coalescing, links reaching the CRM as `relatedphones`, the status vocabulary, search,
- * who may call what, and the lookup audit.
+ * The side-panel API over HTTP (docs/side-panel.md) against a real fake CRM on loopback: phone input, the
+ * cache and its refresh, coalescing, links reaching the CRM as `relatedphones`, the status vocabulary,
+ * search, who may call what, and the lookup audit.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
@@ -320,7 +320,8 @@ describe('statuses', () => {
     assert.equal(failed.status, 'error');
     assert.equal(failed.error?.code, 'HTTP_STATUS');
     assert.equal(typeof failed.latency_ms, 'number');
-    // Five consecutive errors disable the endpoint (docs/crm-endpoints.md#errors-and-health); the panel then says so without calling.
+    // Five consecutive errors disable the endpoint (docs/crm-endpoints.md#errors-and-health); the panel then
+    // says so without calling.
     for (let i = 0; i < 4; i++) await lookup(token, LUCIA, '&refresh=1');
     const calls = requestsTo(path).length;
     const disabled = await lookup(token, LUCIA, '&refresh=1');

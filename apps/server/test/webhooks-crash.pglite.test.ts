@@ -1,8 +1,9 @@
 /**
- * No event is lost when the server process dies (at least once: docs/webhooks.md#delivery-success-retries-pauses). The real server is killed
- * with SIGKILL (a) while events wait in the queue behind deliveries the receiver has not answered,
- * and (b) while one delivery is in flight; it is restarted on the same data dir each time. The
- * receiver, a real HTTP server, must end up with every event at least once, as signed, same bytes.
+ * No event is lost when the server process dies (at least once:
+ * docs/webhooks.md#delivery-success-retries-pauses). The real server is killed with SIGKILL (a) while events
+ * wait in the queue behind deliveries the receiver has not answered, and (b) while one delivery is in flight;
+ * it is restarted on the same data dir each time. The receiver, a real HTTP server, must end up with every
+ * event at least once, as signed, same bytes.
  *
  * Embedded mode only (hence .pglite.test.ts): a restart re-queues claims in flight at once. On
  * PostgreSQL they wait for their 4-minute lease, which webhooks-worker.test.ts covers with a clock.

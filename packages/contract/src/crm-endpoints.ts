@@ -3,7 +3,10 @@ import { describeValue } from './crm/describe-value.ts';
 import { endpointAuth, endpointHeaders, endpointUrl, httpMethod } from './endpoint-settings.ts';
 import { objectOrJsonString } from './json-argument.ts';
 
-/** docs/crm-endpoints.md#the-six-types: the calls Parley makes to the business's CRM, one endpoint per type and shop. */
+/**
+ * docs/crm-endpoints.md#the-six-types: the calls Parley makes to the business's CRM, one endpoint per type
+ * and shop.
+ */
 export const crmEndpointTypes = [
   'sidePanel_CustomerInfo',
   'ai_CustomerInitialInfo',
@@ -22,7 +25,10 @@ export const crmEndpointType = z.enum(crmEndpointTypes, {
 export const crmEndpointMethods = ['GET', 'POST'] as const;
 export type CrmEndpointMethod = (typeof crmEndpointMethods)[number];
 
-/** Default and maximum (docs/crm-endpoints.md#timeouts-size-redirects-and-addresses); the floor keeps a typo such as `60` from failing every call. */
+/**
+ * Default and maximum (docs/crm-endpoints.md#timeouts-size-redirects-and-addresses); the floor keeps a typo
+ * such as `60` from failing every call.
+ */
 export const CRM_TIMEOUT_MAX_MS = 60_000;
 export const CRM_TIMEOUT_MIN_MS = 1_000;
 

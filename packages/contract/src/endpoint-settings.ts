@@ -57,7 +57,10 @@ const requiredString = (what: string) =>
     error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`),
   });
 
-/** `auth` (docs/crm-endpoints.md#authentication): where the credential fields travel. Field values are secrets. */
+/**
+ * `auth` (docs/crm-endpoints.md#authentication): where the credential fields travel. Field values are
+ * secrets.
+ */
 export const endpointAuth = z.discriminatedUnion(
   'type',
   [

@@ -1,6 +1,6 @@
 /**
- * docs/side-panel.md: the side-panel API the extension calls (shop or agent token). Requests are validated by the
- * server with these schemas; responses are described by them so the extension can parse what it gets.
+ * docs/side-panel.md: the side-panel API the extension calls (shop or agent token). Requests are validated by
+ * the server with these schemas; responses are described by them so the extension can parse what it gets.
  * Phones are checked for shape here only: the server normalizes them with the shop's default country.
  */
 import { z } from 'zod';
@@ -46,7 +46,10 @@ const crmCallFields = {
   /** How long the CRM took for this data; null when no call was made (not_configured, disabled, busy). */
   latency_ms: z.number().nullable(),
   error: panelCallError.optional(),
-  /** Parts of the CRM's answer that were left out, with their JSON path (docs/crm-endpoints.md#how-values-are-read-leniency). */
+  /**
+   * Parts of the CRM's answer that were left out, with their JSON path
+   * (docs/crm-endpoints.md#how-values-are-read-leniency).
+   */
   warnings: z.array(crmAnswerIssue),
 };
 
@@ -92,7 +95,10 @@ export const panelSearchQuery = z.object({
     .max(200, 'must be at most 200 characters'),
   /** The chat's phone, sent with a customer search so the CRM can rank that customer first. */
   phone: phoneInput.optional(),
-  /** Sent to products and global searches; the customers search type takes no limit (docs/crm-endpoints.md#the-six-types). */
+  /**
+   * Sent to products and global searches; the customers search type takes no limit
+   * (docs/crm-endpoints.md#the-six-types).
+   */
   limit: limit(PANEL_SEARCH_DEFAULT_LIMIT, PANEL_SEARCH_MAX_LIMIT),
 });
 export type PanelSearchQuery = z.output<typeof panelSearchQuery>;

@@ -1,6 +1,6 @@
 /**
- * The one webhook a shop configures (docs/webhooks.md#set-it-up, docs/webhooks.md#the-mcp-tools): the MCP tool input and what
- * `get_webhook_config` answers. The secret itself never appears in an output shape.
+ * The one webhook a shop configures (docs/webhooks.md#set-it-up, docs/webhooks.md#the-mcp-tools): the MCP
+ * tool input and what `get_webhook_config` answers. The secret itself never appears in an output shape.
  */
 import { z } from 'zod';
 import { describeValue } from './crm/describe-value.ts';
@@ -14,7 +14,10 @@ export const webhookEventTypes = [
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
-/** docs/webhooks.md#delivery-success-retries-pauses: a delivery succeeds with a 2xx within the timeout, 180 s unless the webhook sets a lower one. */
+/**
+ * docs/webhooks.md#delivery-success-retries-pauses: a delivery succeeds with a 2xx within the timeout, 180 s
+ * unless the webhook sets a lower one.
+ */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 180_000;
 export const MIN_WEBHOOK_TIMEOUT_MS = 1_000;
 
@@ -24,7 +27,10 @@ export const webhookEventType = z.enum(webhookEventTypes, {
   error: (issue) => `unknown event ${describeValue(issue.input)}; ${validEventsHint}`,
 });
 
-/** The receiver URL; the outbound policy (docs/architecture.md#the-outbound-policy) is checked by the server, which can resolve it. */
+/**
+ * The receiver URL; the outbound policy (docs/architecture.md#the-outbound-policy) is checked by the server,
+ * which can resolve it.
+ */
 export const webhookUrl = z
   .url({
     protocol: /^https?$/,

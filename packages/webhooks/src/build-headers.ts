@@ -17,8 +17,8 @@ export interface BuildSignatureHeadersInput {
 }
 
 /**
- * The headers of docs/webhooks.md#the-request that Parley sends with a webhook, in its order and spelling. User-Agent is
- * the sender's to add: it names the sending program's version, which this package cannot know.
+ * The headers of docs/webhooks.md#the-request that Parley sends with a webhook, in its order and spelling.
+ * User-Agent is the sender's to add: it names the sending program's version, which this package cannot know.
  * Throws on an invalid secret, timestamp or attempt, all of which are the sender's own values.
  */
 export function buildSignatureHeaders({

@@ -1,8 +1,9 @@
 /**
- * The signature Parley puts on every call to a business's CRM endpoint (docs/crm-endpoints.md#verifying-the-signature), so the CRM can
- * refuse forged or replayed calls: `X-Parley-Timestamp` (unix seconds) and `X-Parley-Signature`,
- * lowercase hex HMAC-SHA256 keyed with the shop's request-signing secret (UTF-8) over
- * `<timestamp>.<METHOD>.<path and query as sent>.<body, empty for GET>`.
+ * The signature Parley puts on every call to a business's CRM endpoint
+ * (docs/crm-endpoints.md#verifying-the-signature), so the CRM can refuse forged or replayed calls:
+ * `X-Parley-Timestamp` (unix seconds) and `X-Parley-Signature`, lowercase hex HMAC-SHA256 keyed with the
+ * shop's request-signing secret (UTF-8) over `<timestamp>.<METHOD>.<path and query as sent>.<body, empty for
+ * GET>`.
  */
 import { createHmac } from 'node:crypto';
 import type { WebhookBody } from './body.ts';

@@ -14,8 +14,8 @@ export function decodeWazionKey(secret: string): Buffer | undefined {
 
 /**
  * The Standard Webhooks key: the base64 decoding of what follows `whsec_`, otherwise the secret's
- * UTF-8 bytes (docs/webhooks.md#the-request). Undefined when no key follows from the secret, because an empty key
- * authenticates nothing.
+ * UTF-8 bytes (docs/webhooks.md#the-request). Undefined when no key follows from the secret, because an empty
+ * key authenticates nothing.
  */
 export function decodeStandardKey(secret: string): Buffer | undefined {
   if (!secret.startsWith(standardSecretPrefix)) return decodeWazionKey(secret);

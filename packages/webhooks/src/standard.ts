@@ -1,7 +1,7 @@
 /**
- * Standard Webhooks (standardwebhooks.com, docs/webhooks.md#the-request): `webhook-signature` lists `v1,<base64 HMAC-SHA256
- * of "id.timestamp.body">` entries separated by spaces. The id and timestamp are signed, so a replay
- * with a fresh timestamp fails, and a stale one falls outside the tolerance.
+ * Standard Webhooks (standardwebhooks.com, docs/webhooks.md#the-request): `webhook-signature` lists
+ * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` entries separated by spaces. The id and timestamp are
+ * signed, so a replay with a fresh timestamp fails, and a stale one falls outside the tolerance.
  */
 import { createHmac } from 'node:crypto';
 import { requireRawBody, type WebhookBody } from './body.ts';

@@ -1,6 +1,6 @@
 /**
- * The WAzion scheme (docs/webhooks.md#the-request): `X-WAzion-Signature`, also sent as `X-Webhook-Signature`, is the
- * lowercase hex HMAC-SHA256 of the raw body keyed with the secret's UTF-8 bytes. It signs no
+ * The WAzion scheme (docs/webhooks.md#the-request): `X-WAzion-Signature`, also sent as `X-Webhook-Signature`,
+ * is the lowercase hex HMAC-SHA256 of the raw body keyed with the secret's UTF-8 bytes. It signs no
  * timestamp, so it cannot tell a replay from a delivery; Standard Webhooks can.
  */
 import { createHmac } from 'node:crypto';

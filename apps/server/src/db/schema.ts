@@ -279,7 +279,10 @@ export const customFunctions = pgTable(
   (t) => [uniqueIndex('custom_functions_shop_name').on(t.shopId, t.name)],
 );
 
-/** A conversation as one shop sees it (docs/conversations.md); its row also serializes concurrent intakes of one chat. */
+/**
+ * A conversation as one shop sees it (docs/conversations.md); its row also serializes concurrent intakes of
+ * one chat.
+ */
 export const conversationChats = pgTable(
   'conversation_chats',
   {
@@ -328,7 +331,10 @@ export const conversationMessages = pgTable(
   ],
 );
 
-/** Every phone a shop has detected, once (docs/conversations.md#what-is-detected): the primary key is what makes it once. */
+/**
+ * Every phone a shop has detected, once (docs/conversations.md#what-is-detected): the primary key is what
+ * makes it once.
+ */
 export const detectedPhones = pgTable(
   'detected_phones',
   {
@@ -346,8 +352,9 @@ export const detectedPhones = pgTable(
 );
 
 /**
- * A chat linked by an agent to a CRM customer (docs/side-panel.md#linking-a-chat-to-a-customer). Only Parley stores it; the CRM is never written.
- * The linked customers' phones are sent as `relatedphones` when that chat is looked up.
+ * A chat linked by an agent to a CRM customer (docs/side-panel.md#linking-a-chat-to-a-customer). Only Parley
+ * stores it; the CRM is never written. The linked customers' phones are sent as `relatedphones` when that
+ * chat is looked up.
  */
 export const panelLinks = pgTable(
   'panel_links',
@@ -372,11 +379,11 @@ export const panelLinks = pgTable(
 );
 
 /**
- * Who looked up which phone and when (docs/side-panel.md#the-lookup-audit). The lookups are written in batches, and each batch is
- * one row per shop holding its lookups as parallel arrays, oldest first: a row and an index entry per
- * lookup cost the lookups about three times the CPU (measured on PGlite, where the database runs on
- * the lookups' thread), and the audit is written on every lookup but read only now and then. A read
- * for one phone scans the shop's batches (`phone = ANY(phones)`), newest first. No foreign key to
+ * Who looked up which phone and when (docs/side-panel.md#the-lookup-audit). The lookups are written in
+ * batches, and each batch is one row per shop holding its lookups as parallel arrays, oldest first: a row and
+ * an index entry per lookup cost the lookups about three times the CPU (measured on PGlite, where the
+ * database runs on the lookups' thread), and the audit is written on every lookup but read only now and then.
+ * A read for one phone scans the shop's batches (`phone = ANY(phones)`), newest first. No foreign key to
  * shops, for the same reason: deleting a shop must delete its rows here.
  */
 export const panelLookupAuditBatches = pgTable(

@@ -1,8 +1,8 @@
 /**
  * Phone numbers as people type them (`+34 655 12 39 87`, `0034655123987`, `655123987`) turned into
  * E.164, the one form Parley stores, caches by and sends to CRMs. A national number is read with the
- * shop's default country (docs/side-panel.md#phones). Validity is checked against libphonenumber's full metadata, so a
- * typo is refused with the reason instead of being sent to a CRM that will never find it.
+ * shop's default country (docs/side-panel.md#phones). Validity is checked against libphonenumber's full
+ * metadata, so a typo is refused with the reason instead of being sent to a CRM that will never find it.
  */
 import {
   isSupportedCountry,

@@ -1,7 +1,7 @@
 /**
  * Runs one tools/call against a known tool and maps what happens to the two error families
- * (docs/architecture.md#two-error-families): an AppError is the caller's to fix and becomes an isError result;
- * the database being unreachable is an outage, answered as a tool error that says to try again
+ * (docs/architecture.md#two-error-families): an AppError is the caller's to fix and becomes an isError
+ * result; the database being unreachable is an outage, answered as a tool error that says to try again
  * (docs/operations.md); anything else is a fault, logged and answered as JSON-RPC -32603 without
  * internals.
  */

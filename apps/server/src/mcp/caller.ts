@@ -1,7 +1,8 @@
 /**
- * Who may use MCP: a shop token only (docs/mcp.md#a-missing-or-wrong-token, docs/tokens-and-agents.md). Agent tokens are for the side panel and
- * conversations, the admin token manages shops; both are refused with a message saying so.
- * Every refusal starts with the sentence docs/mcp.md#a-missing-or-wrong-token gives, so clients can match on it.
+ * Who may use MCP: a shop token only (docs/mcp.md#a-missing-or-wrong-token, docs/tokens-and-agents.md). Agent
+ * tokens are for the side panel and conversations, the admin token manages shops; both are refused with a
+ * message saying so. Every refusal starts with the sentence docs/mcp.md#a-missing-or-wrong-token gives, so
+ * clients can match on it.
  *
  * Every refusal is a 403 without a `WWW-Authenticate` challenge: MCP clients read a 401 as "start
  * OAuth" whatever the challenge says, and Parley's tokens are not issued by OAuth, so the dance

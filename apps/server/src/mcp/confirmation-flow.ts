@@ -1,6 +1,6 @@
 /**
- * The confirmation flow of confirmed tools (docs/mcp.md#confirmed-changes). Without `confirm: true` the tool only
- * previews; with it, the change is applied, after checking the preview's token when one is
+ * The confirmation flow of confirmed tools (docs/mcp.md#confirmed-changes). Without `confirm: true` the tool
+ * only previews; with it, the change is applied, after checking the preview's token when one is
  * passed (or when the shop requires it). The preview is recomputed on every call, so a token
  * proves the caller saw exactly the change that is about to be made.
  */

@@ -12,7 +12,10 @@ export const JsonRpcCode = {
   METHOD_NOT_FOUND: -32601,
   INVALID_PARAMS: -32602,
   INTERNAL_ERROR: -32603,
-  /** Server-defined range; Parley uses it for a missing or refused token (docs/mcp.md#a-missing-or-wrong-token). */
+  /**
+   * Server-defined range; Parley uses it for a missing or refused token
+   * (docs/mcp.md#a-missing-or-wrong-token).
+   */
   UNAUTHORIZED: -32000,
   /** Server-defined too; 29 as in HTTP 429. */
   RATE_LIMITED: -32029,

@@ -1,6 +1,6 @@
 /**
- * The shapes of a tools/call result (docs/mcp.md#answers-and-errors): structuredContent plus the same JSON as text, or
- * an isError result with one `Error: …` text. Texts are capped so one call cannot flood the
+ * The shapes of a tools/call result (docs/mcp.md#answers-and-errors): structuredContent plus the same JSON as
+ * text, or an isError result with one `Error: …` text. Texts are capped so one call cannot flood the
  * model's context; the notice tells the model how to get the rest.
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';

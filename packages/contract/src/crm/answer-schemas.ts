@@ -4,9 +4,9 @@ import { crmCustomer, crmOrder, crmProduct, crmSearchResult } from './entity-sch
 import { flag, looseObject, nullishEntity, oneOrListOf, text } from './fields.ts';
 
 /*
- * The top level of each CRM answer (docs/crm-endpoints.md#the-top-level). `found` may be missing when data is present, and a
- * list may arrive as a single object, so every key is optional here; what makes a top level unusable
- * is decided in parse-answer.ts, where the messages can say what to send instead.
+ * The top level of each CRM answer (docs/crm-endpoints.md#the-top-level). `found` may be missing when data is
+ * present, and a list may arrive as a single object, so every key is optional here; what makes a top level
+ * unusable is decided in parse-answer.ts, where the messages can say what to send instead.
  */
 
 const answer = <Shape extends z.ZodRawShape>(shape: Shape) =>

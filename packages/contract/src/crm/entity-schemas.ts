@@ -17,9 +17,9 @@ import {
 } from './fields.ts';
 
 /*
- * The objects inside CRM answers, as the CRM sends them (docs/crm-endpoints.md#answers). Every field is optional: a CRM sends
- * what it has. These schemas alone fail on any wrong field; `parseCrmAnswer` turns such failures into
- * warnings and leaves the field out.
+ * The objects inside CRM answers, as the CRM sends them (docs/crm-endpoints.md#answers). Every field is
+ * optional: a CRM sends what it has. These schemas alone fail on any wrong field; `parseCrmAnswer` turns such
+ * failures into warnings and leaves the field out.
  */
 
 export const crmItem = entity('an item object', {
@@ -67,7 +67,10 @@ export const crmLink = entity('a link object such as {"label": "Invoices", "url"
 });
 
 export const crmCustomer = entity('a customer object', {
-  /** What the panel links a chat to (docs/crm-endpoints.md#customer, docs/side-panel.md#linking-a-chat-to-a-customer). */
+  /**
+   * What the panel links a chat to (docs/crm-endpoints.md#customer,
+   * docs/side-panel.md#linking-a-chat-to-a-customer).
+   */
   id: identifier,
   name: text,
   email: text,

@@ -1,5 +1,5 @@
-// The example answers in ./fixtures, one per CRM endpoint type (docs/crm-endpoints.md#example-answers), parse cleanly
-// and normalize to what the panel shows.
+// The example answers in ./fixtures, one per CRM endpoint type (docs/crm-endpoints.md#example-answers), parse
+// cleanly and normalize to what the panel shows.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import aiInitialInfo from './fixtures/ai_CustomerInitialInfo.json' with { type: 'json' };

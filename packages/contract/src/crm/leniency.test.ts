@@ -1,4 +1,5 @@
-// Leniency (docs/crm-endpoints.md#how-values-are-read-leniency): accepted variants, and wrong values below the top level as warnings with their path.
+// Leniency (docs/crm-endpoints.md#how-values-are-read-leniency): accepted variants, and wrong values below
+// the top level as warnings with their path.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { parseCrmAnswer, type CrmAnswerResult, type PanelCustomer } from './index.ts';

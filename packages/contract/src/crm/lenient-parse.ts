@@ -12,10 +12,10 @@ interface Finding {
 const MAX_WARNINGS = 100;
 
 /**
- * Parses `input` (a JSON value) with `schema` the lenient way docs/crm-endpoints.md#how-values-are-read-leniency describes: a wrong value becomes
- * a warning with its path, is left out, and the parse runs again on what remains, until it succeeds.
- * Issues with the value itself, or at paths `isFatal` accepts (the top-level shape), end the parse as
- * errors instead.
+ * Parses `input` (a JSON value) with `schema` the lenient way
+ * docs/crm-endpoints.md#how-values-are-read-leniency describes: a wrong value becomes a warning with its
+ * path, is left out, and the parse runs again on what remains, until it succeeds. Issues with the value
+ * itself, or at paths `isFatal` accepts (the top-level shape), end the parse as errors instead.
  *
  * Leaving values out and re-parsing, rather than making every schema swallow its own failures, keeps
  * the schemas plain zod and lets zod compute every path. A wrong list entry is replaced by `undefined`,

@@ -1,7 +1,7 @@
 /*
  * The one model the side panel, the AI context and the CRM tester show, whatever shape the CRM sent
- * (docs/crm-endpoints.md#answers, docs/side-panel.md). Absent or unusable values are `null`, lists are always lists, money is a number,
- * dates are ISO 8601 text, and every URL is an absolute http(s) URL.
+ * (docs/crm-endpoints.md#answers, docs/side-panel.md). Absent or unusable values are `null`, lists are always
+ * lists, money is a number, dates are ISO 8601 text, and every URL is an absolute http(s) URL.
  */
 
 /**

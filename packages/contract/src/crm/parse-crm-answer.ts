@@ -19,7 +19,10 @@ const customersLayout: AnswerLayout = {
 
 type CustomersAnswer = z.output<typeof crmAnswerSchemas.sidePanel_CustomerInfo>;
 
-/** docs/crm-endpoints.md#the-top-level allows `customer` or `customers`; a CRM that sends both most likely repeats itself. */
+/**
+ * docs/crm-endpoints.md#the-top-level allows `customer` or `customers`; a CRM that sends both most likely
+ * repeats itself.
+ */
 const customersOf: Assemble<CustomersAnswer, PanelCustomersAnswer> = (answer, warn) => {
   const hasList = answer.customers !== null && answer.customers !== undefined;
   if (hasList && answer.customer) {
@@ -85,8 +88,8 @@ const parsers: { [T in CrmEndpointType]: (json: unknown) => CrmAnswerResult<Pane
 };
 
 /**
- * Checks and normalizes the answer of a CRM endpoint (docs/crm-endpoints.md#answers) into the panel model. Never throws:
- * wrong values below the top level become warnings (with their JSONPath) and are left out; an
+ * Checks and normalizes the answer of a CRM endpoint (docs/crm-endpoints.md#answers) into the panel model.
+ * Never throws: wrong values below the top level become warnings (with their JSONPath) and are left out; an
  * answer that cannot be used at all is `ok: false` with errors that say what to send instead.
  */
 export function parseCrmAnswer<T extends CrmEndpointType>(

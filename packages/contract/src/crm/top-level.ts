@@ -34,9 +34,9 @@ export type Assemble<A, V> = (answer: A, warn: (warning: CrmAnswerIssue) => void
 
 /**
  * A CRM answer from JSON to the panel model. The top level is strict, because only a top level that
- * cannot be used is an error (docs/crm-endpoints.md#the-top-level): it must be an object; `found: false` means nothing matched whatever
- * else is sent; otherwise (`found` true or missing) a data key must be there, of the right kind, with
- * at least one usable entry if it has any. Everything below the top level is lenient.
+ * cannot be used is an error (docs/crm-endpoints.md#the-top-level): it must be an object; `found: false`
+ * means nothing matched whatever else is sent; otherwise (`found` true or missing) a data key must be there,
+ * of the right kind, with at least one usable entry if it has any. Everything below the top level is lenient.
  */
 export function parseAnswer<S extends AnswerSchema, V>(
   schema: S,

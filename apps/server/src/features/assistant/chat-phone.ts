@@ -1,7 +1,10 @@
 import { AppError } from '../../lib/errors.ts';
 import { parsePhoneNumber } from '../../lib/phone-number.ts';
 
-/** The chat's phone as E.164, read with the shop's country like every phone the API takes (docs/side-panel.md#phones). */
+/**
+ * The chat's phone as E.164, read with the shop's country like every phone the API takes
+ * (docs/side-panel.md#phones).
+ */
 export function readChatPhone(input: string, country: string): string {
   const parsed = parsePhoneNumber(input, country);
   if (parsed.ok) return parsed.e164;

@@ -1,7 +1,7 @@
 /**
- * The CRM record as the model gets it: the panel model (docs/side-panel.md#looking-up-a-customer) cut to what helps a reply and to a
- * size budget, nulls and empty lists dropped. Every token here is paid for on every model call of
- * the reply, so recent orders come first and older ones go when the record is large.
+ * The CRM record as the model gets it: the panel model (docs/side-panel.md#looking-up-a-customer) cut to what
+ * helps a reply and to a size budget, nulls and empty lists dropped. Every token here is paid for on every
+ * model call of the reply, so recent orders come first and older ones go when the record is large.
  */
 import type { PanelCart, PanelCustomer, PanelOrder } from '@parley/contract';
 

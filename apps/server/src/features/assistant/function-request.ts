@@ -1,9 +1,10 @@
 /**
- * The HTTP request of one custom function call (docs/custom-functions.md#when-the-model-calls-one). Pure: the clock reading and the secrets
- * come in as arguments. GET and DELETE carry the arguments in the query string, the other methods
- * as a JSON or form body. Credentials are written after the model's arguments, so an argument
- * named like a credential cannot replace it. Calls are signed like CRM calls (docs/crm-endpoints.md#verifying-the-signature), so the
- * business's API can tell Parley's calls from forged ones with the same secret.
+ * The HTTP request of one custom function call (docs/custom-functions.md#when-the-model-calls-one). Pure: the
+ * clock reading and the secrets come in as arguments. GET and DELETE carry the arguments in the query string,
+ * the other methods as a JSON or form body. Credentials are written after the model's arguments, so an
+ * argument named like a credential cannot replace it. Calls are signed like CRM calls
+ * (docs/crm-endpoints.md#verifying-the-signature), so the business's API can tell Parley's calls from forged
+ * ones with the same secret.
  */
 import type { CustomFunctionMethod } from '@parley/contract';
 import { signCrmRequest } from '@parley/webhooks';

@@ -1,6 +1,6 @@
 /**
- * Runs the function calls of a reply (docs/custom-functions.md#when-the-model-calls-one). Every call id the model sends is answered
- * exactly once, in its order, whatever becomes of it:
+ * Runs the function calls of a reply (docs/custom-functions.md#when-the-model-calls-one). Every call id the
+ * model sends is answered exactly once, in its order, whatever becomes of it:
  * - unknown names and arguments that are not JSON or fail the function's schema are answered with
  *   the error, and no HTTP call is made (validators.ts compiles each schema once);
  * - a call identical to an earlier one of the reply (same name, same canonical arguments) gets the

@@ -1,6 +1,6 @@
 /**
- * `conversation_hash` of `phone.detected` (docs/webhooks.md#phonedetected): lets a receiver group the events of one chat
- * without Parley revealing more than the event already does. Keyed, so it cannot be recomputed
+ * `conversation_hash` of `phone.detected` (docs/webhooks.md#phonedetected): lets a receiver group the events
+ * of one chat without Parley revealing more than the event already does. Keyed, so it cannot be recomputed
  * (or reversed by trying every phone) without the server's key; stable across restarts because
  * the signing key is derived from the persistent secret key.
  */

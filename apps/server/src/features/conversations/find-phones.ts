@@ -1,5 +1,6 @@
 /**
- * Finds the phone numbers written in a message text (docs/conversations.md#what-is-detected), normalized to E.164.
+ * Finds the phone numbers written in a message text (docs/conversations.md#what-is-detected), normalized to
+ * E.164.
  *
  * A number found in text counts only when all of these hold; the aim is that a detection is a
  * phone a person answers, because every one becomes a `phone.detected` event, often a CRM lead:

@@ -1,6 +1,6 @@
 /**
- * Conversation intake (docs/conversations.md): stores a batch of a chat's messages, detects the phones the shop
- * has not seen before and records their `phone.detected` events, all in one transaction: a message
+ * Conversation intake (docs/conversations.md): stores a batch of a chat's messages, detects the phones the
+ * shop has not seen before and records their `phone.detected` events, all in one transaction: a message
  * is never stored without its detections, a detection never without its event, and none twice.
  */
 import type {

@@ -1,6 +1,6 @@
 /**
- * Which phones one intake batch may detect (docs/conversations.md#what-is-detected), before the database says which ones are new
- * to the shop.
+ * Which phones one intake batch may detect (docs/conversations.md#what-is-detected), before the database says
+ * which ones are new to the shop.
  */
 import type { PhoneDetectionSource } from '@parley/contract';
 

@@ -1,6 +1,6 @@
 /**
- * The HTTP request of one CRM call (docs/crm-endpoints.md#requests), built once for production calls, probes and
- * test_crm_endpoint alike, so what an integrator tests is byte for byte what production sends.
+ * The HTTP request of one CRM call (docs/crm-endpoints.md#requests), built once for production calls, probes
+ * and test_crm_endpoint alike, so what an integrator tests is byte for byte what production sends.
  * Pure: the clock reading and the secrets come in as arguments.
  */
 import type { CrmEndpointMethod } from '@parley/contract';

@@ -1,6 +1,6 @@
 /**
- * The CRM connector: how every feature asks the business's CRM something (docs/crm-endpoints.md). It finds the
- * shop's endpoint of a type, skips it while disabled, calls it, and keeps its health and latency.
+ * The CRM connector: how every feature asks the business's CRM something (docs/crm-endpoints.md). It finds
+ * the shop's endpoint of a type, skips it while disabled, calls it, and keeps its health and latency.
  * Upstream problems come back as an outcome with a stable code; it throws only on a fault.
  *
  * The hot path is the endpoint row, secrets opened, from a short-lived cache (endpoint-cache.ts), the

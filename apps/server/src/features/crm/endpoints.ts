@@ -1,6 +1,6 @@
 /**
- * CRM endpoint configuration (docs/crm-endpoints.md#the-six-types): one endpoint per type and shop. A change is previewed
- * (validated, nothing written) and applied by the same planning code, so the preview a caller
+ * CRM endpoint configuration (docs/crm-endpoints.md#the-six-types): one endpoint per type and shop. A change
+ * is previewed (validated, nothing written) and applied by the same planning code, so the preview a caller
  * confirmed is exactly what gets written.
  */
 import { and, eq } from 'drizzle-orm';
@@ -33,7 +33,9 @@ export interface CrmEndpointChange {
   remove?: CrmEndpointType | undefined;
 }
 
-/** When each type is called (docs/crm-endpoints.md#the-six-types), so a preview can say what a change affects. */
+/**
+ * When each type is called (docs/crm-endpoints.md#the-six-types), so a preview can say what a change affects.
+ */
 const calledWhen: Record<CrmEndpointType, string> = {
   sidePanel_CustomerInfo: 'when an agent opens a chat',
   ai_CustomerInitialInfo: 'before the AI answers',

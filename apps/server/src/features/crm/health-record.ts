@@ -1,8 +1,8 @@
 /**
- * What calls write into an endpoint's health (docs/crm-endpoints.md#errors-and-health): consecutive errors, auto-disable after
- * DISABLE_AFTER of them, the last error, the last success. Each write is one atomic UPDATE, so
- * concurrent calls (and processes) count every error exactly once, and drops the connector's cached
- * copy of the row, so the next call reads what was written.
+ * What calls write into an endpoint's health (docs/crm-endpoints.md#errors-and-health): consecutive errors,
+ * auto-disable after DISABLE_AFTER of them, the last error, the last success. Each write is one atomic
+ * UPDATE, so concurrent calls (and processes) count every error exactly once, and drops the connector's
+ * cached copy of the row, so the next call reads what was written.
  */
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { CrmEndpointType } from '@parley/contract';

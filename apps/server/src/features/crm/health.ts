@@ -1,6 +1,6 @@
 /**
- * Endpoint health over MCP (docs/crm-endpoints.md#errors-and-health): what `get_crm_health_status` reports and what
- * `reset_crm_errors` clears. The CRM connector writes the counters (health-record.ts) and keeps
+ * Endpoint health over MCP (docs/crm-endpoints.md#errors-and-health): what `get_crm_health_status` reports
+ * and what `reset_crm_errors` clears. The CRM connector writes the counters (health-record.ts) and keeps
  * latency in memory (latency.ts); this file only reads and resets.
  */
 import { and, eq, gt, or } from 'drizzle-orm';

@@ -1,7 +1,7 @@
 /**
- * The self-healing probe (docs/crm-endpoints.md#errors-and-health): a disabled endpoint is called now and then with a harmless
- * request (probe-schedule.ts says when) and re-enabled once it answers 200 with a usable answer
- * (`found: false` is a good answer). It runs as a job source of the worker, whose loop, limits and
+ * The self-healing probe (docs/crm-endpoints.md#errors-and-health): a disabled endpoint is called now and
+ * then with a harmless request (probe-schedule.ts says when) and re-enabled once it answers 200 with a usable
+ * answer (`found: false` is a good answer). It runs as a job source of the worker, whose loop, limits and
  * shutdown it shares; `probeDisabledCrmEndpoints` runs whatever is due at once.
  *
  * Each probe is claimed by moving `last_probe_at` with a compare-and-set UPDATE, committed before

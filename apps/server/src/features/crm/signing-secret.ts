@@ -1,6 +1,7 @@
 /**
- * The shop's request-signing secret (docs/crm-endpoints.md#verifying-the-signature): the HMAC key of `X-Parley-Signature` on every CRM
- * call. It is the one secret Parley shows, because the integrator's CRM needs it to verify calls.
+ * The shop's request-signing secret (docs/crm-endpoints.md#verifying-the-signature): the HMAC key of
+ * `X-Parley-Signature` on every CRM call. It is the one secret Parley shows, because the integrator's CRM
+ * needs it to verify calls.
  */
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';

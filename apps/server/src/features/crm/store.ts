@@ -5,7 +5,10 @@ import type { Db } from '../../db/database.ts';
 import { crmEndpoints, shops } from '../../db/schema.ts';
 import type { CrmEndpointRow } from './present.ts';
 
-/** The shop's endpoints in the order of docs/crm-endpoints.md#the-six-types, so listings read the same every time. */
+/**
+ * The shop's endpoints in the order of docs/crm-endpoints.md#the-six-types, so listings read the same every
+ * time.
+ */
 export async function selectEndpoints(db: Db, shopId: string): Promise<CrmEndpointRow[]> {
   const rows = await db.select().from(crmEndpoints).where(eq(crmEndpoints.shopId, shopId));
   return rows.sort((a, b) => crmEndpointTypes.indexOf(a.type) - crmEndpointTypes.indexOf(b.type));

@@ -1,8 +1,8 @@
 /**
- * test_crm_endpoint (docs/crm-endpoints.md#iterate-with-test_crm_endpoint): one real call, built, signed and policed exactly as production does
- * (it goes through the same exchange), reported in full so an integrator can iterate against it:
- * the request as sent (credentials redacted), the answer, and the validation with JSON paths.
- * It writes nothing: health counters and latency are for production calls only.
+ * test_crm_endpoint (docs/crm-endpoints.md#iterate-with-test_crm_endpoint): one real call, built, signed and
+ * policed exactly as production does (it goes through the same exchange), reported in full so an integrator
+ * can iterate against it: the request as sent (credentials redacted), the answer, and the validation with
+ * JSON paths. It writes nothing: health counters and latency are for production calls only.
  */
 import { z } from 'zod';
 import {

@@ -1,4 +1,5 @@
-// The accepted definition layouts (docs/custom-functions.md#defining-a-function) and their normalized form; pure parsing, no database.
+// The accepted definition layouts (docs/custom-functions.md#defining-a-function) and their normalized form;
+// pure parsing, no database.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { updateCustomFunctionsArguments } from '@parley/contract';

@@ -1,7 +1,8 @@
 /**
  * A custom function's `parameters` is a JSON Schema the model's arguments are checked against
- * before any HTTP call (docs/custom-functions.md#when-the-model-calls-one). Compiling it on save proves it is a schema ajv can enforce, so
- * a broken one is refused when the integrator writes it, not when a customer is waiting.
+ * before any HTTP call (docs/custom-functions.md#when-the-model-calls-one). Compiling it on save proves it is
+ * a schema ajv can enforce, so a broken one is refused when the integrator writes it, not when a customer is
+ * waiting.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';

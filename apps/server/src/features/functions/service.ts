@@ -1,6 +1,6 @@
 /**
- * Custom functions (docs/custom-functions.md): definitions stored normalized, one per name and shop. A change is
- * previewed (validated, nothing written) and applied by the same planning code, so the preview a
+ * Custom functions (docs/custom-functions.md): definitions stored normalized, one per name and shop. A change
+ * is previewed (validated, nothing written) and applied by the same planning code, so the preview a
  * caller confirmed is exactly what gets written. The AI reply code reads them through
  * `listFunctionsForModel` and `getFunctionForCall`.
  */

@@ -1,8 +1,8 @@
 /**
- * The lookup audit (docs/side-panel.md#the-lookup-audit): who looked up which phone, when, and whether the cache answered. Lookups
- * are buffered and written in batches, one row per shop and batch, so recording adds no database round
- * trip to a lookup; a read flushes first, so a shop sees its lookups up to now (those made through
- * this process).
+ * The lookup audit (docs/side-panel.md#the-lookup-audit): who looked up which phone, when, and whether the
+ * cache answered. Lookups are buffered and written in batches, one row per shop and batch, so recording adds
+ * no database round trip to a lookup; a read flushes first, so a shop sees its lookups up to now (those made
+ * through this process).
  */
 import type { PanelAuditResponse, PanelCallStatus } from '@parley/contract';
 import { sql } from 'drizzle-orm';

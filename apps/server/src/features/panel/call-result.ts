@@ -1,7 +1,7 @@
 /**
- * A CRM call's outcome in the panel's one vocabulary (docs/side-panel.md#looking-up-a-customer): found, not_found, not_configured,
- * disabled or error, with the normalized results, when and how fast the CRM answered, and the
- * warnings about parts of its answer that were left out.
+ * A CRM call's outcome in the panel's one vocabulary (docs/side-panel.md#looking-up-a-customer): found,
+ * not_found, not_configured, disabled or error, with the normalized results, when and how fast the CRM
+ * answered, and the warnings about parts of its answer that were left out.
  */
 import type { CrmAnswerIssue, CrmEndpointType, PanelCallStatus, PanelCrmAnswers } from '@parley/contract';
 import type { GatedOutcome } from './crm-gate.ts';

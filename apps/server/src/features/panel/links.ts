@@ -1,6 +1,7 @@
 /**
- * Chat links (docs/side-panel.md#linking-a-chat-to-a-customer): an agent says "this chat is that CRM customer". Parley keeps the link (the CRM
- * is never written) and sends the linked customers' phones as `relatedphones` on later lookups.
+ * Chat links (docs/side-panel.md#linking-a-chat-to-a-customer): an agent says "this chat is that CRM
+ * customer". Parley keeps the link (the CRM is never written) and sends the linked customers' phones as
+ * `relatedphones` on later lookups.
  */
 import { MAX_LINKS_PER_CHAT, type CreatePanelLinkRequest, type PanelChatLink } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';

@@ -5,7 +5,10 @@
 import type { CacheLifetime } from '../../lib/ttl-cache.ts';
 
 export interface PanelPolicy {
-  /** A customer the CRM found: fresh for a minute (docs/side-panel.md#looking-up-a-customer), then served stale while it is refreshed. */
+  /**
+   * A customer the CRM found: fresh for a minute (docs/side-panel.md#looking-up-a-customer), then served
+   * stale while it is refreshed.
+   */
   found: CacheLifetime;
   /**
    * A phone the CRM does not know: short and never stale, because the usual next step is that the agent

@@ -1,6 +1,6 @@
 /**
- * The agent's searches (docs/side-panel.md#searching): customers to link, products, everything. Not cached: each query is
- * typed once; the per-shop gate still bounds how many reach the CRM at once.
+ * The agent's searches (docs/side-panel.md#searching): customers to link, products, everything. Not cached:
+ * each query is typed once; the per-shop gate still bounds how many reach the CRM at once.
  */
 import type { PanelSearchQuery, PanelSearchResponse } from '@parley/contract';
 import type { Clock } from '../../lib/clock.ts';

@@ -69,7 +69,8 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
     },
 
     async search(caller, query) {
-      // Only the customers search sends the chat's phone (docs/crm-endpoints.md#the-six-types); elsewhere it is ignored, not checked.
+      // Only the customers search sends the chat's phone (docs/crm-endpoints.md#the-six-types); elsewhere it
+      // is ignored, not checked.
       const phone =
         query.kind !== 'customers' || query.phone === undefined
           ? undefined

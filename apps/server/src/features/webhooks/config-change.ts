@@ -1,7 +1,7 @@
 /**
  * Pure: what configure_webhooks would turn the stored webhook into, and how to describe it.
- * Partial update (docs/webhooks.md#the-mcp-tools): omitted fields keep their value, `webhook_events` replaces the list.
- * The secret appears only as `has_secret` and "(changed)"/"(removed)", never in clear.
+ * Partial update (docs/webhooks.md#the-mcp-tools): omitted fields keep their value, `webhook_events` replaces
+ * the list. The secret appears only as `has_secret` and "(changed)"/"(removed)", never in clear.
  */
 import {
   webhookEventTypes,

@@ -1,4 +1,6 @@
-/** The event as sent (docs/webhooks.md#events), serialized exactly once: every attempt then sends these bytes. */
+/**
+ * The event as sent (docs/webhooks.md#events), serialized exactly once: every attempt then sends these bytes.
+ */
 import type { WebhookEventEnvelope, WebhookEventType } from '@parley/contract';
 import { newId } from '../../lib/ids.ts';
 

@@ -1,7 +1,7 @@
 /**
- * Endpoint health (docs/webhooks.md#delivery-success-retries-pauses): a 410, or failures for 5 days with no success in between, pause the
- * webhook; events keep being stored. A paused webhook is probed every 6 hours, and any success
- * (a probe, a redelivery) resumes it. Pure: the store applies it under a row lock.
+ * Endpoint health (docs/webhooks.md#delivery-success-retries-pauses): a 410, or failures for 5 days with no
+ * success in between, pause the webhook; events keep being stored. A paused webhook is probed every 6 hours,
+ * and any success (a probe, a redelivery) resumes it. Pure: the store applies it under a row lock.
  */
 import type { WebhookPauseReason } from '@parley/contract';
 

@@ -1,7 +1,8 @@
 /**
  * What one attempt came to, from the receiver's answer or the outbound client's error: success is a
- * 2xx (docs/webhooks.md#delivery-success-retries-pauses); everything else is a failure with a class a user can act on, the stable code and
- * message, the first 4 KB of the answer, and what the receiver asked for (Retry-After, 410 Gone).
+ * 2xx (docs/webhooks.md#delivery-success-retries-pauses); everything else is a failure with a class a user
+ * can act on, the stable code and message, the first 4 KB of the answer, and what the receiver asked for
+ * (Retry-After, 410 Gone).
  */
 import { OutboundError, type OutboundErrorCode, type OutboundResponse } from '../../lib/outbound/index.ts';
 import { parseRetryAfter } from './retry-after.ts';

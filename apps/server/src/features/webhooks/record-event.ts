@@ -1,6 +1,7 @@
 /**
  * The entry point for features that emit events: the event row and its delivery job are written in
- * the caller's transaction, so they exist exactly when what caused them does (at least once: docs/webhooks.md#delivery-success-retries-pauses).
+ * the caller's transaction, so they exist exactly when what caused them does (at least once:
+ * docs/webhooks.md#delivery-success-retries-pauses).
  */
 import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';

@@ -1,8 +1,8 @@
 /**
- * docs/webhooks.md#delivery-success-retries-pauses: after a failure, retry after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h
- * (10 attempts in about 3 days), each with 0–10 % added jitter. A receiver answering 429 or 503
- * with Retry-After is not called again before it asked, but never sooner than the schedule says:
- * a Retry-After of 1 s must not burn the 10 attempts in 10 seconds.
+ * docs/webhooks.md#delivery-success-retries-pauses: after a failure, retry after 5 s, 5 min, 30 min, 2 h, 5
+ * h, 10 h, 14 h, 20 h and 24 h (10 attempts in about 3 days), each with 0–10 % added jitter. A receiver
+ * answering 429 or 503 with Retry-After is not called again before it asked, but never sooner than the
+ * schedule says: a Retry-After of 1 s must not burn the 10 attempts in 10 seconds.
  */
 import { createRetryPolicy } from '../../worker/index.ts';
 

@@ -1,6 +1,6 @@
 /**
- * One POST of one event: the headers of docs/webhooks.md#the-request (signatures from @parley/webhooks), the outbound
- * client (policy, no redirects, the timeout), and the outcome. Deliveries, probes, redeliveries and
+ * One POST of one event: the headers of docs/webhooks.md#the-request (signatures from @parley/webhooks), the
+ * outbound client (policy, no redirects, the timeout), and the outcome. Deliveries, probes, redeliveries and
  * test_webhook all send through here, so they cannot differ in what a receiver sees.
  */
 import { buildSignatureHeaders, isValidSecret } from '@parley/webhooks';

@@ -1,4 +1,6 @@
-/** The webhook tools (docs/webhooks.md#the-mcp-tools), thin adapters over the config and delivery services. */
+/**
+ * The webhook tools (docs/webhooks.md#the-mcp-tools), thin adapters over the config and delivery services.
+ */
 import {
   configureWebhooksInput,
   listWebhookDeliveriesInput,

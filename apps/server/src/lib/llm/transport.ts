@@ -2,7 +2,8 @@
  * How a Chat Completions request reaches the API. The operator's own model (PARLEY_LLM_BASE_URL)
  * is as trusted as DATABASE_URL: it may sit on localhost or the LAN without an allow-list entry,
  * and it gets a keep-alive pool because every reply makes several calls to it. A model URL a shop
- * configured is user-given, so it goes through the outbound client and its policy (docs/architecture.md#the-outbound-policy).
+ * configured is user-given, so it goes through the outbound client and its policy
+ * (docs/architecture.md#the-outbound-policy).
  */
 import { Agent, request } from 'undici';
 import { isAppError } from '../errors.ts';

@@ -1,6 +1,6 @@
 /**
- * The outbound HTTP client and its policy (docs/architecture.md#the-outbound-policy): the only way Parley calls a user-given URL.
- * Import from here only.
+ * The outbound HTTP client and its policy (docs/architecture.md#the-outbound-policy): the only way Parley
+ * calls a user-given URL. Import from here only.
  */
 export { parseAllowList, type AllowRule } from './allow-list.ts';
 export {

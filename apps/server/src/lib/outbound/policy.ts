@@ -4,9 +4,9 @@ import { ipaddr, type IpAddress } from './ip.ts';
 import { describeUrl, hostPort, type Target } from './target.ts';
 
 /**
- * The outbound policy (docs/architecture.md#the-outbound-policy) for one target and the addresses it resolved or connected to.
- * Returns the refusal, or undefined when every address may be used. A private address outranks
- * a plain-http complaint: allowing it is what the operator has to do first.
+ * The outbound policy (docs/architecture.md#the-outbound-policy) for one target and the addresses it resolved
+ * or connected to. Returns the refusal, or undefined when every address may be used. A private address
+ * outranks a plain-http complaint: allowing it is what the operator has to do first.
  */
 export function findRefusal(
   rules: readonly AllowRule[],
