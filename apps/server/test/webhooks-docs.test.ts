@@ -1,5 +1,6 @@
 // The webhook signature checks that docs/webhooks.md gives integrators are run, exactly as written, against
-// deliveries signed by Parley's own signing code (@parley/webhooks): a snippet that drifts from SPEC §6 fails.
+// deliveries signed by Parley's own signing code (@parley/webhooks): a snippet that drifts from
+// the headers and signatures docs/webhooks.md#the-request describes fails.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { buildSignatureHeaders, verifyStandard, verifyWazion } from '@parley/webhooks';
