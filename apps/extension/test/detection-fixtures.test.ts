@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ChatIdentity } from '../src/shared/chat.ts';
-import { chromiumPath, quietChromiumArgs } from './support/chromium.ts';
+import { findChromium, quietChromiumArgs } from './support/chromium.ts';
 import type { Detection } from './support/detection-entry.ts';
 
 const fixtures = new URL('fixtures/whatsapp/', import.meta.url);
@@ -31,7 +31,7 @@ before(async () => {
   });
   script = bundle.outputFiles[0]?.text ?? '';
   browser = await chromium.launch({
-    executablePath: chromiumPath(),
+    executablePath: await findChromium(),
     headless: true,
     args: [...quietChromiumArgs, '--host-resolver-rules=MAP * ~NOTFOUND'],
   });

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { chromiumPath, quietChromiumArgs } from '../support/chromium.ts';
+import { findChromium, quietChromiumArgs } from '../support/chromium.ts';
 import { fixtureChats } from './whatsapp-fixture/chats.ts';
 
 const dist = new URL('../../dist/', import.meta.url).pathname;
@@ -49,7 +49,7 @@ export async function openBrowserSession(whatsappPort: number, locale: string): 
   let context: BrowserContext | undefined;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath(),
+      executablePath: await findChromium(),
       headless: true,
       locale,
       timezoneId: 'Europe/Madrid',
