@@ -151,6 +151,15 @@ describe('findChromium', () => {
     assert.match(log, /E: no network/);
   });
 
+  test('without flock to take the lock, the install fails with the command to run by hand', async () => {
+    rmSync(join(bin, 'flock'));
+    await assert.rejects(
+      findChromium(host()),
+      /Installing it failed \(spawn flock ENOENT.*\napt-get update/s,
+    );
+    assert.equal(installs(), 0);
+  });
+
   test('an install that ends without a chromium on PATH fails instead of launching nothing', async () => {
     await assert.rejects(findChromium(host({ installCommand: 'true' })), /without a chromium on PATH/);
   });

@@ -76,10 +76,14 @@ async function install(host: ChromiumHost): Promise<void> {
   });
   child.stdout.on('data', (chunk: Buffer) => host.log(chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => host.log(chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  if (code !== 0) {
+  // flock is util-linux's, on every Debian; without it the install fails like any other, with the command.
+  const code = await once(child, 'close').then(
+    ([exitCode]) => `exit ${String(exitCode)}`,
+    (error: Error) => error.message,
+  );
+  if (code !== 'exit 0') {
     throw new Error(
-      `${NOT_FOUND} Installing it failed (exit ${code}, output above). Run:\napt-get update && apt-get install -y chromium`,
+      `${NOT_FOUND} Installing it failed (${code}, output above). Run:\napt-get update && apt-get install -y chromium`,
     );
   }
 }
