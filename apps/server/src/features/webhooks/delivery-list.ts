@@ -46,18 +46,15 @@ export interface ListedDelivery extends Pick<
   attemptRows: AttemptRow[];
 }
 
-export async function listDeliveries(
-  db: Db,
-  shopId: string,
-  query: DeliveryQuery,
-): Promise<{ deliveries: ListedDelivery[]; next: PageKey | null }> {
+/** One page of deliveries and one more (to know whether a next page exists), without their attempts. */
+export function pageQuery(db: Db, shopId: string, query: DeliveryQuery) {
   const { after } = query;
   // Each filter reads an index in the listing's order (db/schema.ts): by status, the deliveries'
   // (which carry the event's created_at); otherwise the events', by event or by time.
   const keyed = query.status === undefined ? webhookEvents : deliveries;
   const createdAt = keyed.createdAt;
   const id = query.status === undefined ? webhookEvents.id : deliveries.eventId;
-  const rows = await db
+  return db
     .select({
       eventId: webhookEvents.id,
       event: webhookEvents.event,
@@ -83,6 +80,14 @@ export async function listDeliveries(
     )
     .orderBy(desc(createdAt), desc(id))
     .limit(query.limit + 1);
+}
+
+export async function listDeliveries(
+  db: Db,
+  shopId: string,
+  query: DeliveryQuery,
+): Promise<{ deliveries: ListedDelivery[]; next: PageKey | null }> {
+  const rows = await pageQuery(db, shopId, query);
   const page = rows.slice(0, query.limit);
   const attempts =
     page.length === 0
