@@ -22,7 +22,7 @@ import {
 } from '../../../test/helpers/test-database.ts';
 import { attachPglite, migrationsFolder, openPostgres, type Database } from '../../db/database.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { LookupAudit, type LookupAuditEntry } from './audit.ts';
+import { LookupAudit, newestLookups, type LookupAuditEntry } from './audit.ts';
 
 let database: Database;
 before(async () => {
@@ -198,4 +198,23 @@ test('an upgrade moves the one-row-per-lookup audit into batches of 200 per shop
     await old.dispose();
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+test('a read by phone finds its batches through the GIN index on phones, not by reading every batch of the shop', async () => {
+  // 5,000 batches of other phones and one of this phone, with statistics: the previous `= ANY(phones)`
+  // could only walk them all.
+  const { db } = database;
+  await db.execute(sql`
+    INSERT INTO panel_lookup_audit_batches
+      (shop_id, oldest_at, newest_at, agent_ids, phones, statuses, cached, looked_up_at)
+    SELECT 'shop_plan', t, t, ARRAY[NULL], ARRAY[CASE WHEN g = 2500 THEN '+34655123987' ELSE '+3460' || lpad(g::text, 7, '0') END],
+      ARRAY['found'], ARRAY[false], ARRAY[t]
+    FROM generate_series(1, 5000) AS g, LATERAL (SELECT timestamptz '2026-11-21T10:00:00Z' + g * interval '1 second' AS t) AS at`);
+  await db.execute(sql`ANALYZE panel_lookup_audit_batches`);
+  const rows = await db.execute(sql`EXPLAIN ${newestLookups('shop_plan', '+34655123987', 50)}`);
+  const plan = (rows as unknown as { rows: Record<string, string>[] }).rows
+    .map((row) => Object.values(row)[0])
+    .join('\n');
+  assert.match(plan, /panel_lookup_audit_batches_phones/, plan);
+  assert.doesNotMatch(plan, /Seq Scan/, plan);
 });

@@ -79,7 +79,7 @@ interface AuditRow {
  * - `NULLS LAST` is the btree index's order: with plain `DESC` (nulls first) the planner sorted all the
  *   shop's batches instead.
  */
-function newestLookups(shopId: string, phone: string | undefined, limit: number) {
+export function newestLookups(shopId: string, phone: string | undefined, limit: number) {
   const batches = sql`${panelLookupAuditBatches} AS b`;
   const matching =
     phone === undefined
