@@ -222,6 +222,26 @@ const messages = {
     'Días para esperar respuesta o compra (1–30)',
   ],
   'fu.min_intent_level': ['Minimum purchase intent', 'Intención de compra mínima'],
+  'fu.run_days': ['Days it runs', 'Días en que se ejecuta'],
+  'fu.day0': ['Sunday', 'Domingo'],
+  'fu.day1': ['Monday', 'Lunes'],
+  'fu.day2': ['Tuesday', 'Martes'],
+  'fu.day3': ['Wednesday', 'Miércoles'],
+  'fu.day4': ['Thursday', 'Jueves'],
+  'fu.day5': ['Friday', 'Viernes'],
+  'fu.day6': ['Saturday', 'Sábado'],
+  'fu.sending_window_start': [
+    'Sending window opens at (0–23, empty for any hour)',
+    'La ventana de envío abre a las (0–23, vacío para cualquier hora)',
+  ],
+  'fu.sending_window_end': [
+    'Sending window closes at (0–23, empty for any hour)',
+    'La ventana de envío cierra a las (0–23, vacío para cualquier hora)',
+  ],
+  'fu.reset_attempts_days': [
+    'Days of silence before attempts count again from zero (30–365)',
+    'Días de silencio tras los que los intentos vuelven a contar desde cero (30–365)',
+  ],
   'fu.followup_tone': ['Tone of the message', 'Tono del mensaje'],
   'fu.custom_instructions': ['Instructions for the message', 'Instrucciones para el mensaje'],
   'fu.exclude_phones': [

@@ -300,6 +300,30 @@ describe('the console', { timeout: 300_000 }, () => {
     await shoot('smart-followup');
   });
 
+  it('saves the days Smart Follow-up runs and its sending window, as save_smart_followup_config', async () => {
+    const settings = page.getByRole('region', { name: 'Settings' });
+    await settings.getByLabel('Sunday').uncheck();
+    await settings.getByLabel('Sending window opens at (0–23, empty for any hour)').fill('9');
+    await settings.getByLabel('Sending window closes at (0–23, empty for any hour)').fill('20');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('region', { name: 'Review the change' })
+      .getByRole('button', { name: 'Confirm and apply' })
+      .click();
+    await page.getByRole('status').filter({ hasText: 'Applied.' }).waitFor();
+    const { settings: saved } = await parley.tool<{
+      settings: {
+        run_days: number[];
+        sending_window_start: number | null;
+        sending_window_end: number | null;
+      };
+    }>('get_smart_followup_config', {});
+    assert.deepEqual(
+      [saved.run_days, saved.sending_window_start, saved.sending_window_end],
+      [[1, 2, 3, 4, 5, 6], 9, 20],
+    );
+  });
+
   it('speaks Spanish and fits a phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByLabel('Language').selectOption('es');

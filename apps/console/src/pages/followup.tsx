@@ -26,6 +26,9 @@ type Settings = Record<string, unknown> & {
   custom_instructions: string;
   exclude_phones: string[];
   agent_queue: boolean;
+  run_days: number[];
+  sending_window_start: number | null;
+  sending_window_end: number | null;
 };
 interface Config {
   settings: Settings;
@@ -73,7 +76,13 @@ const numberSettings = [
   'max_conversations',
   'delay_days',
   'tracking_days',
+  'reset_attempts_days',
 ] as const;
+
+/** Hours of the sending window: empty means no window (any hour). */
+const windowSettings = ['sending_window_start', 'sending_window_end'] as const;
+/** run_days: 0 = Sunday … 6 = Saturday, as the tool takes them. */
+const weekdays = [1, 2, 3, 4, 5, 6, 0] as const;
 
 export function FollowupPage({ api }: { api: Api }) {
   const t = useT();
@@ -107,6 +116,8 @@ export function FollowupPage({ api }: { api: Api }) {
       exclude_phones: s.exclude_phones.join('\n'),
     };
     for (const key of numberSettings) next[key] = String(s[key] ?? '');
+    for (const key of windowSettings) next[key] = s[key] === null ? '' : String(s[key]);
+    for (const day of weekdays) next[`day${day}`] = s.run_days.includes(day);
     setForm(next);
   };
   const loadLogs = async (wanted: number) => {
@@ -145,6 +156,8 @@ export function FollowupPage({ api }: { api: Api }) {
         .filter((line) => line !== ''),
     };
     for (const key of numberSettings) args[key] = Number(form[key]);
+    for (const key of windowSettings) args[key] = form[key] === '' ? null : Number(form[key]);
+    args.run_days = weekdays.filter((day) => form[`day${day}`] === true);
     void save.start(args);
   };
 
@@ -233,6 +246,30 @@ export function FollowupPage({ api }: { api: Api }) {
             />
             {t('fu.agent_queue')}
           </label>
+          <fieldset class="checks">
+            <legend>{t('fu.run_days')}</legend>
+            {weekdays.map((day) => (
+              <label key={day}>
+                <input
+                  type="checkbox"
+                  checked={form[`day${day}`] === true}
+                  onChange={(e) => setForm({ ...form, [`day${day}`]: e.currentTarget.checked })}
+                />
+                {t(`fu.day${day}`)}
+              </label>
+            ))}
+          </fieldset>
+          {windowSettings.map((key) => (
+            <Field key={key} label={t(`fu.${key}`)}>
+              <input
+                type="number"
+                min={0}
+                max={23}
+                value={String(form[key] ?? '')}
+                onInput={(e) => setForm({ ...form, [key]: e.currentTarget.value })}
+              />
+            </Field>
+          ))}
           {numberSettings.map((key) => (
             <Field key={key} label={t(`fu.${key}`)}>
               <input
