@@ -2,6 +2,7 @@
  * The database factory: PGlite under the data dir by default, PostgreSQL when DATABASE_URL is set.
  * Both give the same drizzle API; migrations are applied on open.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -18,6 +19,7 @@ import {
 } from './pg-connection.ts';
 import { createPostgresListener, type ListenerOptions } from './postgres-listener.ts';
 import * as schema from './schema.ts';
+import { collectGarbage } from '../lib/collect-garbage.ts';
 import { serverRoot } from '../lib/server-root.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -50,8 +52,16 @@ export const migrationsFolder = join(serverRoot, 'src/db/migrations');
 const MIGRATION_LOCK_KEY = 7_201_511;
 
 /** `dataDir` undefined means in-memory. */
-export const openPglite = (dataDir: string | undefined): Promise<Database> =>
-  attachPglite(dataDir === undefined ? new PGlite() : new PGlite(dataDir));
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const fresh = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'));
+  const database = await attachPglite(dataDir === undefined ? new PGlite() : new PGlite(dataDir));
+  if (!fresh || dataDir === undefined) return database;
+  // A new database's initdb grows PGlite's memory to ~0.8 GB, which WebAssembly never gives back:
+  // the instance that ran it is closed and collected, and a fresh one opens the database it made.
+  await database.close();
+  collectGarbage();
+  return attachPglite(new PGlite(dataDir));
+}
 
 /** Migrates and wraps a PGlite the caller created (tests start one from a pre-migrated template). */
 export async function attachPglite(client: PGlite): Promise<Database> {
