@@ -1,6 +1,6 @@
--- Operations: process heartbeats, token and agent lifecycle, sealed secrets bound to their row.
-SELECT 1;
---> statement-breakpoint
+-- Operations: process heartbeats, token and agent lifecycle, console sessions, indexes that match the
+-- deliveries and audit reads. Written by hand (drizzle-kit cannot write the backfill of
+-- webhook_deliveries.created_at); meta/0003_snapshot.json is what drizzle-kit generates from schema.ts.
 ALTER TABLE "shops" ADD COLUMN "disabled_at" timestamp with time zone;
 --> statement-breakpoint
 ALTER TABLE "agents" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;
