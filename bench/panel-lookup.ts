@@ -1,5 +1,5 @@
 /**
- * Side-panel lookups (SPEC §5) against a fake CRM that answers in a fixed 5 ms on loopback, all in one
+ * Side-panel lookups (docs/side-panel.md#looking-up-a-customer) against a fake CRM that answers in a fixed 5 ms on loopback, all in one
  * run: the panel API with the cache off (refresh=1, a new phone each time) against calls straight to
  * the fake CRM at the same concurrency, so the ratio and the added p50 are what Parley costs; then
  * cache-hit throughput; then 100 concurrent lookups of one uncached phone, which must reach the CRM once.

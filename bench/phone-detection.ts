@@ -1,5 +1,5 @@
 /**
- * Phone detection throughput (SPEC §8; target ~50,000 short messages/s on one core), against the
+ * Phone detection throughput (docs/conversations.md#what-is-detected; target ~50,000 short messages/s on one core), against the
  * in-run baseline of calling libphonenumber-js's findPhoneNumbersInText on every message: the ratio
  * says what Parley's filters cost and what its digit pre-check saves.
  * Run from the repo root: node --import tsx bench/phone-detection.ts
