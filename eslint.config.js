@@ -74,6 +74,24 @@ export default tseslint.config(
     },
   },
   {
+    // lib/ and db/ sit below the features and the adapters (docs/architecture.md).
+    files: ['apps/server/src/lib/**/*.ts', 'apps/server/src/db/**/*.ts'],
+    ignores: ['apps/server/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(features|http|mcp|worker)/',
+              message: 'lib/ and db/ import neither features nor adapters: dependencies point one way.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/server/src/config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
@@ -87,6 +105,12 @@ export default tseslint.config(
             {
               regex: '^\\.\\./[a-z-]+/(?!index\\.ts$).+',
               message: 'Import another feature only through its index.ts.',
+            },
+            {
+              // Dependencies point one way: lib/ <- features/ <- adapters <- main.ts (docs/architecture.md).
+              regex: '^(\\.\\./)+(http|mcp|worker)/',
+              message:
+                'Features do not import adapters (http/, mcp/, worker/): move what both need to the feature or lib/.',
             },
           ],
         },

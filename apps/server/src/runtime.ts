@@ -24,13 +24,8 @@ import { createOutboundHttp } from './lib/outbound/index.ts';
 import { createSecretBox, loadOrCreateSecretKey } from './lib/secret-box.ts';
 import { explainDatabaseFailure, explainDataDirFailure } from './startup-failure.ts';
 import { createJobSources, type JobOptions } from './worker/catalog.ts';
-import {
-  createHeartbeat,
-  createWorker,
-  WAKE_CHANNEL,
-  type Worker,
-  type WorkerOptions,
-} from './worker/index.ts';
+import { WAKE_CHANNEL } from './db/wake.ts';
+import { createHeartbeat, createWorker, type Worker, type WorkerOptions } from './worker/index.ts';
 import { serverRoot } from './lib/server-root.ts';
 
 export const version: string = (

@@ -12,7 +12,8 @@ import { followupRuns, processHeartbeats, webhookDeliveries } from '../src/db/sc
 import { DELIVERY_LEASE_MS } from '../src/features/webhooks/index.ts';
 import { startRun } from '../src/features/followup/runs-store.ts';
 import { createJobSources } from '../src/worker/catalog.ts';
-import { createHeartbeat, type JobSource } from '../src/worker/index.ts';
+import type { JobSource } from '../src/lib/jobs/index.ts';
+import { createHeartbeat } from '../src/worker/index.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { configureWebhook, recordEvent } from './helpers/webhooks.ts';
 

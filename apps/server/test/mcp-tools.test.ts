@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { AppError } from '../src/lib/errors.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { registerMcpRoutes } from '../src/mcp/index.ts';
-import { defineTool } from '../src/mcp/tool.ts';
+import { defineTool } from '../src/features/tool.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { callTool, postMcp, textOf } from './helpers/mcp.ts';
 

@@ -16,7 +16,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.ts';
 import { afterPendingIo } from '../lib/after-pending-io.ts';
-import { createPeriodicJobSource, type JobSource } from '../worker/index.ts';
+import { createPeriodicJobSource, type JobSource } from '../lib/jobs/index.ts';
 import { queryRows } from './database.ts';
 
 const HOUR_MS = 60 * 60_000;

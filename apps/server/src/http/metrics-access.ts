@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError, isAppError } from '../lib/errors.ts';
 import { safeEqual } from '../lib/tokens.ts';
-import { bearerToken, requirePrincipal } from './auth.ts';
+import { bearerToken, requirePrincipal } from '../features/shops/index.ts';
 
 const howToRead =
   'GET /metrics needs Authorization: Bearer <the admin token or PARLEY_METRICS_TOKEN> ' +

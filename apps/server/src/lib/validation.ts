@@ -46,3 +46,7 @@ export function parseInput<S extends z.ZodType>(
   }
   return result.data;
 }
+
+/** A route's JSON body checked against its contract schema; an absent body is `{}`. */
+export const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> =>
+  parseInput(schema, body ?? {}, 'request body');

@@ -10,7 +10,7 @@ import { isDatabaseUnavailable, unavailableReason } from '../db/availability.ts'
 import { isAppError } from '../lib/errors.ts';
 import { runConfirmedTool } from './confirmation-flow.ts';
 import { JsonRpcCode } from './json-rpc.ts';
-import type { Tool, ToolContext } from './tool.ts';
+import type { Tool, ToolContext } from '../features/tool.ts';
 import { parseToolArguments } from './tool-arguments.ts';
 import { toolError, toolResult } from './tool-result.ts';
 

@@ -12,7 +12,7 @@ import {
   issueConfirmationToken,
   type ConfirmationSubject,
 } from './confirmation-token.ts';
-import type { ChangePreview, ConfirmedTool, ToolContext } from './tool.ts';
+import type { ChangePreview, ConfirmedTool, ToolContext } from '../features/tool.ts';
 import type { ConfirmationControls } from './tool-arguments.ts';
 import { toolError, toolResult } from './tool-result.ts';
 

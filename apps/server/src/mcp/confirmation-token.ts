@@ -5,7 +5,7 @@
  * moved since the token was issued, the MAC no longer matches.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 
 export const CONFIRMATION_TTL_MS = 10 * 60 * 1000;
 

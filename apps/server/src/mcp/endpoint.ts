@@ -7,7 +7,7 @@
 import { isJsonContentType, type AuthInfo } from '@modelcontextprotocol/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
-import { bearerToken } from '../http/auth.ts';
+import { bearerToken } from '../features/shops/index.ts';
 import { hashToken } from '../lib/tokens.ts';
 import { identifyCaller, type McpCaller } from './caller.ts';
 import { inspectMessage, jsonRpcError, JsonRpcCode, type JsonRpcErrorBody } from './json-rpc.ts';

@@ -10,7 +10,7 @@ import { createHostGuard } from './host-guard.ts';
 import { jsonRpcError, JsonRpcCode } from './json-rpc.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createServerFactory } from './server-factory.ts';
-import type { Tool } from './tool.ts';
+import type { Tool } from '../features/tool.ts';
 import { createToolCatalog } from './tool-catalog.ts';
 import { mcpTools } from './tools.ts';
 import { createMcpTransport } from './transport.ts';

@@ -8,7 +8,7 @@
 import { parseAtBoundary } from '@parley/contract';
 import { z } from 'zod';
 import { describeIssues } from '../lib/validation.ts';
-import type { Tool } from './tool.ts';
+import type { Tool } from '../features/tool.ts';
 
 export const confirmationControls = z.strictObject({
   confirm: z

@@ -5,7 +5,7 @@
  */
 import type { Tool as ToolDescriptor } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { Tool } from './tool.ts';
+import type { Tool } from '../features/tool.ts';
 import { confirmationControls } from './tool-arguments.ts';
 
 export interface ToolCatalog {

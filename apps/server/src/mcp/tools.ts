@@ -6,7 +6,7 @@ import { followupTools } from '../features/followup/index.ts';
 import { functionTools } from '../features/functions/index.ts';
 import { shopTools } from '../features/shops/index.ts';
 import { webhookTools } from '../features/webhooks/index.ts';
-import type { Tool } from './tool.ts';
+import type { Tool } from '../features/tool.ts';
 
 export const mcpTools: readonly Tool[] = [
   ...webhookTools,

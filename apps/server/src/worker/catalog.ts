@@ -5,7 +5,7 @@ import { createCrmProbeJobSource } from '../features/crm/index.ts';
 import { createFollowupJobSources } from '../features/followup/index.ts';
 import { createAuditRetentionJobSource } from '../features/panel/index.ts';
 import { createWebhookJobSources, type WebhookJobOptions } from '../features/webhooks/index.ts';
-import type { JobSource } from './worker.ts';
+import type { JobSource } from '../lib/jobs/job-source.ts';
 
 export type JobOptions = WebhookJobOptions;
 

@@ -23,8 +23,8 @@ import type { Db } from '../db/database.ts';
 import { processHeartbeats } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
-import { notifyWorkers } from './wake.ts';
-import type { JobSource } from './worker.ts';
+import { notifyWorkers } from '../db/wake.ts';
+import type { JobSource } from '../lib/jobs/job-source.ts';
 
 export interface HeartbeatOptions {
   db: Db;

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { createManualClock } from '../lib/clock.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createWorker, type ClaimedRun, type JobSource } from './worker.ts';
+import type { ClaimedRun, JobSource } from '../lib/jobs/job-source.ts';
+import { createWorker } from './worker.ts';
 
 /** A source whose claims hand out the given batches, one per claim, and that reports each step. */
 function scriptedSource(batches: ClaimedRun[][], onStep: (step: 'claim' | 'idle') => void): JobSource {

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import type { AppDeps } from '../../src/app-deps.ts';
 import { isAppError } from '../../src/lib/errors.ts';
-import type { ChangePreview, Tool, ToolContext } from '../../src/mcp/tool.ts';
+import type { ChangePreview, Tool, ToolContext } from '../../src/features/tool.ts';
 
 export interface DirectTools {
   preview(name: string, args?: Record<string, unknown>): Promise<ChangePreview>;

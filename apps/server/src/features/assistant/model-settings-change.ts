@@ -7,7 +7,7 @@ import type { AppDeps } from '../../app-deps.ts';
 import { boundTo } from '../../lib/secret-box.ts';
 import { aiSettings } from '../../db/schema.ts';
 import { badRequest } from '../../lib/errors.ts';
-import type { ChangePreview } from '../../mcp/tool.ts';
+import type { ChangePreview } from '../tool.ts';
 import {
   chooseTarget,
   openShopSettings,

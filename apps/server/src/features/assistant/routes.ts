@@ -1,7 +1,8 @@
 import { suggestReplyRequest } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
-import { parseBody, requirePrincipal } from '../../http/auth.ts';
+import { parseBody } from '../../lib/validation.ts';
+import { requirePrincipal } from '../shops/index.ts';
 import { suggestReply } from './suggest-reply.ts';
 
 export function registerAssistantRoutes(app: FastifyInstance, deps: AppDeps): void {

@@ -14,7 +14,7 @@ import { customFunctionName, inputHazards } from '@parley/contract';
 import type { ValidateFunction } from 'ajv';
 import type { AppDeps } from '../../app-deps.ts';
 import type { ChatMessage, ModelToolCall } from '../../lib/llm/index.ts';
-import { canonicalJson } from '../../mcp/canonical-json.ts';
+import { canonicalJson } from '../../lib/canonical-json.ts';
 import { getFunctionForCall, type FunctionForCall } from '../functions/index.ts';
 import { callFunctionEndpoint } from './call-function.ts';
 import { outcomeOfHttp, refusedCall, type CallOutcome } from './call-outcome.ts';

@@ -1,7 +1,7 @@
 /** The MCP tools of the assistant: its model settings and the function call log. */
 import { z } from 'zod';
 import { customFunctionName } from '@parley/contract';
-import { defineTool, type Tool } from '../../mcp/tool.ts';
+import { defineTool, type Tool } from '../tool.ts';
 import { listFunctionLogs } from './function-logs.ts';
 import { applyAiSettingsChange, getAiConfig, previewAiSettingsChange } from './model-settings-change.ts';
 

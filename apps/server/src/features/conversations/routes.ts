@@ -1,7 +1,8 @@
 import { postConversationMessagesRequest } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
-import { parseBody, requirePrincipal } from '../../http/auth.ts';
+import { parseBody } from '../../lib/validation.ts';
+import { requirePrincipal } from '../shops/index.ts';
 import { ingestConversationMessages } from './intake.ts';
 
 export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps): void {

@@ -1,7 +1,8 @@
 import { addCreditsRequest } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
-import { parseBody, requirePrincipal } from '../../http/auth.ts';
+import { parseBody } from '../../lib/validation.ts';
+import { requirePrincipal } from '../shops/index.ts';
 import { addPurchasedCredits } from './purchases.ts';
 import { loadCreditShop } from './shop.ts';
 

@@ -1,6 +1,6 @@
 /** The MCP tools of the credits feature: thin adapters over its services. */
 import { z } from 'zod';
-import { defineTool, type Tool } from '../../mcp/tool.ts';
+import { defineTool, type Tool } from '../tool.ts';
 import { getCreditsInfo } from './info.ts';
 import { loadCreditShop } from './shop.ts';
 import { getUsageStats } from './usage-stats.ts';

@@ -11,7 +11,7 @@ import { crmEndpoints } from '../../db/schema.ts';
 import { openCredentials, sealCredentials, type TargetCredentials } from '../../lib/credentials.ts';
 import { newId } from '../../lib/ids.ts';
 import { planKeyedChange } from '../../lib/keyed-change.ts';
-import type { ChangePreview } from '../../mcp/tool.ts';
+import type { ChangePreview } from '../tool.ts';
 import { forgetEndpointForCall } from './endpoint-cache.ts';
 import { forgetCrmLatency } from './latency.ts';
 import {

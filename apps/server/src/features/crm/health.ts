@@ -6,7 +6,7 @@
 import { and, eq, gt, or } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
 import { crmEndpoints } from '../../db/schema.ts';
-import type { ChangePreview } from '../../mcp/tool.ts';
+import type { ChangePreview } from '../tool.ts';
 import { forgetEndpointForCall } from './endpoint-cache.ts';
 import { crmLatencySummary } from './latency.ts';
 import { presentHealth, type CrmEndpointRow } from './present.ts';

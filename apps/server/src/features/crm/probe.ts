@@ -11,7 +11,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { CrmEndpointType } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { crmEndpoints } from '../../db/schema.ts';
-import { pickWithinLimits, type ClaimedRun, type ClaimLimits, type JobSource } from '../../worker/index.ts';
+import { pickWithinLimits, type ClaimedRun, type ClaimLimits, type JobSource } from '../../lib/jobs/index.ts';
 import type { CrmErrorCode } from './call-errors.ts';
 import { exchangeWithCrm } from './exchange.ts';
 import { recordCallFailure, reenableEndpoint } from './health-record.ts';

@@ -10,7 +10,7 @@ import { boundTo, type SealedField } from '../../lib/secret-box.ts';
 import { shops } from '../../db/schema.ts';
 import { REDACTED } from '../../lib/credentials.ts';
 import { notFound } from '../../lib/errors.ts';
-import type { ChangePreview } from '../../mcp/tool.ts';
+import type { ChangePreview } from '../tool.ts';
 import { getShop } from '../shops/index.ts';
 import { forgetEndpointForCall } from './endpoint-cache.ts';
 

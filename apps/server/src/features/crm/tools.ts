@@ -1,7 +1,7 @@
 /** The MCP tools of the crm feature (docs/mcp.md): thin adapters over its services. */
 import { z } from 'zod';
 import { crmEndpointTypes, updateCrmEndpointsArguments } from '@parley/contract';
-import { defineTool, type Tool, type ToolAnnotations } from '../../mcp/tool.ts';
+import { defineTool, type Tool, type ToolAnnotations } from '../tool.ts';
 import { parseInput } from '../../lib/validation.ts';
 import { applyCrmEndpointChange, listCrmEndpoints, previewCrmEndpointChange } from './endpoints.ts';
 import { getCrmHealthStatus, previewCrmErrorReset, resetCrmErrors } from './health.ts';

@@ -3,7 +3,7 @@
  * process died), follow-ups falling due and being tracked, and the poll for customer replies.
  */
 import type { AppDeps } from '../../app-deps.ts';
-import { createPeriodicJobSource, type JobSource } from '../../worker/index.ts';
+import { createPeriodicJobSource, type JobSource } from '../../lib/jobs/index.ts';
 import { executeRun } from './run.ts';
 import {
   claimRuns,

@@ -9,7 +9,7 @@ import type { FollowupAnalysis, FollowupSkipReason, SmartFollowupSettings } from
 import type { AppDeps } from '../../app-deps.ts';
 import { followupAnalyses, followupOptOuts, followups } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
-import { notifyWorkers } from '../../worker/index.ts';
+import { notifyWorkers } from '../../db/wake.ts';
 import { analysisColumns, claimHeld, type AnalysisClaim, type LogKey } from './analyses-store.ts';
 
 /** What becomes of an analysed conversation. */

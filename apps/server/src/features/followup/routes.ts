@@ -1,7 +1,8 @@
 import { dismissFollowupRequest, listFollowupsQuery } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
-import { parseBody, requirePrincipal } from '../../http/auth.ts';
+import { parseBody } from '../../lib/validation.ts';
+import { requirePrincipal } from '../shops/index.ts';
 import { parseInput } from '../../lib/validation.ts';
 import { actOnFollowup, listFollowups } from './agent-queue.ts';
 

@@ -8,7 +8,8 @@ import { and, asc, eq, inArray, isNull, lte, min, notInArray, or, sql } from 'dr
 import type { Db, Tx } from '../../db/database.ts';
 import { followupRuns, followupSettings, shops } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
-import { notifyWorkers, pickWithinLimits, type ClaimLimits } from '../../worker/index.ts';
+import { pickWithinLimits, type ClaimLimits } from '../../lib/jobs/index.ts';
+import { notifyWorkers } from '../../db/wake.ts';
 import { readFollowupSettings } from './settings.ts';
 import { nextRunAfter, scheduledWindow } from './schedule.ts';
 

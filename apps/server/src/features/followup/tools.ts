@@ -1,7 +1,7 @@
 /** The MCP tools of Smart Follow-up: thin adapters over its services (docs/smart-followup.md). */
 import { z } from 'zod';
 import { followupLogsInput, followupPeriodInput, saveSmartFollowupConfigInput } from '@parley/contract';
-import { defineTool, type Tool } from '../../mcp/tool.ts';
+import { defineTool, type Tool } from '../tool.ts';
 import {
   getSmartFollowupConfig,
   planSettingsChange,

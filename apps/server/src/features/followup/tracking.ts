@@ -21,8 +21,8 @@ import {
   followups,
   shops,
 } from '../../db/schema.ts';
-import type { ClaimLimits } from '../../worker/index.ts';
-import { pickWithinLimits } from '../../worker/index.ts';
+import type { ClaimLimits } from '../../lib/jobs/index.ts';
+import { pickWithinLimits } from '../../lib/jobs/index.ts';
 import { recordConverted, recordDetected, recordReplied, type FollowupRow } from './events.ts';
 import { checkPurchase, presentOrder } from './purchase-check.ts';
 import { EXPIRE_AFTER_MS, insideSendingWindow, intoSendingWindow } from './schedule.ts';

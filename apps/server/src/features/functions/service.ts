@@ -13,7 +13,7 @@ import { customFunctions } from '../../db/schema.ts';
 import { openCredentials, sealCredentials } from '../../lib/credentials.ts';
 import { newId } from '../../lib/ids.ts';
 import { planKeyedChange } from '../../lib/keyed-change.ts';
-import type { ChangePreview } from '../../mcp/tool.ts';
+import type { ChangePreview } from '../tool.ts';
 import { compileParametersSchema } from './parameters-schema.ts';
 import {
   definitionCredentials,

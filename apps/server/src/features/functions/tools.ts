@@ -1,7 +1,7 @@
 /** The MCP tools of the functions feature (docs/mcp.md): thin adapters over its service. */
 import { z } from 'zod';
 import { updateCustomFunctionsArguments } from '@parley/contract';
-import { defineTool, type Tool } from '../../mcp/tool.ts';
+import { defineTool, type Tool } from '../tool.ts';
 import { parseInput } from '../../lib/validation.ts';
 import { applyCustomFunctionChange, listCustomFunctions, previewCustomFunctionChange } from './service.ts';
 

@@ -12,7 +12,7 @@ import type { AppDeps } from '../../app-deps.ts';
 import { queryRows } from '../../db/database.ts';
 import { afterPendingIo } from '../../lib/after-pending-io.ts';
 import { panelLookupAuditBatches, shops } from '../../db/schema.ts';
-import { createPeriodicJobSource, type JobSource } from '../../worker/index.ts';
+import { createPeriodicJobSource, type JobSource } from '../../lib/jobs/index.ts';
 
 export const AUDIT_SWEEP_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;

@@ -7,7 +7,8 @@ import {
 } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
-import { parseBody, requirePrincipal } from '../../http/auth.ts';
+import { parseBody } from '../../lib/validation.ts';
+import { requirePrincipal } from '../shops/index.ts';
 import { parseInput } from '../../lib/validation.ts';
 import { lookupJson } from './lookup-json.ts';
 import { createPanelService } from './service.ts';

@@ -1,4 +1,5 @@
 export { authenticateToken, type Principal } from './authenticate.ts';
+export { bearerToken, requirePrincipal } from './request-auth.ts';
 export { getShop, createShop, presentShop } from './service.ts';
 export {
   bootstrapFirstStart,

@@ -7,7 +7,8 @@ import {
 } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
-import { parseBody, requirePrincipal } from '../../http/auth.ts';
+import { parseBody } from '../../lib/validation.ts';
+import { requirePrincipal } from './request-auth.ts';
 import { createAgent, deleteAgent, listAgents, rotateAgentToken, updateAgent } from './agents.ts';
 import { createShop, deleteShop, listShops, setShopDisabled, updateShop } from './service.ts';
 import { rotateShopToken } from './shop-token.ts';

@@ -12,7 +12,7 @@ import { apiTokens, panelLookupAuditBatches, shops, type ShopSettings } from '..
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { generateToken, hashToken, tokenPrefix } from '../../lib/tokens.ts';
-import { notifyWorkers } from '../../worker/index.ts';
+import { notifyWorkers } from '../../db/wake.ts';
 import { forgetShop } from './country.ts';
 import { forgetShopPrincipals } from './principal-cache.ts';
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { agentPermissions, createAgentRequest, updateAgentRequest } from '@parley/contract';
 import { parseInput } from '../../lib/validation.ts';
-import { defineTool, type Tool } from '../../mcp/tool.ts';
+import { defineTool, type Tool } from '../tool.ts';
 import { createAgent, deleteAgent, describeAgent, listAgents, updateAgent } from './agents.ts';
 import { describeShopToken, previewShopTokenRotation, rotateShopToken } from './shop-token.ts';
 

@@ -3,7 +3,7 @@ import { DEFAULT_WEBHOOK_TIMEOUT_MS, webhookEventTypes, type WebhookEventType } 
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
-import { notifyWorkers } from '../../worker/index.ts';
+import { notifyWorkers } from '../../db/wake.ts';
 import { resumeDeliveries } from './delivery-store.ts';
 import { noHealth, resumedHealth, type WebhookHealth } from './health.ts';
 

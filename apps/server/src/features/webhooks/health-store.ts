@@ -2,7 +2,8 @@
 import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
-import { notifyWorkers, pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../worker/index.ts';
+import { pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../lib/jobs/index.ts';
+import { notifyWorkers } from '../../db/wake.ts';
 import { resumeDeliveries } from './delivery-store.ts';
 import { healthAfterAttempt, PROBE_INTERVAL_MS, type WebhookHealth } from './health.ts';
 

@@ -1,7 +1,7 @@
 /** The webhook jobs the worker runs: deliveries, and probes of paused webhooks. */
 import type { AppDeps } from '../../app-deps.ts';
 import { retryWhileUnavailable } from '../../db/availability.ts';
-import type { JobSource } from '../../worker/index.ts';
+import type { JobSource } from '../../lib/jobs/index.ts';
 import { attemptDelivery, createAttemptRecorder, type RecordAttempt } from './attempt.ts';
 import {
   claimDueDeliveries,

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
 import { queryRows, type Tx } from '../../db/database.ts';
 import { webhookConfigs, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
-import { WAKE_CHANNEL } from '../../worker/index.ts';
+import { WAKE_CHANNEL } from '../../db/wake.ts';
 import { serializeEvent, type WebhookEventName } from './event-body.ts';
 
 export interface WebhookEventInput {

@@ -4,7 +4,7 @@
  * answering 429 or 503 with Retry-After is not called again before it asked, but never sooner than the
  * schedule says: a Retry-After of 1 s must not burn the 10 attempts in 10 seconds.
  */
-import { createRetryPolicy } from '../../worker/index.ts';
+import { createRetryPolicy } from '../../lib/jobs/index.ts';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

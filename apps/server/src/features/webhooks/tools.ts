@@ -9,7 +9,7 @@ import {
   testWebhookInput,
 } from '@parley/contract';
 import { z } from 'zod';
-import { defineTool, type Tool } from '../../mcp/tool.ts';
+import { defineTool, type Tool } from '../tool.ts';
 import { getWebhookConfig, planWebhookUpdate, updateWebhookConfig } from './config-service.ts';
 import {
   listWebhookDeliveries,

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
 import { authenticateToken, getShop } from '../../features/shops/index.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
-import { parseBody } from '../auth.ts';
+import { parseBody } from '../../lib/validation.ts';
 import type { ConsoleBridge } from './bridge.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookies.ts';
 import { closeSession, csrfTokenOf, openSession, SESSION_TTL_MS, sessionIdOf } from './session-store.ts';

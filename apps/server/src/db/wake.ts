@@ -4,7 +4,7 @@
  * here or in another process, is picked up at once without polling for it.
  */
 import { sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from './database.ts';
 
 export const WAKE_CHANNEL = 'parley_worker';
 

@@ -2,8 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createManualClock } from '../lib/clock.ts';
-import { createLogger } from '../lib/logger.ts';
+import { createManualClock } from '../clock.ts';
+import { createLogger } from '../logger.ts';
 import { createPeriodicJobSource } from './periodic.ts';
 
 const HOUR_MS = 60 * 60_000;

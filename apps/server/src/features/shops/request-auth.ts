@@ -1,10 +1,12 @@
+/**
+ * Who is calling a route: the bearer token, authenticated, of one of the kinds the route takes (and,
+ * for an agent, holding the permission it needs). Routes of every feature ask it through this feature.
+ */
 import type { AgentPermission } from '@parley/contract';
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import type { AppDeps } from '../app-deps.ts';
-import { authenticateToken, type Principal } from '../features/shops/index.ts';
-import { AppError, unauthorized } from '../lib/errors.ts';
-import { parseInput } from '../lib/validation.ts';
+import type { AppDeps } from '../../app-deps.ts';
+import { AppError, unauthorized } from '../../lib/errors.ts';
+import { authenticateToken, type Principal } from './authenticate.ts';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -60,6 +62,3 @@ export async function requirePrincipal<K extends Principal['kind']>(
   }
   return principal as Extract<Principal, { kind: K }>;
 }
-
-export const parseBody = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> =>
-  parseInput(schema, body ?? {}, 'request body');

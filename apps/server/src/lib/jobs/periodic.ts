@@ -7,8 +7,8 @@
  * catches up), and the job logs what a run did itself.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../lib/clock.ts';
-import type { JobSource } from './worker.ts';
+import type { Clock } from '../clock.ts';
+import type { JobSource } from './job-source.ts';
 
 /** What every periodic job takes from the app: its clock and logger. */
 export interface PeriodicDeps {
