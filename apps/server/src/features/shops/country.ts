@@ -7,17 +7,17 @@
 import type { AppDeps } from '../../app-deps.ts';
 import { GroupedCache } from '../../lib/invalidation.ts';
 import { getShop } from './service.ts';
+import { SHOP_SETTINGS_TOPIC } from './shop-changes.ts';
 
 /** Long: changes arrive through the channel; the lifetime only bounds how long an idle shop stays in memory. */
 const COUNTRY_LIFETIME_MS = 60 * 60_000;
 const MAX_SHOPS = 10_000;
-const TOPIC = 'shops';
 
 type Deps = Pick<AppDeps, 'db' | 'invalidation'>;
 
 const countryCache = (deps: Pick<AppDeps, 'invalidation'>) =>
   deps.invalidation.cache(
-    TOPIC,
+    SHOP_SETTINGS_TOPIC,
     () =>
       new GroupedCache<string>({
         maxEntries: MAX_SHOPS,
@@ -35,7 +35,3 @@ export async function shopCountry(deps: Deps, shopId: string): Promise<string> {
   cache.set(shopId, shopId, country, generation);
   return country;
 }
-
-/** Call after changing a shop's settings: every process reads them again. */
-export const forgetShop = (deps: Pick<AppDeps, 'invalidation'>, shopId: string): Promise<void> =>
-  deps.invalidation.invalidate(TOPIC, shopId);

@@ -13,7 +13,7 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { generateToken, hashToken, tokenPrefix } from '../../lib/tokens.ts';
 import { notifyWorkers } from '../../db/wake.ts';
-import { forgetShop } from './country.ts';
+import { forgetShop } from './shop-changes.ts';
 import { forgetShopPrincipals } from './principal-cache.ts';
 
 type ShopRow = typeof shops.$inferSelect;
