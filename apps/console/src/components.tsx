@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import type { Api, ToolOutcome } from './api.ts';
+import type { Api, RestOutcome, ToolOutcome } from './api.ts';
 import { useLanguage, useT } from './i18n.ts';
 
 export function Section({
@@ -222,4 +222,27 @@ export function parseJsonField(text: string): { ok: true; value: unknown } | { o
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }
+}
+
+/**
+ * For pages that list something and change it: runs a change, then reloads the list; a refusal is
+ * shown as the page's error instead. Resolves with the answer, or null when it was refused.
+ */
+export function changeThenReload(page: {
+  setError: (message: string | null) => void;
+  reload: () => Promise<void>;
+  /** Clears what the previous change left on the page (a notice). */
+  onStart?: () => void;
+}) {
+  return async <T,>(request: Promise<RestOutcome<T>>): Promise<T | null> => {
+    page.setError(null);
+    page.onStart?.();
+    const outcome = await request;
+    if (!outcome.ok) {
+      page.setError(outcome.message);
+      return null;
+    }
+    await page.reload();
+    return outcome.data;
+  };
 }

@@ -3,7 +3,7 @@
 import { agentPermissions } from '@parley/contract';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.ts';
-import { CopyButton, ErrorBox, Field, Section, useDateFormat } from '../components.tsx';
+import { changeThenReload, CopyButton, ErrorBox, Field, Section, useDateFormat } from '../components.tsx';
 import { useT } from '../i18n.ts';
 import { ShopTokenSection } from './shop-token.tsx';
 
@@ -60,16 +60,7 @@ export function AgentsPage({ api, onSignedInAgain }: { api: Api; onSignedInAgain
   };
   useEffect(() => void load(), []);
 
-  const act = async <T,>(request: Promise<{ ok: true; data: T } | { ok: false; message: string }>) => {
-    setError(null);
-    const outcome = await request;
-    if (!outcome.ok) {
-      setError(outcome.message);
-      return null;
-    }
-    await load();
-    return outcome.data;
-  };
+  const act = changeThenReload({ setError, reload: load });
 
   const create = async () => {
     const created = await act(api.rest<{ agent: Agent; token: string }>('POST', '/api/agents', form));

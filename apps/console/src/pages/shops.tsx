@@ -2,7 +2,16 @@
  * POST …/disable, …/enable, …/credits) as a page. A new shop's token is shown once. */
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.ts';
-import { Badge, CopyButton, ErrorBox, Field, Notice, Section, useDateFormat } from '../components.tsx';
+import {
+  Badge,
+  changeThenReload,
+  CopyButton,
+  ErrorBox,
+  Field,
+  Notice,
+  Section,
+  useDateFormat,
+} from '../components.tsx';
 import { useT } from '../i18n.ts';
 
 interface Shop {
@@ -36,17 +45,7 @@ export function ShopsPage({ api }: { api: Api }) {
   };
   useEffect(() => void load(), []);
 
-  const act = async <T,>(request: Promise<{ ok: true; data: T } | { ok: false; message: string }>) => {
-    setError(null);
-    setNotice(null);
-    const outcome = await request;
-    if (!outcome.ok) {
-      setError(outcome.message);
-      return null;
-    }
-    await load();
-    return outcome.data;
-  };
+  const act = changeThenReload({ setError, reload: load, onStart: () => setNotice(null) });
   const path = (shop: Shop, tail = '') => `/api/admin/shops/${encodeURIComponent(shop.id)}${tail}`;
 
   return (
