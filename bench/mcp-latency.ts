@@ -1,38 +1,61 @@
 /**
- * MCP tools/call latency against the in-run baseline of GET /health: the same process, database
- * and loopback HTTP, so the ratio says what the MCP layer (SDK, auth, tool, database read) costs.
- * Run from the repo root: node --import tsx bench/mcp-latency.ts
+ * MCP tools/call against the MCP SDK's own speed, measured in the same run: Parley as `npm start`
+ * runs it (its bundle, a fresh PGlite data dir, the demo shop) and lib/mcp-anchor-server.mjs, the
+ * smallest stateless server the same SDK makes, each in its own process. Both get the same
+ * 2025-06-18 `tools/call get_webhook_config` from this process, one at a time, in alternating
+ * rounds; each server's CPU per call is its whole process's (Parley's includes its database).
+ * GET /health of both is the floor of any request. Target (issue 15): Parley's p50 and CPU per call
+ * within 1.3x of the anchor's.
+ *
+ *   node --import tsx bench/mcp-latency.ts [rounds=5] [calls per round=400]
  */
-import { startParley } from './lib/parley.ts';
-import { measureSequential, ms } from './lib/stats.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildServer, serverBuildIsStale } from '../apps/server/scripts/build.mjs';
+import { freePort, startChildServer, stopChildServer, type ChildServer } from './lib/child-server.ts';
+import { measureSequential, percentiles } from './lib/stats.ts';
+import { processCpuMs } from './lib/thread-cpu.ts';
 
-const ITERATIONS = 1_000;
-const measure = (send: () => Promise<void>) =>
-  measureSequential(send, { iterations: ITERATIONS, warmup: 100 });
+const rounds = Number(process.argv[2] ?? 5);
+const calls = Number(process.argv[3] ?? 400);
+const root = new URL('..', import.meta.url).pathname;
+const TARGET = 1.3;
 
-const parley = await startParley('pglite', {
-  env: { PARLEY_DISABLE_DEMO: 'false', PARLEY_MCP_RATE_LIMIT: '1000000' },
-});
-const { runtime } = parley;
+if (serverBuildIsStale()) await buildServer();
+const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-mcp-'));
+const [parleyPort, anchorPort] = [await freePort(), await freePort()];
+const servers: ChildServer[] = [];
 try {
-  const token = runtime.firstStart?.demoShop?.token;
-  if (token === undefined) throw new Error('the fresh data dir should have created the demo shop');
-  const base = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
-  let id = 0;
-
-  const health = await measure(async () => {
-    const response = await fetch(`${base}/health`);
-    if (response.status !== 200) throw new Error(`/health answered ${response.status}`);
-    await response.arrayBuffer();
+  const parley = await startChildServer(['apps/server/dist/main.js'], {
+    cwd: root,
+    env: {
+      PORT: String(parleyPort),
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_MCP_RATE_LIMIT: '100000000',
+    },
+    readyUrl: `http://127.0.0.1:${parleyPort}/health`,
   });
-  const toolCall = await measure(async () => {
-    const response = await fetch(`${base}/api/mcp`, {
+  servers.push(parley);
+  const anchor = await startChildServer(['bench/lib/mcp-anchor-server.mjs'], {
+    cwd: root,
+    env: { PORT: String(anchorPort) },
+    readyUrl: `http://127.0.0.1:${anchorPort}/health`,
+  });
+  servers.push(anchor);
+  const token = /Demo shop .* token: (\S+)/.exec(parley.output())?.[1];
+  if (token === undefined) throw new Error('Parley printed no demo shop token on its first start');
+
+  let id = 0;
+  const toolCall = (url: string, authorization?: string) => async () => {
+    const response = await fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        accept: 'application/json',
+        accept: 'application/json, text/event-stream',
         'mcp-protocol-version': '2025-06-18',
-        authorization: `Bearer ${token}`,
+        ...(authorization === undefined ? {} : { authorization }),
       },
       body: JSON.stringify({
         jsonrpc: '2.0',
@@ -45,15 +68,60 @@ try {
     if (response.status !== 200 || body.result === undefined || body.result.isError === true) {
       throw new Error(`tools/call answered ${response.status}: ${JSON.stringify(body)}`);
     }
-  });
+  };
+  const health = (url: string) => async () => {
+    const response = await fetch(url);
+    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+    await response.arrayBuffer();
+  };
 
-  const lines = [
-    `MCP latency, ${ITERATIONS} sequential requests each over loopback HTTP (${runtime.deps.databaseKind})`,
-    `GET /health (baseline)            p50 ${ms(health.p50)}  p99 ${ms(health.p99)}`,
-    `tools/call get_webhook_config     p50 ${ms(toolCall.p50)}  p99 ${ms(toolCall.p99)}`,
-    `ratio tools/call / health         p50 ${(toolCall.p50 / health.p50).toFixed(1)}x  p99 ${(toolCall.p99 / health.p99).toFixed(1)}x`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const targets = {
+    parleyCall: {
+      pid: parley.child.pid!,
+      send: toolCall(`http://127.0.0.1:${parleyPort}/api/mcp`, `Bearer ${token}`),
+    },
+    anchorCall: { pid: anchor.child.pid!, send: toolCall(`http://127.0.0.1:${anchorPort}/mcp`) },
+    parleyHealth: { pid: parley.child.pid!, send: health(`http://127.0.0.1:${parleyPort}/health`) },
+    anchorHealth: { pid: anchor.child.pid!, send: health(`http://127.0.0.1:${anchorPort}/health`) },
+  };
+  type Name = keyof typeof targets;
+  const p50s: Record<Name, number[]> = { parleyCall: [], anchorCall: [], parleyHealth: [], anchorHealth: [] };
+  const cpus: Record<Name, number[]> = { parleyCall: [], anchorCall: [], parleyHealth: [], anchorHealth: [] };
+
+  for (const { send } of Object.values(targets))
+    await measureSequential(send, { iterations: 0, warmup: 300 });
+  for (let round = 0; round < rounds; round++) {
+    for (const name of Object.keys(targets) as Name[]) {
+      const { pid, send } = targets[name];
+      const cpuBefore = processCpuMs(pid) ?? NaN;
+      const { p50 } = await measureSequential(send, { iterations: calls, warmup: 0 });
+      cpus[name].push((((processCpuMs(pid) ?? NaN) - cpuBefore) * 1000) / calls);
+      p50s[name].push(p50);
+    }
+  }
+
+  const median = (values: number[]) => percentiles(values).p50;
+  const spread = (values: number[], digits: number) =>
+    `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+  const line = (label: string, name: Name) =>
+    `  ${label.padEnd(34)} p50 ${median(p50s[name]).toFixed(2)} ms (rounds ${spread(p50s[name], 2)})  ` +
+    `CPU ${median(cpus[name]).toFixed(0)} µs/call (rounds ${spread(cpus[name], 0)})`;
+  const verdict = (value: number) => `target <= x${TARGET}: ${value <= TARGET ? 'ok' : 'MISSED'}`;
+  const latencyRatio = median(p50s.parleyCall) / median(p50s.anchorCall);
+  const cpuRatio = median(cpus.parleyCall) / median(cpus.anchorCall);
+  console.log(
+    [
+      `MCP tools/call against the SDK's minimal server (${rounds} alternating rounds of ${calls} sequential calls, medians), load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')}`,
+      line('anchor: tools/call (baseline)', 'anchorCall'),
+      line('parley: tools/call get_webhook_config', 'parleyCall'),
+      `  ratio parley / anchor             p50 x${latencyRatio.toFixed(2)} (${verdict(latencyRatio)})  CPU x${cpuRatio.toFixed(2)} (${verdict(cpuRatio)})`,
+      line('anchor: GET /health', 'anchorHealth'),
+      line('parley: GET /health', 'parleyHealth'),
+    ].join('\n'),
+  );
 } finally {
-  await parley.close();
+  for (const { child } of servers) await stopChildServer(child);
+  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -8,56 +8,24 @@
  *
  *   node --import tsx bench/startup.ts [runs=3]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { buildServer } from '../apps/server/scripts/build.mjs';
+import { freePort, startChildServer, stopChildServer } from './lib/child-server.ts';
 import { percentiles } from './lib/stats.ts';
 
 const runs = Number(process.argv[2] ?? 3);
 const root = new URL('..', import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Spawns a command and polls /health every 5 ms; resolves with ms to the first 200 and the child. */
-async function timeToHealthy(args: string[], env: Record<string, string>, port: number) {
-  const started = performance.now();
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: 'ignore',
-  });
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      if (res.status === 200) return { ms: performance.now() - started, child };
-    } catch {
-      // not listening yet
-    }
-    await delay(5);
-  }
-}
+const timeToHealthy = (args: string[], env: Record<string, string>, port: number) =>
+  startChildServer(args, { cwd: root, env, readyUrl: `http://127.0.0.1:${port}/health` });
 
 const rssMiB = (pid: number): number => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) / 1024;
 };
-
-async function stop(child: ReturnType<typeof spawn>): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 const median = (values: number[]) => percentiles(values).p50;
 
@@ -89,12 +57,12 @@ async function startTwice(args: string[], dataDirVariable: string, into: Sample,
       times.push(started.ms);
       await delay(3000); // what the process holds once its start is over
       rss.push(rssMiB(started.child.pid!));
-      await stop(started.child);
+      await stopChildServer(started.child);
     }
     if (args === bundle) {
       const again = await timeToHealthy(sources, env, port);
       tsxReused.push(again.ms);
-      await stop(again.child);
+      await stopChildServer(again.child);
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

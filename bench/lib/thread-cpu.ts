@@ -9,8 +9,17 @@ const TICKS_PER_SECOND = 100;
  * Node 20 has no per-thread CPU API (process.threadCpuUsage arrives in Node 23).
  */
 export function mainThreadCpuMs(): number | undefined {
+  return cpuMsFromStat(`/proc/self/task/${process.pid}/stat`);
+}
+
+/** CPU time (user + system, ms, every thread) another process has used so far, or undefined off Linux. */
+export function processCpuMs(pid: number): number | undefined {
+  return cpuMsFromStat(`/proc/${pid}/stat`);
+}
+
+function cpuMsFromStat(path: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // Fields after the command name, which is in parentheses and may contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
