@@ -19,6 +19,8 @@ export interface HttpLoad {
   urls: readonly string[];
   concurrency: number;
   headers?: Record<string, string>;
+  /** Headers of one URL (same index), added to `headers`: e.g. each shop's own token. */
+  urlHeaders?: readonly Record<string, string>[];
   /** Text every response body must contain (a 200 with the wrong answer is a failed run). */
   expect: string;
   /** Requests sent first, unmeasured: JIT and keep-alive connections. */
@@ -103,13 +105,14 @@ function getRequest(url: URL, headers: Record<string, string>): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-async function generate({ urls, concurrency, headers, expect, warmup }: HttpLoad): Promise<HttpLoadResult> {
+async function generate(load: HttpLoad): Promise<HttpLoadResult> {
+  const { urls, concurrency, headers, urlHeaders, expect, warmup } = load;
   const parsed = urls.map((url) => new URL(url));
   const origin = parsed[0]?.origin;
   if (origin === undefined || parsed.some((url) => url.origin !== origin || url.protocol !== 'http:')) {
     throw new Error('every URL of one load must share one http: origin');
   }
-  const requests = parsed.map((url) => getRequest(url, headers ?? {}));
+  const requests = parsed.map((url, i) => getRequest(url, { ...headers, ...urlHeaders?.[i] }));
   const connections = await Promise.all(
     Array.from({ length: concurrency }, () => Connection.open(parsed[0] as URL)),
   );

@@ -28,6 +28,22 @@ test('a read that began before an invalidation does not store what it read', asy
   assert.equal(cache.get('a1'), undefined);
 });
 
+test("another group's invalidation does not refuse a read in flight; emptying everything does", async () => {
+  const channel = createInvalidationChannel();
+  const cache = cacheOf(channel);
+  const beforeOther = cache.generation();
+  await channel.invalidate('things', 'other shop');
+  cache.set('b1', 'b', 'read before the other shop changed', beforeOther);
+  assert.equal(cache.get('b1')?.value, 'read before the other shop changed');
+
+  const beforeAll = cache.generation();
+  channel.receive(undefined);
+  cache.set('b2', 'b', 'read before everything was emptied', beforeAll);
+  assert.equal(cache.get('b2'), undefined);
+  cache.set('b2', 'b', 'read after', cache.generation());
+  assert.equal(cache.get('b2')?.value, 'read after');
+});
+
 test('messages go out with an origin; a process skips its own and applies the others', async () => {
   const sent: string[] = [];
   const a = createInvalidationChannel({ broadcast: async (payload) => void sent.push(payload) });

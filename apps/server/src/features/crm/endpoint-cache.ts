@@ -1,15 +1,16 @@
 /**
- * The endpoint row each CRM call needs, with its secrets opened, kept for ten seconds. Reading the row
+ * The endpoint row each CRM call needs, with its secrets opened, kept for five minutes. Reading the row
  * is the costliest step of the connector's own work (~1-2 ms of CPU on PGlite, whose queries run on
  * the main thread), and opening the secrets (AES-GCM) and building the scrubber the next costliest,
  * against a 2 ms budget for everything Parley adds to a lookup: both are done once per cached copy.
  *
- * Every write that changes what a call does (settings, health, the signing secret) forgets the shop's
+ * Every write that changes what a call does (settings, an error, the signing secret) forgets the shop's
  * entries through the invalidation channel (lib/invalidation.ts): at once in this process, and in the
- * other processes sharing a PostgreSQL as soon as its NOTIFY arrives. TTL_MS bounds only what that
- * channel can miss (a NOTIFY that failed to send), as the token and link caches' 10 s do. It was 1 s
- * before the channel: with lookups spread over 1,000 shops each shop's copy had expired by its next
- * lookup, and ~85 % of uncached lookups read the row again (0.2 % with one shop).
+ * other processes sharing a PostgreSQL as soon as its NOTIFY arrives (a NOTIFY that could not be sent
+ * is made up for by db/invalidation-notify.ts). TTL_MS bounds only what that channel can still miss,
+ * as the token and link caches' 5 minutes do. It was 1 s, then 10 s: with lookups spread over 1,000
+ * shops each shop's copy had expired by its next lookup, and most uncached lookups read the row again
+ * (bench/panel-shops.ts).
  */
 import type { CrmEndpointType } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
@@ -19,7 +20,7 @@ import { openStoredTarget } from './open-target.ts';
 import type { CrmEndpointRow } from './present.ts';
 import { selectEndpointWithSecret } from './store.ts';
 
-const TTL_MS = 10_000;
+const TTL_MS = 5 * 60_000;
 const MAX_ENTRIES = 10_000;
 const TOPIC = 'crm-endpoints';
 

@@ -23,8 +23,8 @@ export interface PanelPolicy {
   /** Customer answers kept per process; least recently used first out. */
   cacheEntries: number;
   /**
-   * How long a shop's chat links are reused before the database is read again: the delay before a link
-   * made through another process (on a shared PostgreSQL) reaches this one's lookups.
+   * How long a shop's chat links are reused before the database is read again. A link change reaches
+   * every process through the invalidation channel; this bounds only what the channel could miss.
    */
   linkedPhonesMs: number;
   /** CRM calls of one shop running at once, and waiting behind them (then CRM_BUSY). */
@@ -40,7 +40,7 @@ export const defaultPanelPolicy: PanelPolicy = {
   notFound: { freshMs: 15_000, staleMs: 0 },
   error: { freshMs: 5_000, staleMs: 0 },
   cacheEntries: 10_000,
-  linkedPhonesMs: 10_000,
+  linkedPhonesMs: 5 * 60_000,
   crmConcurrencyPerShop: 8,
   crmQueuePerShop: 200,
   auditBatchRows: 200,

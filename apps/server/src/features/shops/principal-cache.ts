@@ -3,14 +3,15 @@
  * request. Every change that can make an entry wrong (a token rotated or revoked, an agent updated or
  * deleted, a shop disabled or deleted) empties the shop's entries through the invalidation channel, in
  * this process at once and in the others within the channel's delay (docs/tokens-and-agents.md).
- * PRINCIPAL_CACHE_MS only bounds how long an entry could outlive a message that never arrived. Failed
+ * PRINCIPAL_CACHE_MS only bounds how long an entry could outlive a message that never arrived (one that
+ * could not be sent is made up for by db/invalidation-notify.ts). Failed
  * lookups are not remembered, so random tokens cannot fill the cache.
  */
 import type { AppDeps } from '../../app-deps.ts';
 import { GroupedCache } from '../../lib/invalidation.ts';
 import type { Principal } from './authenticate.ts';
 
-export const PRINCIPAL_CACHE_MS = 10_000;
+export const PRINCIPAL_CACHE_MS = 5 * 60_000;
 const MAX_TOKENS = 10_000;
 const TOPIC = 'principals';
 
