@@ -58,16 +58,9 @@ async function lookup(token: string, phone: string) {
 
 test('a full gate turns every caller away before the CRM, each in its own way', async () => {
   const shop = await shopWith(['sidePanel_CustomerInfo', 'ai_CustomerInitialInfo', 'verify_conversion']);
-  let arrived!: () => void;
-  const held = new Promise<void>((resolve) => (arrived = resolve));
-  let release!: () => void;
-  const answer = new Promise<void>((resolve) => (release = resolve));
-  crm.answer(`${shop.base}/sidePanel_CustomerInfo`, () => {
-    arrived();
-    return { json: crmFixtures.sidePanel_CustomerInfo, delay: answer };
-  });
+  const held = crm.hold(`${shop.base}/sidePanel_CustomerInfo`, crmFixtures.sidePanel_CustomerInfo);
   const hanging = lookup(shop.token, PHONE);
-  await held;
+  await held.reached;
   assert.deepEqual(t.deps.crmGate.load(shop.shopId), { running: 1, waiting: 0 });
 
   // The panel: status error, code CRM_BUSY.
@@ -116,7 +109,7 @@ test('a full gate turns every caller away before the CRM, each in its own way', 
   const other = await shopWith(['sidePanel_CustomerInfo']);
   assert.equal((await lookup(other.token, PHONE)).status, 'found');
 
-  release();
+  held.release();
   assert.equal((await hanging).status, 'found');
   assert.deepEqual(t.deps.crmGate.load(shop.shopId), { running: 0, waiting: 0 });
   const tested = await tools.run('test_crm_endpoint', { type: 'verify_conversion' });

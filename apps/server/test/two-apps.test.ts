@@ -152,16 +152,9 @@ test('the same shop fills the CRM gate of one app and not of the other', async (
   const pathA = await pointAtCrm(a, shopId);
   await pointAtCrm(b, shopId);
 
-  let arrived!: () => void;
-  const held = new Promise<void>((resolve) => (arrived = resolve));
-  let release!: () => void;
-  const answer = new Promise<void>((resolve) => (release = resolve));
-  crm.answer(pathA, () => {
-    arrived();
-    return { json: crmFixtures.sidePanel_CustomerInfo, delay: answer };
-  });
+  const held = crm.hold(pathA, crmFixtures.sidePanel_CustomerInfo);
   const hanging = lookup(a, token);
-  await held;
+  await held.reached;
   assert.deepEqual(a.runtime.deps.crmGate.load(shopId), { running: 1, waiting: 0 });
 
   const busy = await lookup(a, token, '+34600000001');
@@ -170,7 +163,7 @@ test('the same shop fills the CRM gate of one app and not of the other', async (
   const inB = await lookup(b, token);
   assert.deepEqual([inB.body.status, inB.body.cached], ['found', false], 'B calls the CRM at once');
 
-  release();
+  held.release();
   assert.equal((await hanging).body.status, 'found');
   assert.deepEqual(a.runtime.deps.crmGate.load(shopId), { running: 0, waiting: 0 });
 });
