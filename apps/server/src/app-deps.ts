@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db, DatabaseKind } from './db/database.ts';
+import type { CrmGate } from './features/crm/index.ts';
 import type { Clock } from './lib/clock.ts';
 import type { InvalidationChannel } from './lib/invalidation.ts';
 import type { LlmProvider } from './lib/llm/index.ts';
@@ -26,6 +27,9 @@ export interface AppDeps {
   /** Tells this process's caches (and other processes', on PostgreSQL) that a change made them wrong. */
   invalidation: InvalidationChannel;
   logger: Logger;
+  /** This app's Prometheus registry and its metrics (never prom-client's global registry). */
   metrics: Metrics;
+  /** Bounds the calls of each shop in flight at its CRM, whatever feature makes them (features/crm/crm-gate.ts). */
+  crmGate: CrmGate;
   version: string;
 }

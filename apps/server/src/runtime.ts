@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.ts';
 import { openPglite, openPostgres, type Database } from './db/database.ts';
 import { openInvalidationChannel } from './db/invalidation-notify.ts';
+import { createCrmGate, type CrmGateLimits } from './features/crm/index.ts';
 import { pointDemoShopAtDemoCrm, startDemoShopCrm } from './features/demo/index.ts';
 import { resealSecrets } from './features/sealed-secrets/index.ts';
 import { bootstrapFirstStart, type FirstStartSecrets } from './features/shops/index.ts';
@@ -47,6 +48,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   clock?: Clock;
   logDestination?: DestinationStream;
+  /** CRM calls per shop at once and queued (tests make them small); features/crm/crm-gate.ts has the defaults. */
+  crmGate?: CrmGateLimits;
   /** Limits and timings of the worker, and the jitter source of its jobs (tests fix both). */
   worker?: Partial<
     Pick<WorkerOptions, 'concurrency' | 'perKeyConcurrency' | 'pollIntervalMs' | 'shutdownGraceMs'>
@@ -133,6 +136,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       outbound,
       llm,
       metrics: createMetrics(),
+      crmGate: createCrmGate(options.crmGate),
       version,
     };
     if (demoCrm !== undefined) await pointDemoShopAtDemoCrm(deps, demoCrm);

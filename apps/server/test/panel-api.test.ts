@@ -134,14 +134,7 @@ describe('cache and coalescing', () => {
     const { token } = await shopWithCustomerEndpoint(path);
     // Warm the token and the shop's links, so every request below goes straight to the lookup.
     await lookup(token, '+34600000001');
-    let reached!: () => void;
-    const crmReached = new Promise<void>((resolve) => (reached = resolve));
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    crm.answer(path, () => {
-      reached();
-      return { json: crmFixtures.sidePanel_CustomerInfo, delay: held };
-    });
+    const { reached: crmReached, release } = crm.hold(path, crmFixtures.sidePanel_CustomerInfo);
     const callsBefore = requestsTo(path).length;
 
     const lookups = Array.from({ length: 100 }, () => lookup(token, LUCIA));

@@ -70,6 +70,11 @@ export interface FakeCrm {
   requests: FakeCrmRequest[];
   /** Scripts the answer for a path (the query is ignored), replacing any earlier script or default. */
   answer(path: string, script: FakeCrmScript): void;
+  /**
+   * A slow CRM: the path answers `json` only once `release()` is called; `reached` settles when its first
+   * request has arrived (every request of the path is held alike).
+   */
+  hold(path: string, json: unknown): { reached: Promise<void>; release(): void };
   /** From now on, checks each request's signature with this secret at this time (the app's clock). */
   verifySignatures(options: { secret: string; now: () => Date }): void;
   close(): Promise<void>;
@@ -145,6 +150,17 @@ export async function startFakeCrm(): Promise<FakeCrm> {
     urlFor: (type) => url(pathFor(type)),
     requests,
     answer: (path, script) => scripts.set(path, script),
+    hold: (path, json) => {
+      let reached!: () => void;
+      let release!: () => void;
+      const answer = new Promise<void>((resolve) => (release = resolve));
+      const arrived = new Promise<void>((resolve) => (reached = resolve));
+      scripts.set(path, () => {
+        reached();
+        return { json, delay: answer };
+      });
+      return { reached: arrived, release };
+    },
     verifySignatures: (options) => {
       verification = options;
     },

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../src/app-deps.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createCrmGate, type CrmGateLimits } from '../../src/features/crm/index.ts';
 import { createShop } from '../../src/features/shops/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createManualClock } from '../../src/lib/clock.ts';
@@ -30,7 +31,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `crmGate`: the per-shop CRM limits, small where a test fills them (features/crm/crm-gate.ts). */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { crmGate?: CrmGateLimits } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1,::1',
     PARLEY_LOG_LEVEL: 'silent',
@@ -54,6 +59,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     invalidation: createInvalidationChannel(),
     logger: createLogger('silent'),
     metrics: createMetrics(),
+    crmGate: createCrmGate(options.crmGate),
     version: 'test',
   };
   await deps.db.insert(serverMeta).values({ key: 'admin_token_hash', value: hashToken(TEST_ADMIN_TOKEN) });

@@ -2,7 +2,9 @@
  * The customer's CRM record for a reply (issue 6): `ai_CustomerInitialInfo` (record plus free
  * `context` text for the AI), and `sidePanel_CustomerInfo` when that endpoint gives no answer
  * (not configured, disabled, failing). Both get the chat's linked phones as `relatedphones`.
- * A CRM problem never fails the reply: it shows in `context_sources` and the draft goes without.
+ * A CRM problem never fails the reply: it shows in `context_sources` and the draft goes without. A shop
+ * whose CRM gate is full (features/crm/crm-gate.ts) shows as an `error` with code CRM_BUSY, and the
+ * fallback is not tried: it would wait behind the same full queue.
  */
 import type { ContextSource, CrmEndpointType, PanelCustomer } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
@@ -35,6 +37,8 @@ function sourceOf(endpoint: ContextEndpoint, outcome: CrmCallOutcome<ContextEndp
     case 'disabled':
     case 'error':
       return { ...base, status: outcome.status, error: outcome.error };
+    case 'busy':
+      return { ...base, status: 'error', error: outcome.error };
   }
 }
 
@@ -61,6 +65,7 @@ export async function gatherCustomerContext(
   if (ai.status === 'ok') {
     return { data: dataOf('ai_CustomerInitialInfo', ai.answer.customers, ai.answer.context), sources };
   }
+  if (ai.status === 'busy') return { data: null, sources };
   const panel = await callCrmEndpoint(deps, shopId, 'sidePanel_CustomerInfo', params);
   sources.push(sourceOf('sidePanel_CustomerInfo', panel));
   if (panel.status === 'ok') {

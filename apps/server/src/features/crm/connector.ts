@@ -1,7 +1,8 @@
 /**
  * The CRM connector: how every feature asks the business's CRM something (docs/crm-endpoints.md). It finds
  * the shop's endpoint of a type, skips it while disabled, calls it, and keeps its health and latency.
- * Upstream problems come back as an outcome with a stable code; it throws only on a fault.
+ * Upstream problems come back as an outcome with a stable code; it throws only on a fault. A call the
+ * shop's gate turns away (crm-gate.ts) is `busy`: it never reached the CRM, so it leaves health and latency alone.
  *
  * The hot path is the endpoint row, secrets opened, from a short-lived cache (endpoint-cache.ts), the
  * call, and no write unless the health changes or the last recorded success is over 30 s old.
@@ -10,6 +11,7 @@ import type { CrmAnswerIssue, CrmEndpointType, PanelCrmAnswers } from '@parley/c
 import type { AppDeps } from '../../app-deps.ts';
 import type { CrmCallParams } from './build-request.ts';
 import type { CrmErrorCode } from './call-errors.ts';
+import type { CrmBusy } from './crm-gate.ts';
 import { readEndpointForCall } from './endpoint-cache.ts';
 import { exchangeWithCrm } from './exchange.ts';
 import { recordCallFailure, recordCallSuccess } from './health-record.ts';
@@ -26,6 +28,7 @@ export type CrmCallOutcome<T extends CrmEndpointType> =
     }
   | { status: 'not_configured' }
   | { status: 'disabled'; error: { code: 'ENDPOINT_DISABLED'; message: string } }
+  | CrmBusy
   | {
       status: 'error';
       error: { code: CrmErrorCode; message: string };
@@ -56,7 +59,9 @@ export async function callCrmEndpoint<T extends CrmEndpointType>(
     return { status: 'disabled', error: { code: 'ENDPOINT_DISABLED', message: disabledMessage(row) } };
   }
 
-  const { result } = await exchangeWithCrm(deps, stored.target, type, params);
+  const exchange = await exchangeWithCrm(deps, shopId, stored.target, type, params);
+  if (exchange.status === 'busy') return exchange;
+  const { result } = exchange.value;
   recordCrmLatency(deps, shopId, type, result.latencyMs);
   if (result.ok) {
     await recordCallSuccess(deps, row);

@@ -7,6 +7,7 @@ import { systemClock } from '../../lib/clock.ts';
 import { createOutboundHttp, parseAllowList, type OutboundHttp } from '../../lib/outbound/index.ts';
 import { startServer, type TestServer } from '../../lib/outbound/test-support.ts';
 import { startFakeCrm, type FakeCrm } from '../../../test/helpers/fake-crm.ts';
+import { createCrmGate } from './crm-gate.ts';
 import { exchangeWithCrm, prepareTarget } from './exchange.ts';
 
 let crm: FakeCrm;
@@ -52,14 +53,15 @@ test('a CRM answer is read after the calls started in its turn are sent', async 
       credentials: {},
       signingSecret: 'test-signing-secret',
     });
-    const { result } = await exchangeWithCrm(
-      { outbound, clock: systemClock, version: 'test' },
+    const exchange = await exchangeWithCrm(
+      { outbound, clock: systemClock, version: 'test', crmGate: createCrmGate() },
+      'shop_test',
       target,
       'sidePanel_CustomerInfo',
       { phone: '+34655123987', relatedphones: [] },
     );
     events.push('answer read');
-    assert.equal(result.ok, true);
+    assert.equal(exchange.status === 'ran' && exchange.value.result.ok, true);
     await next;
   } finally {
     diagnostics.unsubscribe('undici:request:trailers', onComplete);

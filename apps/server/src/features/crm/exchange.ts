@@ -1,7 +1,8 @@
 /**
  * One call to a CRM endpoint and what came of it, with no side effect in Parley: the connector adds
  * health and latency on top, the probe its re-enabling, test_crm_endpoint its report. Upstream
- * problems are results; only a fault (a bug, a closed database) throws.
+ * problems are results; only a fault (a bug, a closed database) throws. It is the only way to the CRM,
+ * and it goes through the app's per-shop gate (crm-gate.ts), so every caller counts against one limit.
  */
 import {
   CRM_TIMEOUT_MAX_MS,
@@ -16,6 +17,7 @@ import type { TargetCredentials } from '../../lib/credentials.ts';
 import { OutboundError, type OutboundResponse } from '../../lib/outbound/index.ts';
 import { basicCredentials, buildCrmRequest, type CrmCallParams, type CrmRequest } from './build-request.ts';
 import { timeoutAdvice, type CrmCallError } from './call-errors.ts';
+import type { Gated } from './crm-gate.ts';
 import { readCrmAnswer } from './read-answer.ts';
 import { createSecretScrubber, type SecretScrubber } from './secret-scrubber.ts';
 
@@ -88,8 +90,21 @@ function outboundFailure(error: OutboundError): CrmCallError {
 
 const msSince = (started: number) => Math.round(performance.now() - started);
 
+type ExchangeDeps = Pick<AppDeps, 'outbound' | 'clock' | 'version'>;
+
+/** The call for `shopId`, once its gate lets it through; busy (nothing sent) when the shop's queue is full. */
 export async function exchangeWithCrm<T extends CrmEndpointType>(
-  deps: Pick<AppDeps, 'outbound' | 'clock' | 'version'>,
+  deps: ExchangeDeps & Pick<AppDeps, 'crmGate'>,
+  shopId: string,
+  target: PreparedTarget,
+  type: T,
+  params: CrmCallParams,
+): Promise<Gated<CrmExchange<T>>> {
+  return deps.crmGate.run(shopId, () => exchangeOnce(deps, target, type, params));
+}
+
+async function exchangeOnce<T extends CrmEndpointType>(
+  deps: ExchangeDeps,
   { target, scrubber }: PreparedTarget,
   type: T,
   params: CrmCallParams,

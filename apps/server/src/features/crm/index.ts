@@ -2,6 +2,13 @@ export { callCrmEndpoint, type CrmCallOutcome } from './connector.ts';
 export type { CrmCallParams } from './build-request.ts';
 export type { CrmErrorCode } from './call-errors.ts';
 export {
+  createCrmGate,
+  defaultCrmGateLimits,
+  type CrmBusy,
+  type CrmGate,
+  type CrmGateLimits,
+} from './crm-gate.ts';
+export {
   applyCrmEndpointChange,
   getCrmEndpointForCall,
   listCrmEndpoints,

@@ -25,8 +25,8 @@ export interface ProbeResult {
   shopId: string;
   type: CrmEndpointType;
   reenabled: boolean;
-  /** Why it is still disabled. */
-  error?: CrmErrorCode;
+  /** Why it is still disabled; CRM_BUSY when the shop's gate was full and the probe waits for its next turn. */
+  error?: CrmErrorCode | 'CRM_BUSY';
 }
 
 // The probe calls the CRM, not the shop's webhook receiver: its own concurrency key per shop.
@@ -73,9 +73,13 @@ async function runProbe(
     query: CRM_TEST_QUERY,
     now: deps.clock.now(),
   });
-  const { result } = await exchangeWithCrm(deps, openStoredTarget(deps, stored), row.type, params);
+  const exchange = await exchangeWithCrm(deps, row.shopId, openStoredTarget(deps, stored), row.type, params);
   const probed = { shopId: row.shopId, type: row.type };
   if (signal?.aborted === true) return { ...probed, reenabled: false };
+  // Nothing was sent: not news about the endpoint. The claim moved last_probe_at, so the schedule
+  // (probe-schedule.ts) brings the next try, when the shop's live calls may have left room.
+  if (exchange.status === 'busy') return { ...probed, reenabled: false, error: 'CRM_BUSY' };
+  const { result } = exchange.value;
   if (result.ok) return { ...probed, reenabled: await reenableEndpoint(deps, row) };
   // Still failing: the error is news (it may differ from the one that disabled the endpoint).
   await recordCallFailure(deps, row, result.error);

@@ -148,7 +148,10 @@ export async function testCrmEndpoint(deps: AppDeps, shopId: string, input: Test
       : await givenTarget(deps, shopId, input);
   const params = sampleCrmParams(type, { phone: test_phone, query, now: deps.clock.now() });
 
-  const exchange: CrmExchange<CrmEndpointType> = await exchangeWithCrm(deps, target, type, params);
+  const gated = await exchangeWithCrm<CrmEndpointType>(deps, shopId, target, type, params);
+  // The test counts against the same per-shop limit as production calls (crm-gate.ts): nothing was sent.
+  if (gated.status === 'busy') throw new AppError(gated.error.code, gated.error.message, 503);
+  const exchange = gated.value;
   const { result, response, scrubber } = exchange;
   if (!result.ok && refusedBeforeSending.has(result.error.code)) {
     throw new AppError(result.error.code, result.error.message);

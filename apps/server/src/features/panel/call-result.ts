@@ -4,7 +4,7 @@
  * answered, and the warnings about parts of its answer that were left out.
  */
 import type { CrmAnswerIssue, CrmEndpointType, PanelCallStatus, PanelCrmAnswers } from '@parley/contract';
-import type { GatedOutcome } from './crm-gate.ts';
+import type { CrmCallOutcome } from '../crm/index.ts';
 
 export interface PanelCallResult<R> {
   status: PanelCallStatus;
@@ -18,7 +18,7 @@ export interface PanelCallResult<R> {
 
 export function toCallResult<T extends CrmEndpointType, R>(
   type: T,
-  outcome: GatedOutcome<T>,
+  outcome: CrmCallOutcome<T>,
   fetchedAt: Date,
   pick: (answer: PanelCrmAnswers[T]) => R[],
 ): PanelCallResult<R> {
@@ -45,12 +45,7 @@ export function toCallResult<T extends CrmEndpointType, R>(
     case 'disabled':
       return { ...none, status: 'disabled', latencyMs: null, error: outcome.error };
     case 'busy':
-      return {
-        ...none,
-        status: 'error',
-        latencyMs: null,
-        error: { code: 'CRM_BUSY', message: outcome.message },
-      };
+      return { ...none, status: 'error', latencyMs: null, error: outcome.error };
     case 'error':
       return { ...none, status: 'error', latencyMs: outcome.latencyMs, error: outcome.error };
   }

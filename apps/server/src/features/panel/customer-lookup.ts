@@ -7,8 +7,8 @@
 import type { PanelCustomer } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { TtlCache, type CacheLifetime } from '../../lib/ttl-cache.ts';
+import { callCrmEndpoint, type CrmCallOutcome } from '../crm/index.ts';
 import { toCallResult, type PanelCallResult } from './call-result.ts';
-import type { CrmGate, GatedOutcome } from './crm-gate.ts';
 import { readLinkChange } from './link-changes.ts';
 import type { LinkedPhonesMemo } from './linked-phones-memo.ts';
 import type { PanelPolicy } from './policy.ts';
@@ -25,22 +25,15 @@ export interface CustomerLookup {
 const chatPrefix = (shopId: string, phone: string) => `${shopId}|${phone}|`;
 
 export class CustomerLookups {
-  readonly #deps: Pick<AppDeps, 'clock' | 'logger'>;
-  readonly #gate: CrmGate;
+  readonly #deps: AppDeps;
   readonly #linked: LinkedPhonesMemo;
   readonly #policy: PanelPolicy;
   readonly #cache: TtlCache<CustomerCall>;
   readonly #flights = new SingleFlight<CustomerCall>();
   readonly #background = new Set<Promise<void>>();
 
-  constructor(
-    deps: Pick<AppDeps, 'clock' | 'logger'>,
-    gate: CrmGate,
-    linked: LinkedPhonesMemo,
-    policy: PanelPolicy,
-  ) {
+  constructor(deps: AppDeps, linked: LinkedPhonesMemo, policy: PanelPolicy) {
     this.#deps = deps;
-    this.#gate = gate;
     this.#linked = linked;
     this.#policy = policy;
     this.#cache = new TtlCache({ maxEntries: policy.cacheEntries, clock: deps.clock });
@@ -82,7 +75,7 @@ export class CustomerLookups {
 
   #fetch(key: string, shopId: string, phone: string, linkedPhones: readonly string[]): Promise<CustomerCall> {
     return this.#flights.run(key, async () => {
-      const outcome = await this.#gate(shopId, 'sidePanel_CustomerInfo', {
+      const outcome = await callCrmEndpoint(this.#deps, shopId, 'sidePanel_CustomerInfo', {
         phone,
         relatedphones: linkedPhones,
       });
@@ -100,7 +93,7 @@ export class CustomerLookups {
 
   /** How long to keep an answer (policy.ts); undefined to not keep it. */
   #lifetime(
-    outcome: GatedOutcome<'sidePanel_CustomerInfo'>['status'],
+    outcome: CrmCallOutcome<'sidePanel_CustomerInfo'>['status'],
     call: CustomerCall,
     key: string,
   ): CacheLifetime | undefined {

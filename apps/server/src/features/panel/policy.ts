@@ -27,9 +27,6 @@ export interface PanelPolicy {
    * every process through the invalidation channel; this bounds only what the channel could miss.
    */
   linkedPhonesMs: number;
-  /** CRM calls of one shop running at once, and waiting behind them (then CRM_BUSY). */
-  crmConcurrencyPerShop: number;
-  crmQueuePerShop: number;
   /** Lookup audit rows are written in batches of at most this many, at least this often. */
   auditBatchRows: number;
   auditFlushMs: number;
@@ -41,8 +38,6 @@ export const defaultPanelPolicy: PanelPolicy = {
   error: { freshMs: 5_000, staleMs: 0 },
   cacheEntries: 10_000,
   linkedPhonesMs: 5 * 60_000,
-  crmConcurrencyPerShop: 8,
-  crmQueuePerShop: 200,
   auditBatchRows: 200,
   auditFlushMs: 250,
 };

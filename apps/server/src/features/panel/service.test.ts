@@ -14,7 +14,7 @@ import {
 } from '../../../test/helpers/fake-crm.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app.ts';
 import { panelLookupAuditBatches } from '../../db/schema.ts';
-import { applyCrmEndpointChange } from '../crm/index.ts';
+import { applyCrmEndpointChange, createCrmGate } from '../crm/index.ts';
 import type { PanelCaller } from './links.ts';
 import { defaultPanelPolicy } from './policy.ts';
 import { createPanelService, type PanelService } from './service.ts';
@@ -37,13 +37,13 @@ const LUCIA = '+34655123987';
 const { found, notFound, error } = defaultPanelPolicy;
 
 /** A shop whose customer endpoint is `path` on the fake CRM, and a panel service of its own. */
-async function setUp(path: string, policy = defaultPanelPolicy) {
+async function setUp(path: string, policy = defaultPanelPolicy, deps = t.deps) {
   const { shopId } = await t.createShop();
   await applyCrmEndpointChange(t.deps, shopId, {
     add: crmEndpointDefinition.parse({ type: 'sidePanel_CustomerInfo', url: crm.url(path) }),
   });
   crm.answer(path, { json: crmFixtures.sidePanel_CustomerInfo });
-  const panel = createPanelService(t.deps, policy);
+  const panel = createPanelService(deps, policy);
   services.push(panel);
   const caller: PanelCaller = { kind: 'shop', shopId };
   return {
@@ -142,8 +142,10 @@ test('not found is kept for its short TTL and never served stale', async () => {
 
 test('one shop runs at most 8 CRM calls at once: the 9th waits, past the queue it is CRM_BUSY', async () => {
   const path = '/crm/slow';
-  const { calls, lookup } = await setUp(path, { ...defaultPanelPolicy, crmQueuePerShop: 1 });
-  const other = await setUp('/crm/other-shop');
+  // The app's gate with a queue of one (runtime.ts makes it 200).
+  const deps = { ...t.deps, crmGate: createCrmGate({ perShop: 8, queuedPerShop: 1 }) };
+  const { calls, lookup } = await setUp(path, defaultPanelPolicy, deps);
+  const other = await setUp('/crm/other-shop', defaultPanelPolicy, deps);
   await lookup('+34600000100'); // loads the shop's links, so the lookups below queue in call order
 
   let eightArrived!: () => void;
@@ -162,7 +164,10 @@ test('one shop runs at most 8 CRM calls at once: the 9th waits, past the queue i
   const busy = await lookup('+34600000300');
   assert.equal(busy.status, 'error');
   assert.equal(busy.error?.code, 'CRM_BUSY');
-  assert.match(busy.error?.message ?? '', /already has 8 calls running and 1 waiting; try again in a moment/);
+  assert.match(
+    busy.error?.message ?? '',
+    /already has 8 calls from Parley running and 1 waiting; try again in a moment/,
+  );
   assert.equal(busy.latency_ms, null);
   assert.equal(calls() - base, 8, 'the 9th is still waiting');
   assert.equal((await other.lookup()).status, 'found', 'another shop is not held up');

@@ -1,6 +1,6 @@
 /**
- * The side-panel service (docs/side-panel.md): one per app, holding the process's cache, in-flight calls,
- * per-shop CRM gate and audit buffer. Routes are thin adapters over it; close() flushes the audit.
+ * The side-panel service (docs/side-panel.md): one per app, holding the process's cache, in-flight calls
+ * and audit buffer; its CRM calls go through the app's per-shop gate (deps.crmGate) like every other. Routes are thin adapters over it; close() flushes the audit.
  */
 import type {
   AuditQuery,
@@ -16,7 +16,6 @@ import type {
 import type { AppDeps } from '../../app-deps.ts';
 import { LookupAudit } from './audit.ts';
 import { presentCall } from './call-result.ts';
-import { createCrmGate } from './crm-gate.ts';
 import { CustomerLookups } from './customer-lookup.ts';
 import { announceLinkChange, listenToLinkChanges } from './link-changes.ts';
 import { LinkedPhonesMemo } from './linked-phones-memo.ts';
@@ -39,11 +38,7 @@ export interface PanelService {
 
 export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultPanelPolicy): PanelService {
   const phones = new PhoneReader(deps);
-  const gate = createCrmGate(deps, {
-    limit: policy.crmConcurrencyPerShop,
-    maxQueued: policy.crmQueuePerShop,
-  });
-  const lookups = new CustomerLookups(deps, gate, new LinkedPhonesMemo(deps, policy.linkedPhonesMs), policy);
+  const lookups = new CustomerLookups(deps, new LinkedPhonesMemo(deps, policy.linkedPhonesMs), policy);
   const stopListening = listenToLinkChanges(deps, lookups);
   const audit = new LookupAudit(deps, { batchRows: policy.auditBatchRows, flushMs: policy.auditFlushMs });
 
@@ -75,7 +70,7 @@ export function createPanelService(deps: AppDeps, policy: PanelPolicy = defaultP
         query.kind !== 'customers' || query.phone === undefined
           ? undefined
           : await phones.read(caller.shopId, query.phone, 'phone');
-      return searchCrm(gate, deps.clock, caller.shopId, query, phone);
+      return searchCrm(deps, caller.shopId, query, phone);
     },
 
     async linkCustomer(caller, input) {
