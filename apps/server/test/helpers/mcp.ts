@@ -77,13 +77,13 @@ export async function callTool(
   return { ...(reply.json.result as unknown as ToolCallResult), raw: reply.text };
 }
 
-/** A 2025-era tools/call to a server listening at `baseUrl` (a spawned process). */
-export async function callToolOverHttp(
+/** One 2025-era JSON-RPC request to a server listening at `baseUrl` (a spawned process). */
+export async function postMcpOverHttp(
   baseUrl: string,
   token: string,
-  name: string,
-  args: Record<string, unknown> = {},
-): Promise<ToolCallResult> {
+  method: string,
+  params?: Record<string, unknown>,
+): Promise<{ status: number; text: string; json: McpReply['json'] }> {
   const response = await fetch(`${baseUrl}/api/mcp`, {
     method: 'POST',
     headers: {
@@ -95,16 +95,26 @@ export async function callToolOverHttp(
     body: JSON.stringify({
       jsonrpc: '2.0',
       id: nextId++,
-      method: 'tools/call',
-      params: { name, arguments: args },
+      method,
+      ...(params === undefined ? {} : { params }),
     }),
   });
   const text = await response.text();
-  const reply = JSON.parse(text) as McpReply['json'];
-  if (reply.result === undefined) {
-    throw new Error(`tools/call ${name} answered ${response.status} without a result: ${text}`);
+  return { status: response.status, text, json: JSON.parse(text) as McpReply['json'] };
+}
+
+/** A 2025-era tools/call to a server listening at `baseUrl` (a spawned process). */
+export async function callToolOverHttp(
+  baseUrl: string,
+  token: string,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<ToolCallResult> {
+  const reply = await postMcpOverHttp(baseUrl, token, 'tools/call', { name, arguments: args });
+  if (reply.json.result === undefined) {
+    throw new Error(`tools/call ${name} answered ${reply.status} without a result: ${reply.text}`);
   }
-  return reply.result as unknown as ToolCallResult;
+  return reply.json.result as unknown as ToolCallResult;
 }
 
 /** The one text item of a result. */

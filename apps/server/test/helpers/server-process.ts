@@ -1,5 +1,5 @@
 /**
- * Runs the real server (`node --import tsx src/main.ts`, or its bundle, one PID) as a child process, for tests
+ * Runs the real server (`node --import tsx src/main.ts`, or `npm start`'s script, one PID) as a child process, for tests
  * of what only a process shows: first-start output, the data-dir lock, signals, crashes.
  * Waits on the server's own log lines, never on timers.
  */
@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 const serverRoot = new URL('../..', import.meta.url).pathname;
+const repoRoot = new URL('../../../..', import.meta.url).pathname;
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -19,16 +20,22 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** How to run it: its sources through tsx (the default), or the bundle `npm start` runs, with another Node. */
+/**
+ * How to run it: its sources through tsx (the default), or as `npm start` does (scripts/start.mjs from
+ * the repository's root, which imports the bundle in its own process), with another Node.
+ */
 export interface SpawnOptions {
-  bundle?: boolean;
+  npmStart?: boolean;
   nodePath?: string;
 }
 
 export function spawnServer(env: Record<string, string>, options: SpawnOptions = {}): ServerProcess {
-  const args = options.bundle === true ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const [cwd, args] =
+    options.npmStart === true
+      ? [repoRoot, ['scripts/start.mjs']]
+      : [serverRoot, ['--import', 'tsx', 'src/main.ts']];
   const child = spawn(options.nodePath ?? process.execPath, args, {
-    cwd: serverRoot,
+    cwd,
     // Ephemeral ports, the demo CRM's too, so test processes never compete for a fixed one.
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', PARLEY_DEMO_CRM_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
