@@ -1,5 +1,14 @@
 export { authenticateToken, type Principal } from './authenticate.ts';
-export { bearerToken, requirePrincipal } from './request-auth.ts';
+export {
+  allowCallers,
+  authorizeBearer,
+  bearerToken,
+  customAuthRoute,
+  publicRoute,
+  type AllowedCallers,
+  type CallerAccess,
+  type RouteAccess,
+} from './request-auth.ts';
 export { getShop, createShop, presentShop } from './service.ts';
 export {
   bootstrapFirstStart,
