@@ -44,7 +44,9 @@ describe('a route without an access declaration', () => {
     void app.register(async (scope) => {
       scope.post('/api/scoped', async () => ({ open: true }));
     });
-    await assert.rejects(app.ready(), /POST \/api\/scoped declares no access/);
+    await assert.rejects(async () => {
+      await app.ready();
+    }, /POST \/api\/scoped declares no access/);
     await app.close();
   });
 });
