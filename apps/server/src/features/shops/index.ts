@@ -5,9 +5,7 @@ export {
   bearerToken,
   customAuthRoute,
   publicRoute,
-  type AllowedCallers,
   type CallerAccess,
-  type RouteAccess,
 } from './request-auth.ts';
 export { getShop, createShop, presentShop } from './service.ts';
 export {
