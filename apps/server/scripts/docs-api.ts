@@ -28,11 +28,13 @@ console's session cookie stands in for the shop or admin token it was opened wit
 
 ## Adding or changing a route
 
-1. Validate its input with a zod schema exported by \`packages/contract\`, and describe its answer there too.
-2. List it in \`documentedRoutes\` of \`apps/server/src/http/openapi-routes.ts\`: method and path as registered,
+1. Declare who may call it in its options: \`allowCallers([...]).route\` or \`publicRoute\` of the shops feature
+   ([architecture.md](architecture.md#who-may-call-a-route)); a route without a declaration stops the server's start.
+2. Validate its input with a zod schema exported by \`packages/contract\`, and describe its answer there too.
+3. List it in \`documentedRoutes\` of \`apps/server/src/http/openapi-routes.ts\`: method and path as registered,
    who may call it, the schemas of its path parameters, query, body and answers, and the error codes it can answer
    beyond the common ones (\`apps/server/src/http/openapi-errors.ts\` describes each code).
-3. Run \`npm run docs:api\` and commit \`docs/api.md\`.
+4. Run \`npm run docs:api\` and commit \`docs/api.md\`.
 
 \`apps/server/test/openapi.test.ts\` fails until then: it compares this page with the code, checks that every route
 Fastify serves under \`/api\` is listed (and every listed one is served), that each refuses the tokens it does not

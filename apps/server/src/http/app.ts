@@ -6,10 +6,11 @@ import { registerConversationRoutes } from '../features/conversations/index.ts';
 import { registerCreditRoutes } from '../features/credits/index.ts';
 import { registerFollowupRoutes } from '../features/followup/index.ts';
 import { registerPanelRoutes } from '../features/panel/index.ts';
-import { registerShopRoutes } from '../features/shops/index.ts';
+import { customAuthRoute, publicRoute, registerShopRoutes } from '../features/shops/index.ts';
 import { databaseAnswers } from '../db/availability.ts';
 import { lazyRequestLogger } from '../lib/logger.ts';
 import { registerMcpRoutes } from '../mcp/index.ts';
+import { authPlugin } from './auth-plugin.ts';
 import { registerConsole } from './console/index.ts';
 import {
   answerClientError,
@@ -39,6 +40,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler: answerClientError,
   });
   registerErrorHandling(app);
+  // Before any route: it refuses a route that does not say who may call it.
+  await app.register(authPlugin, { deps });
   // Every API speaks JSON; a text body is a client mistake (415), not a string to validate.
   app.removeContentTypeParser('text/plain');
 
@@ -51,12 +54,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // 503 `degraded` while the database does not answer; `ok` again once it does (docs/operations.md).
-  app.get('/health', async (_request, reply) => {
+  app.get('/health', publicRoute, async (_request, reply) => {
     const reachable = await databaseAnswers(deps.db, HEALTH_DATABASE_TIMEOUT_MS);
     if (!reachable) reply.code(503);
     return { status: reachable ? 'ok' : 'degraded', database: deps.databaseKind, version: deps.version };
   });
-  app.get('/metrics', async (request, reply) => {
+  app.get('/metrics', customAuthRoute, async (request, reply) => {
     await requireMetricsReader(request, deps);
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();

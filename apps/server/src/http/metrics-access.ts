@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError, isAppError } from '../lib/errors.ts';
 import { safeEqual } from '../lib/tokens.ts';
-import { bearerToken, requirePrincipal } from '../features/shops/index.ts';
+import { authorizeBearer, bearerToken } from '../features/shops/index.ts';
 
 const howToRead =
   'GET /metrics needs Authorization: Bearer <the admin token or PARLEY_METRICS_TOKEN> ' +
@@ -17,7 +17,7 @@ export async function requireMetricsReader(request: FastifyRequest, deps: AppDep
   const metricsToken = deps.config.PARLEY_METRICS_TOKEN;
   if (token !== undefined && metricsToken !== undefined && safeEqual(token, metricsToken)) return;
   try {
-    await requirePrincipal(request, deps, ['admin']);
+    await authorizeBearer(deps, token, { kinds: ['admin'] });
   } catch (error) {
     if (!isAppError(error)) throw error;
     throw new AppError(

@@ -15,6 +15,7 @@ import {
 import * as contract from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { publicRoute } from '../features/shops/index.ts';
 import { SESSION_COOKIE } from './console/cookies.ts';
 import { apiErrorCodes, routeErrorCodes, type ApiErrorCode } from './openapi-errors.ts';
 import { documentedRoutes, type Caller, type DocumentedRoute } from './openapi-routes.ts';
@@ -233,7 +234,7 @@ export function buildOpenApiDocument(options: { version: string }): OpenApiDocum
  */
 export function registerOpenApiRoute(app: FastifyInstance, options: { version: string }): void {
   let built: { json: string; etag: string } | undefined;
-  app.get('/api/openapi.json', async (request, reply) => {
+  app.get('/api/openapi.json', publicRoute, async (request, reply) => {
     if (built === undefined) {
       const json = JSON.stringify(buildOpenApiDocument(options));
       built = { json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` };

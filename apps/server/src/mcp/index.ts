@@ -10,6 +10,7 @@ import { createHostGuard } from './host-guard.ts';
 import { jsonRpcError, JsonRpcCode } from './json-rpc.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { createServerFactory } from './server-factory.ts';
+import { customAuthRoute, publicRoute } from '../features/shops/index.ts';
 import type { Tool } from '../features/tool.ts';
 import { createToolCatalog } from './tool-catalog.ts';
 import { mcpTools } from './tools.ts';
@@ -85,11 +86,13 @@ export async function registerMcpRoutes(
       );
     });
     for (const url of PATHS) {
-      scope.post(url, endpoint.handlePost);
+      // The endpoint authenticates per JSON-RPC method, with MCP's own refusals (mcp/endpoint.ts).
+      scope.post(url, customAuthRoute, endpoint.handlePost);
       // Stateless: there is no session to resume (GET) or end (DELETE).
       scope.route({
         method: ['GET', 'DELETE', 'PUT', 'PATCH'],
         url,
+        ...publicRoute,
         handler: (_request, reply) =>
           sendRpcError(
             reply.header('allow', 'POST'),

@@ -2,14 +2,16 @@ import { suggestReplyRequest } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
 import { parseBody } from '../../lib/validation.ts';
-import { requirePrincipal } from '../shops/index.ts';
+import { allowCallers } from '../shops/index.ts';
 import { suggestReply } from './suggest-reply.ts';
 
+const assistantUsers = allowCallers(['shop', 'agent'], { agentPermission: 'ai' });
+
 export function registerAssistantRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.post('/api/ai/suggest-reply', async (request, reply) => {
-    const principal = await requirePrincipal(request, deps, ['shop', 'agent'], { agentPermission: 'ai' });
+  app.post('/api/ai/suggest-reply', assistantUsers.route, async (request, reply) => {
+    const { shopId } = assistantUsers.principal(request);
     const input = parseBody(suggestReplyRequest, request.body);
-    const { response, timing } = await suggestReply(deps, principal.shopId, input);
+    const { response, timing } = await suggestReply(deps, shopId, input);
     // Where the time went, for browser dev tools and the overhead benchmark.
     reply.header(
       'server-timing',

@@ -1,5 +1,12 @@
 export { authenticateToken, type Principal } from './authenticate.ts';
-export { bearerToken, requirePrincipal } from './request-auth.ts';
+export {
+  allowCallers,
+  authorizeBearer,
+  bearerToken,
+  customAuthRoute,
+  publicRoute,
+  type CallerAccess,
+} from './request-auth.ts';
 export { getShop, createShop, presentShop } from './service.ts';
 export {
   bootstrapFirstStart,

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { publicRoute } from '../../features/shops/index.ts';
 import { serverRoot } from '../../lib/server-root.ts';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -50,7 +51,7 @@ async function readOrNull(path: string): Promise<Buffer | null> {
 }
 
 export function registerConsoleAssets(app: FastifyInstance, dir: string): void {
-  app.get('/', async (_request, reply) => {
+  app.get('/', publicRoute, async (_request, reply) => {
     const html = await readOrNull(join(dir, 'index.html'));
     secureHeaders(reply).header('cache-control', 'no-store');
     if (html === null) {
@@ -64,7 +65,7 @@ export function registerConsoleAssets(app: FastifyInstance, dir: string): void {
     return reply.type('text/html; charset=utf-8').send(html);
   });
 
-  app.get<{ Params: { file: string } }>('/console/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/console/:file', publicRoute, async (request, reply) => {
     const { file } = request.params;
     const body = ASSET_NAME.test(file) ? await readOrNull(join(dir, file)) : null;
     if (body === null) {

@@ -5,7 +5,7 @@
 import { consoleSignInRequest } from '@parley/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app-deps.ts';
-import { authenticateToken, getShop } from '../../features/shops/index.ts';
+import { authenticateToken, customAuthRoute, getShop, publicRoute } from '../../features/shops/index.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
 import { parseBody } from '../../lib/validation.ts';
 import type { ConsoleBridge } from './bridge.ts';
@@ -13,7 +13,8 @@ import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cooki
 import { closeSession, csrfTokenOf, openSession, SESSION_TTL_MS, sessionIdOf } from './session-store.ts';
 
 export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, bridge: ConsoleBridge): void {
-  app.post('/api/console/session', async (request, reply) => {
+  // Signing in takes the token in its body, checked here with the console's own answers.
+  app.post('/api/console/session', publicRoute, async (request, reply) => {
     const { token } = parseBody(consoleSignInRequest, request.body);
     const principal = await authenticateToken(deps, token);
     if (principal === null)
@@ -32,7 +33,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, bridg
     return reply.code(204).send();
   });
 
-  app.get('/api/console/session', async (request) => {
+  // The session the bridge found is the credential (http/console/bridge.ts).
+  app.get('/api/console/session', customAuthRoute, async (request) => {
     const state = bridge.stateOf(request);
     if (state === undefined)
       throw unauthorized('Not signed in to the console: sign in with a shop or admin token.');
@@ -46,7 +48,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, bridg
     };
   });
 
-  app.delete('/api/console/session', async (request, reply) => {
+  app.delete('/api/console/session', customAuthRoute, async (request, reply) => {
     const state = bridge.stateOf(request);
     if (state !== undefined) await closeSession(deps, state.session.id);
     clearSessionCookie(request, reply);
