@@ -31,7 +31,7 @@ const crm = await startFakeCrmWorker(5);
 const parley = await startParley('pglite');
 const { runtime } = parley;
 try {
-  process.stdout.write(`creating ${SHOPS} shops, each with its CRM endpoint... `);
+  process.stderr.write(`creating ${SHOPS} shops, each with its CRM endpoint... `);
   const tokens: string[] = [];
   for (let i = 0; i < SHOPS; i++) {
     const { shop, token } = await createShop(runtime.deps, createShopRequest.parse({ name: `Shop ${i}` }));
@@ -40,7 +40,7 @@ try {
     });
     tokens.push(token);
   }
-  process.stdout.write('done\n');
+  process.stderr.write('done\n');
   const base = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
   let nextPhone = 0;
   const phone = () => `+346${String(nextPhone++).padStart(8, '0')}`;
