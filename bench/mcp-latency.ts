@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer, serverBuildIsStale } from '../apps/server/scripts/build.mjs';
 import { freePort, startChildServer, stopChildServer, type ChildServer } from './lib/child-server.ts';
+import { callMcpTool } from './lib/mcp-call.ts';
 import { measureSequential, percentiles } from './lib/stats.ts';
 import { processCpuMs } from './lib/thread-cpu.ts';
 
@@ -47,27 +48,8 @@ try {
   const token = /Demo shop .* token: (\S+)/.exec(parley.output())?.[1];
   if (token === undefined) throw new Error('Parley printed no demo shop token on its first start');
 
-  let id = 0;
   const toolCall = (url: string, authorization?: string) => async () => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-        ...(authorization === undefined ? {} : { authorization }),
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: ++id,
-        method: 'tools/call',
-        params: { name: 'get_webhook_config', arguments: {} },
-      }),
-    });
-    const body = (await response.json()) as { result?: { isError?: boolean } };
-    if (response.status !== 200 || body.result === undefined || body.result.isError === true) {
-      throw new Error(`tools/call answered ${response.status}: ${JSON.stringify(body)}`);
-    }
+    await callMcpTool(url, 'get_webhook_config', {}, authorization);
   };
   const health = (url: string) => async () => {
     const response = await fetch(url);
