@@ -45,7 +45,10 @@ test('two confirmations of one preview sent at once: one rotates the secret, the
   const shop = await t.createShop();
   const token = await previewToken(shop.token, 'rotate_request_signing_secret', {});
   const confirm = () =>
-    callTool(t.app, shop.token, 'rotate_request_signing_secret', { confirm: true, confirmation_token: token });
+    callTool(t.app, shop.token, 'rotate_request_signing_secret', {
+      confirm: true,
+      confirmation_token: token,
+    });
   const applied = oneApplied(await Promise.all([confirm(), confirm()]));
   assert.equal(
     await getRequestSigningSecret(t.deps, shop.shopId),
@@ -59,7 +62,11 @@ test('two confirmations of one endpoint change sent at once: the second sees the
   const args = { add_crm_endpoint: { type: 'globalSearch', url: CRM_URL } };
   const token = await previewToken(shop.token, 'update_crm_endpoints', args);
   const confirm = () =>
-    callTool(t.app, shop.token, 'update_crm_endpoints', { ...args, confirm: true, confirmation_token: token });
+    callTool(t.app, shop.token, 'update_crm_endpoints', {
+      ...args,
+      confirm: true,
+      confirmation_token: token,
+    });
   oneApplied(await Promise.all([confirm(), confirm()]));
   const { endpoints } = await listCrmEndpoints(t.deps, shop.shopId);
   assert.deepEqual(

@@ -11,9 +11,5 @@ export {
 } from './endpoints.ts';
 export { getCrmHealthStatus, planCrmErrorReset } from './health.ts';
 export { createCrmProbeJobSource, probeDisabledCrmEndpoints, type ProbeResult } from './probe.ts';
-export {
-  getRequestSigningSecret,
-  planSigningSecretRotation,
-  signatureScheme,
-} from './signing-secret.ts';
+export { getRequestSigningSecret, planSigningSecretRotation, signatureScheme } from './signing-secret.ts';
 export { crmTools } from './tools.ts';

@@ -6,11 +6,7 @@ import { parseInput } from '../../lib/validation.ts';
 import { listCrmEndpoints, planCrmEndpointChange } from './endpoints.ts';
 import { getCrmHealthStatus, planCrmErrorReset } from './health.ts';
 import { testCrmEndpoint } from './test-endpoint.ts';
-import {
-  getRequestSigningSecret,
-  planSigningSecretRotation,
-  signatureScheme,
-} from './signing-secret.ts';
+import { getRequestSigningSecret, planSigningSecretRotation, signatureScheme } from './signing-secret.ts';
 
 const readOnly: ToolAnnotations = {
   readOnlyHint: true,

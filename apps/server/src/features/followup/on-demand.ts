@@ -67,11 +67,7 @@ export async function planTrigger(deps: Deps, shopId: string, conversationHashAr
 }
 
 /** Starts the run a trigger planned; refused when another started meanwhile. */
-export async function triggerRun(
-  deps: Deps,
-  shopId: string,
-  plan: Awaited<ReturnType<typeof planTrigger>>,
-) {
+export async function triggerRun(deps: Deps, shopId: string, plan: Awaited<ReturnType<typeof planTrigger>>) {
   const now = deps.clock.now();
   const started = await deps.db.transaction((tx) =>
     startRun(
