@@ -10,7 +10,7 @@ import { boundTo, type SealedField } from '../../lib/secret-box.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import { openCredentials, sealCredentials, type TargetCredentials } from '../../lib/credentials.ts';
 import { newId } from '../../lib/ids.ts';
-import { planKeyedChange } from '../../lib/keyed-change.ts';
+import { keyedChangeCommit, planKeyedChange } from '../../lib/keyed-change.ts';
 import type { ChangePlan } from '../tool.ts';
 import { forgetEndpointForCall } from './endpoint-cache.ts';
 import { forgetCrmLatency } from './latency.ts';
@@ -115,20 +115,9 @@ export async function planCrmEndpointChange(
       `Parley stops calling the CRM ${calledWhen[type]}; that feature reports "not_configured".`,
     );
   }
-  const preview = {
-    summary: summary.join('; '),
-    consequence: consequence.join(' '),
-    before: plan.before,
-    after: plan.after,
-    hidden: plan.hidden,
-  };
-  return {
-    ...preview,
-    commit: async () => {
-      await writeCrmEndpointChange(deps, shopId, change);
-      return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };
-    },
-  };
+  return keyedChangeCommit(plan, { summary, consequence }, () =>
+    writeCrmEndpointChange(deps, shopId, change),
+  );
 }
 
 /** Plans and writes a change at once (the panel and the demo shop, which confirm nothing). */

@@ -12,7 +12,7 @@ import type { Db } from '../../db/database.ts';
 import { customFunctions } from '../../db/schema.ts';
 import { openCredentials, sealCredentials } from '../../lib/credentials.ts';
 import { newId } from '../../lib/ids.ts';
-import { planKeyedChange } from '../../lib/keyed-change.ts';
+import { keyedChangeCommit, planKeyedChange } from '../../lib/keyed-change.ts';
 import type { ChangePlan } from '../tool.ts';
 import { compileParametersSchema } from './parameters-schema.ts';
 import {
@@ -91,20 +91,9 @@ export async function planCustomFunctionChange(
     summary.push(`remove custom function "${plan.removed.name}" (${describeTarget(plan.removed)})`);
     consequence.push(`The AI can no longer call "${plan.removed.name}" from its next reply on.`);
   }
-  const preview = {
-    summary: summary.join('; '),
-    consequence: consequence.join(' '),
-    before: plan.before,
-    after: plan.after,
-    hidden: plan.hidden,
-  };
-  return {
-    ...preview,
-    commit: async () => {
-      await writeCustomFunctionChange(deps, shopId, change);
-      return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };
-    },
-  };
+  return keyedChangeCommit(plan, { summary, consequence }, () =>
+    writeCustomFunctionChange(deps, shopId, change),
+  );
 }
 
 async function writeCustomFunctionChange(deps: Deps, shopId: string, change: CustomFunctionChange) {
