@@ -6,7 +6,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
+import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { queryRows } from '../src/db/database.ts';
 import { crmTools, getRequestSigningSecret, listCrmEndpoints } from '../src/features/crm/index.ts';
 import { readEndpointForCall } from '../src/features/crm/endpoint-cache.ts';
 import { crmLatencySummary, recordCrmLatency } from '../src/features/crm/latency.ts';
@@ -14,6 +16,7 @@ import type { ConfirmedTool, Tool } from '../src/features/tool.ts';
 import { runConfirmedTool } from '../src/mcp/confirmation-flow.ts';
 import { callTool, textOf, type ToolCallResult } from './helpers/mcp.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { testDatabaseKind } from './helpers/test-database.ts';
 
 let t: TestApp;
 before(async () => {
@@ -157,3 +160,69 @@ test('a refused confirmation rolls back and keeps its message; the shop can chan
   const applied = await callTool(t.app, shop.token, 'update_crm_endpoints', { ...args, confirm: true });
   assert.equal(applied.isError, undefined, textOf(applied));
 });
+
+const rotateSecret = crmTools.find((tool) => tool.name === 'rotate_request_signing_secret') as Extract<
+  Tool,
+  { kind: 'confirmed' }
+>;
+
+/** rotate_request_signing_secret that reports its plan, and whose write waits for `gate`. */
+const observedRotation = (planned: () => void, gate: Promise<void>): ConfirmedTool<z.ZodObject> => ({
+  ...rotateSecret,
+  plan: async (args, ctx) => {
+    const plan = await rotateSecret.plan(args, ctx);
+    planned();
+    return {
+      ...plan,
+      commit: async () => {
+        await gate;
+        return plan.commit();
+      },
+    };
+  },
+});
+
+/** Whether a transaction of this database waits for an advisory lock (the shop's change lock). */
+const waitsForChangeLock = async () =>
+  (
+    await queryRows<{ waiting: boolean }>(
+      t.deps.db,
+      sql`select exists (select 1 from pg_locks where locktype = 'advisory' and not granted
+            and database = (select oid from pg_database where datname = current_database())) as waiting`,
+    )
+  )[0]?.waiting === true;
+
+test(
+  'a confirmation arriving while another is between its check and its write waits for it, then is refused',
+  {
+    skip:
+      testDatabaseKind() === 'pglite' &&
+      'PGlite runs one transaction at a time, and a query from outside would wait for it too; the tests above cover it',
+  },
+  async () => {
+    const shop = await t.createShop();
+    const ctx = { shopId: shop.shopId, deps: t.deps };
+    const token = await previewToken(shop.token, 'rotate_request_signing_secret', {});
+    const controls = { confirm: true, confirmation_token: token };
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let firstPlanned = () => {};
+    const firstHasPlanned = new Promise<void>((resolve) => (firstPlanned = resolve));
+    let secondHasPlanned = false;
+
+    const first = runConfirmedTool(observedRotation(firstPlanned, gate), {}, controls, ctx);
+    await firstHasPlanned;
+    const second = runConfirmedTool(
+      observedRotation(() => (secondHasPlanned = true), Promise.resolve()),
+      {},
+      controls,
+      ctx,
+    );
+    // Held between its check and its write, the first change keeps the second out: it cannot even plan
+    // (without the lock it would plan, pass the check and write a second secret before the first).
+    while (!secondHasPlanned && !(await waitsForChangeLock()));
+    assert.equal(secondHasPlanned, false, 'the second change planned while the first was open');
+    openGate();
+    oneApplied((await Promise.all([first, second])) as ToolCallResult[]);
+  },
+);
