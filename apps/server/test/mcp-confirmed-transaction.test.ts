@@ -197,7 +197,7 @@ test(
   {
     skip:
       testDatabaseKind() === 'pglite' &&
-      'PGlite runs one transaction at a time, and a query from outside would wait for it too; the tests above cover it',
+      'PGlite runs one transaction at a time: the second waits for the whole first one, with no lock wait to observe',
   },
   async () => {
     const shop = await t.createShop();
