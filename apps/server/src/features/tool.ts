@@ -49,11 +49,21 @@ export interface ReadTool<Schema extends z.ZodObject> extends ToolBase<Schema> {
   run(args: z.output<Schema>, ctx: ToolContext): Promise<Record<string, unknown>>;
 }
 
+/** A change worked out from the current state: what it does, and the write that does exactly that. */
+export interface ChangePlan extends ChangePreview {
+  /**
+   * Writes the planned change with the deps the plan was made with (for a confirmed call, the change's
+   * transaction: features/shops/change-transaction.ts), from what the plan read rather than reading again,
+   * so the write cannot drift from the preview. Called at most once; never for a preview.
+   */
+  commit(): Promise<Record<string, unknown>>;
+}
+
 /** A write that needs `confirm: true` (docs/mcp.md#confirmed-changes). */
 export interface ConfirmedTool<Schema extends z.ZodObject> extends ToolBase<Schema> {
   kind: 'confirmed';
-  preview(args: z.output<Schema>, ctx: ToolContext): Promise<ChangePreview>;
-  apply(args: z.output<Schema>, ctx: ToolContext): Promise<Record<string, unknown>>;
+  /** Validates the arguments and plans the change from the current state; writes nothing itself. */
+  plan(args: z.output<Schema>, ctx: ToolContext): Promise<ChangePlan>;
 }
 
 export type Tool<Schema extends z.ZodObject = z.ZodObject> = ReadTool<Schema> | ConfirmedTool<Schema>;

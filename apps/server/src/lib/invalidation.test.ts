@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { createInvalidationChannel, GroupedCache, type InvalidationChannel } from './invalidation.ts';
+import {
+  createInvalidationChannel,
+  deferInvalidations,
+  GroupedCache,
+  type InvalidationChannel,
+} from './invalidation.ts';
 
 const cacheOf = (channel: InvalidationChannel, topic = 'things') =>
   channel.cache(topic, () => new GroupedCache<string>({ maxEntries: 3, ttlMs: 1_000, now: () => 0 }));
@@ -109,4 +114,28 @@ test('a group forgets keys that moved to another group, expired or were pushed o
   assert.equal(cache.get('x'), undefined);
   cache.invalidate('a');
   assert.equal(cache.size, 0);
+});
+
+test('a transaction’s invalidations wait for its commit, once each, and go nowhere without it', async () => {
+  const sent: string[] = [];
+  const channel = createInvalidationChannel({ broadcast: async (payload) => void sent.push(payload) });
+  const cache = cacheOf(channel);
+  cache.set('a1', 'a', 'x', cache.generation());
+
+  const committed = deferInvalidations(channel);
+  assert.equal(cacheOf(committed.channel), cache, 'reads inside use the same caches');
+  await committed.channel.invalidate('things', 'a');
+  await committed.channel.invalidate('things', 'a');
+  assert.equal(cache.get('a1')?.value, 'x', 'nothing is emptied before the commit');
+  assert.equal(sent.length, 0, 'nor told to the other processes');
+  await committed.flush();
+  assert.equal(cache.get('a1'), undefined);
+  assert.equal(sent.length, 1, 'one message for the repeated invalidation');
+
+  cache.set('a1', 'a', 'y', cache.generation());
+  const rolledBack = deferInvalidations(channel);
+  await rolledBack.channel.invalidate('things', 'a');
+  // Rolled back: the caller never flushes.
+  assert.equal(cache.get('a1')?.value, 'y');
+  assert.equal(sent.length, 1);
 });

@@ -94,6 +94,36 @@ export function createInvalidationChannel(options: InvalidationChannelOptions = 
   };
 }
 
+/**
+ * A channel for the work of one database transaction: invalidations wait in order until `flush`, which
+ * the caller runs once the transaction has committed, and are dropped with it on rollback. Until the
+ * commit other processes (and this one's readers) still see the old rows, so emptying their caches
+ * earlier would let a reader cache the old state again, and emptying them for a change that is rolled
+ * back would announce something that never happened. Caches are the channel's own, so a transaction
+ * must not read back through a cache what it wrote itself (a rollback would leave that entry behind).
+ */
+export function deferInvalidations(channel: InvalidationChannel): {
+  channel: InvalidationChannel;
+  flush(): Promise<void>;
+} {
+  const pending = new Map<string, { topic: string; key: string }>();
+  return {
+    channel: {
+      cache: (topic, create) => channel.cache(topic, create),
+      invalidate: async (topic, key) => {
+        // Repeats collapse: one message per topic and key says all of them.
+        pending.set(JSON.stringify([topic, key]), { topic, key });
+      },
+      receive: (payload) => channel.receive(payload),
+    },
+    async flush() {
+      const messages = [...pending.values()];
+      pending.clear();
+      for (const { topic, key } of messages) await channel.invalidate(topic, key);
+    },
+  };
+}
+
 interface Entry<V> {
   value: V;
   group: string;

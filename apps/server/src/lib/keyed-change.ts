@@ -73,3 +73,27 @@ export function planKeyedChange<Row extends { credentials: string | null }>(
   }
   return plan;
 }
+
+/**
+ * The confirmation plan of a keyed change (what features/tool.ts calls a ChangePlan): the preview told
+ * in `summary` and `consequence` parts, and a commit that runs `write` and reports what it applied.
+ */
+export function keyedChangeCommit<Row>(
+  plan: KeyedChangePlan<Row>,
+  told: { summary: readonly string[]; consequence: readonly string[] },
+  write: () => Promise<void>,
+) {
+  const summary = told.summary.join('; ');
+  const { before, after, hidden } = plan;
+  return {
+    summary,
+    consequence: told.consequence.join(' '),
+    before,
+    after,
+    hidden,
+    commit: async (): Promise<Record<string, unknown>> => {
+      await write();
+      return { status: 'applied', summary, before, after };
+    },
+  };
+}

@@ -1,9 +1,11 @@
 /**
  * Calls feature tools directly (preview, apply, run) with a ToolContext, for tests of a feature's
- * tools without the MCP protocol around them; and the assertions those tests share.
+ * tools without the MCP protocol around them; and the assertions those tests share. `apply` plans and
+ * commits in one shop change transaction, as a confirmed MCP call does, without the token checks.
  */
 import { strict as assert } from 'node:assert';
 import type { AppDeps } from '../../src/app-deps.ts';
+import { inShopChange } from '../../src/features/shops/index.ts';
 import { isAppError } from '../../src/lib/errors.ts';
 import type { ChangePreview, Tool, ToolContext } from '../../src/features/tool.ts';
 
@@ -29,11 +31,15 @@ export function directTools(tools: readonly Tool[], deps: AppDeps, shopId: strin
   return {
     preview: async (name, args = {}) => {
       const tool = confirmed(name);
-      return tool.preview(tool.input.strict().parse(args), ctx);
+      const { commit: _commit, ...preview } = await tool.plan(tool.input.strict().parse(args), ctx);
+      return preview;
     },
     apply: async (name, args = {}) => {
       const tool = confirmed(name);
-      return tool.apply(tool.input.strict().parse(args), ctx);
+      const parsed = tool.input.strict().parse(args);
+      return inShopChange(deps, shopId, async (inChange) =>
+        (await tool.plan(parsed, { shopId, deps: inChange })).commit(),
+      );
     },
     run: async (name, args = {}) => {
       const tool = find(name);

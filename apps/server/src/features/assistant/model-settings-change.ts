@@ -7,7 +7,7 @@ import type { AppDeps } from '../../app-deps.ts';
 import { boundTo } from '../../lib/secret-box.ts';
 import { aiSettings } from '../../db/schema.ts';
 import { badRequest } from '../../lib/errors.ts';
-import type { ChangePreview } from '../tool.ts';
+import type { ChangePlan, ChangePreview } from '../tool.ts';
 import {
   chooseTarget,
   openShopSettings,
@@ -96,14 +96,18 @@ function describeChange(config: AppDeps['config'], change: AiSettingsChange, pla
   };
 }
 
-export async function previewAiSettingsChange(deps: Deps, shopId: string, change: AiSettingsChange) {
-  return describeChange(deps.config, change, await planChange(deps, shopId, change));
+/** Validates and plans the change; `commit` writes the settings the plan worked out. */
+export async function planAiSettingsChange(
+  deps: Deps,
+  shopId: string,
+  change: AiSettingsChange,
+): Promise<ChangePlan> {
+  const plan = await planChange(deps, shopId, change);
+  const preview = describeChange(deps.config, change, plan);
+  return { ...preview, commit: () => writeAiSettings(deps, shopId, plan.next, preview.summary) };
 }
 
-export async function applyAiSettingsChange(deps: Deps, shopId: string, change: AiSettingsChange) {
-  const plan = await planChange(deps, shopId, change);
-  const { summary } = describeChange(deps.config, change, plan);
-  const { next } = plan;
+async function writeAiSettings(deps: Deps, shopId: string, next: ShopModelSettings, summary: string) {
   if (next.baseUrl === undefined && next.model === undefined && next.apiKey === undefined) {
     await deps.db.delete(aiSettings).where(eq(aiSettings.shopId, shopId));
   } else {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { customFunctionName } from '@parley/contract';
 import { defineTool, type Tool } from '../tool.ts';
 import { listFunctionLogs } from './function-logs.ts';
-import { applyAiSettingsChange, getAiConfig, previewAiSettingsChange } from './model-settings-change.ts';
+import { getAiConfig, planAiSettingsChange } from './model-settings-change.ts';
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
@@ -62,8 +62,7 @@ export const assistantTools: Tool[] = [
       'the next one on. Without confirm: true it only previews the change.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     input: configureAiInput,
-    preview: (args, { deps, shopId }) => previewAiSettingsChange(deps, shopId, args),
-    apply: (args, { deps, shopId }) => applyAiSettingsChange(deps, shopId, args),
+    plan: (args, { deps, shopId }) => planAiSettingsChange(deps, shopId, args),
   }),
   defineTool({
     kind: 'plain',

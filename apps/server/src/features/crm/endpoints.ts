@@ -1,7 +1,7 @@
 /**
  * CRM endpoint configuration (docs/crm-endpoints.md#the-six-types): one endpoint per type and shop. A change
- * is previewed (validated, nothing written) and applied by the same planning code, so the preview a caller
- * confirmed is exactly what gets written.
+ * is planned (validated, nothing written) and its plan's commit writes what the plan shows, so the preview
+ * a caller confirmed is exactly what gets written.
  */
 import { and, eq } from 'drizzle-orm';
 import type { CrmEndpointDefinition, CrmEndpointType } from '@parley/contract';
@@ -10,8 +10,8 @@ import { boundTo, type SealedField } from '../../lib/secret-box.ts';
 import { crmEndpoints } from '../../db/schema.ts';
 import { openCredentials, sealCredentials, type TargetCredentials } from '../../lib/credentials.ts';
 import { newId } from '../../lib/ids.ts';
-import { planKeyedChange } from '../../lib/keyed-change.ts';
-import type { ChangePreview } from '../tool.ts';
+import { keyedChangeCommit, planKeyedChange } from '../../lib/keyed-change.ts';
+import type { ChangePlan } from '../tool.ts';
 import { forgetEndpointForCall } from './endpoint-cache.ts';
 import { forgetCrmLatency } from './latency.ts';
 import {
@@ -23,7 +23,7 @@ import {
 } from './present.ts';
 import { selectEndpoint, selectEndpoints, unconfiguredTypes } from './store.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock'>;
+type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock' | 'invalidation'>;
 
 /** Where the sealed endpoint credentials live: they open only for this column of their shop. */
 const FIELD: SealedField = 'crm_endpoints.credentials';
@@ -75,12 +75,12 @@ export async function listCrmEndpoints(deps: Pick<AppDeps, 'db' | 'secrets'>, sh
   };
 }
 
-/** Validates the change against the policy and the stored state; writes nothing. */
-export async function previewCrmEndpointChange(
+/** Validates the change against the policy and the stored state; writes nothing until `commit`. */
+export async function planCrmEndpointChange(
   deps: Deps,
   shopId: string,
   change: CrmEndpointChange,
-): Promise<ChangePreview> {
+): Promise<ChangePlan> {
   const { add, remove } = change;
   if (add !== undefined) await deps.outbound.checkUrl(add.url);
   const plan = planKeyedChange({
@@ -115,16 +115,17 @@ export async function previewCrmEndpointChange(
       `Parley stops calling the CRM ${calledWhen[type]}; that feature reports "not_configured".`,
     );
   }
-  const { before, after, hidden } = plan;
-  return { summary: summary.join('; '), consequence: consequence.join(' '), before, after, hidden };
+  return keyedChangeCommit(plan, { summary, consequence }, () =>
+    writeCrmEndpointChange(deps, shopId, change),
+  );
 }
 
-export async function applyCrmEndpointChange(
-  deps: Deps & Pick<AppDeps, 'invalidation'>,
-  shopId: string,
-  change: CrmEndpointChange,
-) {
-  const preview = await previewCrmEndpointChange(deps, shopId, change);
+/** Plans and writes a change at once (the panel and the demo shop, which confirm nothing). */
+export async function applyCrmEndpointChange(deps: Deps, shopId: string, change: CrmEndpointChange) {
+  return (await planCrmEndpointChange(deps, shopId, change)).commit();
+}
+
+async function writeCrmEndpointChange(deps: Deps, shopId: string, change: CrmEndpointChange) {
   const { add, remove } = change;
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
@@ -156,9 +157,8 @@ export async function applyCrmEndpointChange(
   });
   await forgetEndpointForCall(deps, shopId);
   for (const type of [add?.type, remove]) {
-    if (type !== undefined) forgetCrmLatency(deps, shopId, type);
+    if (type !== undefined) await forgetCrmLatency(deps, shopId, type);
   }
-  return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };
 }
 
 /** A stored endpoint with its credentials opened (what an operator or a test inspects); undefined when not configured. */

@@ -3,10 +3,10 @@
  * and what `reset_crm_errors` clears. The CRM connector writes the counters (health-record.ts) and keeps
  * latency in memory (latency.ts); this file only reads and resets.
  */
-import { and, eq, gt, or } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
 import { crmEndpoints } from '../../db/schema.ts';
-import type { ChangePreview } from '../tool.ts';
+import type { ChangePlan } from '../tool.ts';
 import { forgetEndpointForCall } from './endpoint-cache.ts';
 import { crmLatencySummary } from './latency.ts';
 import { presentHealth, type CrmEndpointRow } from './present.ts';
@@ -41,41 +41,38 @@ export async function getCrmHealthStatus(deps: Pick<AppDeps, 'db' | 'invalidatio
 
 const needsReset = (row: CrmEndpointRow) => !row.enabled || row.consecutiveErrors > 0;
 
-export async function previewCrmErrorReset(
-  deps: Pick<AppDeps, 'db'>,
-  shopId: string,
-): Promise<ChangePreview> {
+/**
+ * Which endpoints a reset re-enables and zeroes; `commit` resets exactly those (the last error stays as
+ * history), even if another one failed meanwhile: that one was not in the preview.
+ */
+export async function planCrmErrorReset(deps: Deps, shopId: string): Promise<ChangePlan> {
   const affected = (await selectEndpoints(deps.db, shopId)).filter(needsReset);
   const types = configuredTypes(affected);
   const byType = (present: (row: CrmEndpointRow) => unknown) =>
     Object.fromEntries(affected.map((row) => [row.type, present(row)]));
+  const summary =
+    types.length === 0
+      ? 'nothing to reset: no endpoint is disabled or has errors'
+      : `re-enable and zero the error counters of: ${types.join(', ')}`;
   return {
-    summary:
-      types.length === 0
-        ? 'nothing to reset: no endpoint is disabled or has errors'
-        : `re-enable and zero the error counters of: ${types.join(', ')}`,
+    summary,
     consequence:
       types.length === 0
         ? 'Nothing changes.'
         : 'Parley calls these endpoints again from the next call on; if they keep failing they are disabled again.',
     before: byType((row) => ({ enabled: row.enabled, consecutive_errors: row.consecutiveErrors })),
     after: byType(() => ({ enabled: true, consecutive_errors: 0 })),
+    commit: async () => {
+      const reset =
+        types.length === 0
+          ? []
+          : await deps.db
+              .update(crmEndpoints)
+              .set({ enabled: true, consecutiveErrors: 0, disabledAt: null, updatedAt: deps.clock.now() })
+              .where(and(eq(crmEndpoints.shopId, shopId), inArray(crmEndpoints.type, types)))
+              .returning({ type: crmEndpoints.type });
+      await forgetEndpointForCall(deps, shopId);
+      return { status: 'applied', summary, reset: reset.map((row) => row.type).sort() };
+    },
   };
-}
-
-/** Re-enables endpoints disabled after errors and zeroes their counters; the last error stays as history. */
-export async function resetCrmErrors(deps: Deps, shopId: string) {
-  const preview = await previewCrmErrorReset(deps, shopId);
-  const reset = await deps.db
-    .update(crmEndpoints)
-    .set({ enabled: true, consecutiveErrors: 0, disabledAt: null, updatedAt: deps.clock.now() })
-    .where(
-      and(
-        eq(crmEndpoints.shopId, shopId),
-        or(eq(crmEndpoints.enabled, false), gt(crmEndpoints.consecutiveErrors, 0)),
-      ),
-    )
-    .returning({ type: crmEndpoints.type });
-  await forgetEndpointForCall(deps, shopId);
-  return { status: 'applied', summary: preview.summary, reset: reset.map((row) => row.type).sort() };
 }

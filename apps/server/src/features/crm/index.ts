@@ -12,16 +12,11 @@ export {
   applyCrmEndpointChange,
   getCrmEndpointForCall,
   listCrmEndpoints,
-  previewCrmEndpointChange,
+  planCrmEndpointChange,
   type CrmEndpointChange,
   type CrmEndpointForCall,
 } from './endpoints.ts';
-export { getCrmHealthStatus, previewCrmErrorReset, resetCrmErrors } from './health.ts';
+export { getCrmHealthStatus, planCrmErrorReset } from './health.ts';
 export { createCrmProbeJobSource, probeDisabledCrmEndpoints, type ProbeResult } from './probe.ts';
-export {
-  getRequestSigningSecret,
-  previewSigningSecretRotation,
-  rotateRequestSigningSecret,
-  signatureScheme,
-} from './signing-secret.ts';
+export { getRequestSigningSecret, planSigningSecretRotation, signatureScheme } from './signing-secret.ts';
 export { crmTools } from './tools.ts';

@@ -20,7 +20,7 @@ test('nearest-rank percentiles are latencies some call really had', () => {
   assert.equal(percentile([], 50), null);
 });
 
-test('keeps the last calls per shop and type only', () => {
+test('keeps the last calls per shop and type only', async () => {
   const shop = randomUUID();
   // An old slow period, then a full window of fast calls: only the fast ones are reported.
   for (let i = 0; i < 50; i++) recordCrmLatency(deps, shop, 'globalSearch', 5_000);
@@ -36,7 +36,7 @@ test('keeps the last calls per shop and type only', () => {
   const otherApp = { invalidation: createInvalidationChannel() };
   assert.equal(crmLatencySummary(otherApp, shop, 'globalSearch').calls, 0, 'another app has its own');
 
-  forgetCrmLatency(deps, shop, 'globalSearch');
+  await forgetCrmLatency(deps, shop, 'globalSearch');
   assert.deepEqual(
     [
       crmLatencySummary(deps, shop, 'globalSearch').calls,

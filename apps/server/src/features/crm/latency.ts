@@ -35,15 +35,21 @@ const keyOf = (shopId: string, type: CrmEndpointType) => `${shopId} ${type}`;
 class CrmLatencies implements Invalidatable {
   readonly rings = new Map<string, Ring>();
 
-  /** Messages may have been lost (or a shop's record is dropped): the record starts over. */
-  invalidate(shopId: string | undefined): void {
-    for (const key of [...this.rings.keys()]) {
-      if (shopId === undefined || key.startsWith(`${shopId} `)) this.rings.delete(key);
+  /**
+   * One endpoint's record (`forgetCrmLatency`'s key), a whole shop's, or, when messages may have been
+   * lost, everything: the record starts over.
+   */
+  invalidate(key: string | undefined): void {
+    if (key !== undefined && this.rings.delete(key)) return;
+    for (const stored of [...this.rings.keys()]) {
+      if (key === undefined || stored.startsWith(`${key} `)) this.rings.delete(stored);
     }
   }
 }
 
-const latencies = (deps: Deps) => deps.invalidation.cache('crm_latency', () => new CrmLatencies()).rings;
+const TOPIC = 'crm_latency';
+
+const latencies = (deps: Deps) => deps.invalidation.cache(TOPIC, () => new CrmLatencies()).rings;
 
 export function recordCrmLatency(deps: Deps, shopId: string, type: CrmEndpointType, ms: number): void {
   const rings = latencies(deps);
@@ -56,10 +62,12 @@ export function recordCrmLatency(deps: Deps, shopId: string, type: CrmEndpointTy
   ring.add(Math.max(0, Math.round(ms)));
 }
 
-/** New settings start with a clean record (in this process; others age theirs out). */
-export function forgetCrmLatency(deps: Deps, shopId: string, type: CrmEndpointType): void {
-  latencies(deps).delete(keyOf(shopId, type));
-}
+/**
+ * New settings start with a clean record, in every process. Through the channel, so that a change made
+ * in a transaction forgets the record only once it commits (lib/invalidation.ts `deferInvalidations`).
+ */
+export const forgetCrmLatency = (deps: Deps, shopId: string, type: CrmEndpointType): Promise<void> =>
+  deps.invalidation.invalidate(TOPIC, keyOf(shopId, type));
 
 /** Nearest-rank percentile of sorted values: a latency that some call really had. */
 export const percentile = (sorted: ArrayLike<number>, p: number): number | null =>

@@ -10,7 +10,7 @@ import { boundTo, type SealedField } from '../../lib/secret-box.ts';
 import { shops } from '../../db/schema.ts';
 import { REDACTED } from '../../lib/credentials.ts';
 import { notFound } from '../../lib/errors.ts';
-import type { ChangePreview } from '../tool.ts';
+import type { ChangePlan } from '../tool.ts';
 import { getShop } from '../shops/index.ts';
 import { forgetEndpointForCall } from './endpoint-cache.ts';
 
@@ -30,7 +30,10 @@ export async function getRequestSigningSecret(deps: Deps, shopId: string): Promi
   return deps.secrets.open(shop.requestSigningSecret, boundTo(shopId, FIELD));
 }
 
-export async function previewSigningSecretRotation(deps: Deps, shopId: string): Promise<ChangePreview> {
+export async function planSigningSecretRotation(
+  deps: Deps & Pick<AppDeps, 'invalidation'>,
+  shopId: string,
+): Promise<ChangePlan> {
   const shop = await getShop(deps.db, shopId);
   return {
     summary: 'replace the request signing secret with a new random one',
@@ -41,10 +44,11 @@ export async function previewSigningSecretRotation(deps: Deps, shopId: string): 
     after: { request_signing_secret: 'a new random secret, shown once the change is applied' },
     // The sealed value changes with every rotation, so a rotation by someone else makes this preview stale.
     hidden: shop.requestSigningSecret,
+    commit: () => rotateRequestSigningSecret(deps, shopId),
   };
 }
 
-export async function rotateRequestSigningSecret(deps: Deps & Pick<AppDeps, 'invalidation'>, shopId: string) {
+async function rotateRequestSigningSecret(deps: Deps & Pick<AppDeps, 'invalidation'>, shopId: string) {
   const secret = randomBytes(32).toString('base64url');
   const updated = await deps.db
     .update(shops)

@@ -3,15 +3,10 @@ import { z } from 'zod';
 import { crmEndpointTypes, updateCrmEndpointsArguments } from '@parley/contract';
 import { defineTool, type Tool, type ToolAnnotations } from '../tool.ts';
 import { parseInput } from '../../lib/validation.ts';
-import { applyCrmEndpointChange, listCrmEndpoints, previewCrmEndpointChange } from './endpoints.ts';
-import { getCrmHealthStatus, previewCrmErrorReset, resetCrmErrors } from './health.ts';
+import { listCrmEndpoints, planCrmEndpointChange } from './endpoints.ts';
+import { getCrmHealthStatus, planCrmErrorReset } from './health.ts';
 import { testCrmEndpoint } from './test-endpoint.ts';
-import {
-  getRequestSigningSecret,
-  previewSigningSecretRotation,
-  rotateRequestSigningSecret,
-  signatureScheme,
-} from './signing-secret.ts';
+import { getRequestSigningSecret, planSigningSecretRotation, signatureScheme } from './signing-secret.ts';
 
 const readOnly: ToolAnnotations = {
   readOnlyHint: true,
@@ -91,8 +86,7 @@ export const crmTools: Tool[] = [
       'PARLEY_ALLOW_PRIVATE_TARGETS). Without confirm: true it only previews the change.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     input: updateInput,
-    preview: (args, ctx) => previewCrmEndpointChange(ctx.deps, ctx.shopId, parseChange(args)),
-    apply: (args, ctx) => applyCrmEndpointChange(ctx.deps, ctx.shopId, parseChange(args)),
+    plan: (args, ctx) => planCrmEndpointChange(ctx.deps, ctx.shopId, parseChange(args)),
   }),
   defineTool({
     kind: 'plain',
@@ -139,8 +133,7 @@ export const crmTools: Tool[] = [
       'only previews the change.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     input: z.strictObject({}),
-    preview: (_args, ctx) => previewSigningSecretRotation(ctx.deps, ctx.shopId),
-    apply: (_args, ctx) => rotateRequestSigningSecret(ctx.deps, ctx.shopId),
+    plan: (_args, ctx) => planSigningSecretRotation(ctx.deps, ctx.shopId),
   }),
   defineTool({
     kind: 'plain',
@@ -163,7 +156,6 @@ export const crmTools: Tool[] = [
       'confirm: true it only previews which endpoints would be reset.',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     input: z.strictObject({}),
-    preview: (_args, ctx) => previewCrmErrorReset(ctx.deps, ctx.shopId),
-    apply: (_args, ctx) => resetCrmErrors(ctx.deps, ctx.shopId),
+    plan: (_args, ctx) => planCrmErrorReset(ctx.deps, ctx.shopId),
   }),
 ];

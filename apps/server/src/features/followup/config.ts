@@ -98,12 +98,12 @@ export async function planSettingsChange(deps: Deps, shopId: string, change: Sav
   return { shop, before: stored.settings, after, nextRunAt };
 }
 
+/** Writes a planned change: the settings the plan worked out, not read again. */
 export async function saveSmartFollowupConfig(
   deps: Deps,
   shopId: string,
-  change: SaveSmartFollowupConfigInput,
+  { shop, after }: Awaited<ReturnType<typeof planSettingsChange>>,
 ) {
-  const { shop, after } = await planSettingsChange(deps, shopId, change);
   const nextRunAt = await writeFollowupSettings(deps, shop, after);
   return {
     saved: true,

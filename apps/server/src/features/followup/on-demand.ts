@@ -66,8 +66,8 @@ export async function planTrigger(deps: Deps, shopId: string, conversationHashAr
   return { settings, chat, window: manualWindow(settings, deps.clock.now()) };
 }
 
-export async function triggerRun(deps: Deps, shopId: string, conversationHashArg: string | undefined) {
-  const plan = await planTrigger(deps, shopId, conversationHashArg);
+/** Starts the run a trigger planned; refused when another started meanwhile. */
+export async function triggerRun(deps: Deps, shopId: string, plan: Awaited<ReturnType<typeof planTrigger>>) {
   const now = deps.clock.now();
   const started = await deps.db.transaction((tx) =>
     startRun(

@@ -44,7 +44,7 @@ export const followupTools: Tool[] = [
       'cannot be turned on.',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     input: saveSmartFollowupConfigInput,
-    preview: async (args, { deps, shopId }) => {
+    plan: async (args, { deps, shopId }) => {
       const plan = await planSettingsChange(deps, shopId, args);
       const changed = Object.keys(plan.after).filter(
         (key) =>
@@ -61,9 +61,9 @@ export const followupTools: Tool[] = [
           : 'Smart Follow-up does not run on its own (enabled: false); trigger_smart_followup still runs it on demand.',
         before: presentSettings(plan.before),
         after: presentSettings(plan.after),
+        commit: () => saveSmartFollowupConfig(deps, shopId, plan),
       };
     },
-    apply: async (args, { deps, shopId }) => saveSmartFollowupConfig(deps, shopId, args),
   }),
   defineTool({
     kind: 'confirmed',
@@ -83,7 +83,7 @@ export const followupTools: Tool[] = [
           'Run for this one conversation only (the hash of phone.detected and followup.* events, or of the logs).',
         ),
     }),
-    preview: async (args, { deps, shopId }) => {
+    plan: async (args, { deps, shopId }) => {
       const plan = await planTrigger(deps, shopId, args.conversation_hash);
       const scope =
         plan.chat === null
@@ -99,9 +99,9 @@ export const followupTools: Tool[] = [
           window_from: plan.window.from.toISOString(),
           conversation: plan.chat?.chatPhone ?? null,
         },
+        commit: () => triggerRun(deps, shopId, plan),
       };
     },
-    apply: async (args, { deps, shopId }) => triggerRun(deps, shopId, args.conversation_hash),
   }),
   defineTool({
     kind: 'plain',

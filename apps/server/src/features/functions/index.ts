@@ -1,9 +1,8 @@
 export {
-  applyCustomFunctionChange,
   getFunctionForCall,
   listCustomFunctions,
   listFunctionsForModel,
-  previewCustomFunctionChange,
+  planCustomFunctionChange,
   type CustomFunctionChange,
   type FunctionForCall,
 } from './service.ts';

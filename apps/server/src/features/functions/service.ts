@@ -12,8 +12,8 @@ import type { Db } from '../../db/database.ts';
 import { customFunctions } from '../../db/schema.ts';
 import { openCredentials, sealCredentials } from '../../lib/credentials.ts';
 import { newId } from '../../lib/ids.ts';
-import { planKeyedChange } from '../../lib/keyed-change.ts';
-import type { ChangePreview } from '../tool.ts';
+import { keyedChangeCommit, planKeyedChange } from '../../lib/keyed-change.ts';
+import type { ChangePlan } from '../tool.ts';
 import { compileParametersSchema } from './parameters-schema.ts';
 import {
   definitionCredentials,
@@ -51,11 +51,11 @@ export async function listCustomFunctions(deps: Pick<AppDeps, 'db' | 'secrets'>,
 }
 
 /** Validates the change (schema, policy, stored state); writes nothing. */
-export async function previewCustomFunctionChange(
+export async function planCustomFunctionChange(
   deps: Deps,
   shopId: string,
   change: CustomFunctionChange,
-): Promise<ChangePreview> {
+): Promise<ChangePlan> {
   const { add, remove } = change;
   if (add !== undefined) {
     compileParametersSchema(add.parameters);
@@ -91,12 +91,12 @@ export async function previewCustomFunctionChange(
     summary.push(`remove custom function "${plan.removed.name}" (${describeTarget(plan.removed)})`);
     consequence.push(`The AI can no longer call "${plan.removed.name}" from its next reply on.`);
   }
-  const { before, after, hidden } = plan;
-  return { summary: summary.join('; '), consequence: consequence.join(' '), before, after, hidden };
+  return keyedChangeCommit(plan, { summary, consequence }, () =>
+    writeCustomFunctionChange(deps, shopId, change),
+  );
 }
 
-export async function applyCustomFunctionChange(deps: Deps, shopId: string, change: CustomFunctionChange) {
-  const preview = await previewCustomFunctionChange(deps, shopId, change);
+async function writeCustomFunctionChange(deps: Deps, shopId: string, change: CustomFunctionChange) {
   const { add, remove } = change;
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
@@ -117,7 +117,6 @@ export async function applyCustomFunctionChange(deps: Deps, shopId: string, chan
       .values({ id: newId('fn'), shopId, name, createdAt: now, ...values })
       .onConflictDoUpdate({ target: [customFunctions.shopId, customFunctions.name], set: values });
   });
-  return { status: 'applied', summary: preview.summary, before: preview.before, after: preview.after };
 }
 
 /** The `tools` array of a Chat Completions request: what the model may call, without endpoints. */

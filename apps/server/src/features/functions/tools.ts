@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { updateCustomFunctionsArguments } from '@parley/contract';
 import { defineTool, type Tool } from '../tool.ts';
 import { parseInput } from '../../lib/validation.ts';
-import { applyCustomFunctionChange, listCustomFunctions, previewCustomFunctionChange } from './service.ts';
+import { listCustomFunctions, planCustomFunctionChange } from './service.ts';
 
 /**
  * Loose on purpose: the definition is validated by the service's contract schema whether it comes
@@ -43,8 +43,7 @@ export const functionTools: Tool[] = [
       'previews the change.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     input: updateInput,
-    preview: (args, ctx) => previewCustomFunctionChange(ctx.deps, ctx.shopId, parseChange(args)),
-    apply: (args, ctx) => applyCustomFunctionChange(ctx.deps, ctx.shopId, parseChange(args)),
+    plan: (args, ctx) => planCustomFunctionChange(ctx.deps, ctx.shopId, parseChange(args)),
   }),
   defineTool({
     kind: 'plain',

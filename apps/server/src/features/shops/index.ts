@@ -18,3 +18,4 @@ export {
 export { registerShopRoutes } from './routes.ts';
 export { shopCountry } from './country.ts';
 export { shopTools } from './tools.ts';
+export { inShopChange } from './change-transaction.ts';

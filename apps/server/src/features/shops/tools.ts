@@ -37,8 +37,10 @@ export const shopTools: Tool[] = [
       'integration; give them the new token. Without confirm: true it only previews the change.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     input: z.strictObject({}),
-    preview: (_args, ctx) => previewShopTokenRotation(ctx.deps, ctx.shopId),
-    apply: async (_args, ctx) => ({ status: 'applied', ...(await rotateShopToken(ctx.deps, ctx.shopId)) }),
+    plan: async (_args, ctx) => ({
+      ...(await previewShopTokenRotation(ctx.deps, ctx.shopId)),
+      commit: async () => ({ status: 'applied', ...(await rotateShopToken(ctx.deps, ctx.shopId)) }),
+    }),
   }),
   defineTool({
     kind: 'plain',
@@ -94,18 +96,15 @@ export const shopTools: Tool[] = [
       'process; the lookups it made stay in the audit. Without confirm: true it only previews the change.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     input: z.strictObject({ agent_id: agentId }),
-    preview: async ({ agent_id }, ctx) => {
+    plan: async ({ agent_id }, ctx) => {
       const agent = await describeAgent(ctx.deps.db, ctx.shopId, agent_id);
       return {
         summary: `delete agent "${agent.nickname}" (${agent.name})`,
         consequence: 'Its token stops working at once; its past lookups stay in the audit.',
         before: { agent },
         after: { agent: null },
+        commit: async () => ({ status: 'applied', ...(await deleteAgent(ctx.deps, ctx.shopId, agent_id)) }),
       };
     },
-    apply: async ({ agent_id }, ctx) => ({
-      status: 'applied',
-      ...(await deleteAgent(ctx.deps, ctx.shopId, agent_id)),
-    }),
   }),
 ];

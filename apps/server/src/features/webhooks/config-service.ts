@@ -53,12 +53,12 @@ export async function planWebhookUpdate(
   return { current, change };
 }
 
+/** Writes a planned update: the settings the plan worked out from the state it read. */
 export async function updateWebhookConfig(
   deps: Deps,
   shopId: string,
-  input: ConfigureWebhooksInput,
+  { current, change }: Awaited<ReturnType<typeof planWebhookUpdate>>,
 ): Promise<WebhookConfigView> {
-  const { current, change } = await planWebhookUpdate(deps, shopId, input);
   await writeWebhookConfig(
     deps.db,
     shopId,

@@ -44,20 +44,18 @@ const configureWebhooksTool = defineTool({
   // (idempotent); the call itself contacts nothing but DNS, test_webhook is the tool that sends.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   input: configureWebhooksInput,
-  async preview(args, { deps, shopId }) {
-    const { current, change } = await planWebhookUpdate(deps, shopId, args);
+  async plan(args, { deps, shopId }) {
+    const planned = await planWebhookUpdate(deps, shopId, args);
+    const { current, change } = planned;
     return {
       summary: change.summary,
       consequence: change.consequence,
       before: change.before,
       after: change.after,
       hidden: current.sealedSecret,
+      commit: async () => ({ status: 'applied', webhook: await updateWebhookConfig(deps, shopId, planned) }),
     };
   },
-  apply: async (args, { deps, shopId }) => ({
-    status: 'applied',
-    webhook: await updateWebhookConfig(deps, shopId, args),
-  }),
 });
 
 const testWebhookTool = defineTool({
