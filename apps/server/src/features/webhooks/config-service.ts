@@ -4,8 +4,12 @@ import type { AppDeps } from '../../app-deps.ts';
 import { boundTo } from '../../lib/secret-box.ts';
 import { AppError, isAppError } from '../../lib/errors.ts';
 import { planWebhookChange, deliveryState, type WebhookChange } from './config-change.ts';
-import { readWebhookConfig, writeWebhookConfig, type StoredWebhookConfig } from './config-store.ts';
-import { countPending } from './delivery-store.ts';
+import {
+  readWebhookConfig,
+  readWebhookConfigAndPending,
+  writeWebhookConfig,
+  type StoredWebhookConfig,
+} from './config-store.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock'>;
 
@@ -31,10 +35,7 @@ export function presentWebhookConfig(config: StoredWebhookConfig, pending: numbe
 }
 
 export async function getWebhookConfig(deps: Pick<Deps, 'db'>, shopId: string): Promise<WebhookConfigView> {
-  const [config, pending] = await Promise.all([
-    readWebhookConfig(deps.db, shopId),
-    countPending(deps.db, shopId),
-  ]);
+  const { config, pending } = await readWebhookConfigAndPending(deps.db, shopId);
   return presentWebhookConfig(config, pending);
 }
 

@@ -420,5 +420,6 @@ export async function resumeDeliveries(
 }
 
 /** Events stored but not delivered yet: waiting, retrying or in flight. */
-export const countPending = (db: Db, shopId: string): Promise<number> =>
+/** Awaited, the count; placed in a select, a subquery of the same statement. */
+export const countPending = (db: Db, shopId: string) =>
   db.$count(deliveries, and(eq(deliveries.shopId, shopId), isPending));
