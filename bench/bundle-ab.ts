@@ -21,7 +21,9 @@ const args = process.argv.slice(2);
 const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 const [revA, revB = 'worktree'] = args.filter((arg) => !arg.startsWith('--'));
 if (revA === undefined) {
-  process.stdout.write('bundle-ab.ts compares two revisions: node --import tsx bench/bundle-ab.ts <revA> [revB]\n');
+  process.stdout.write(
+    'bundle-ab.ts compares two revisions: node --import tsx bench/bundle-ab.ts <revA> [revB]\n',
+  );
   process.exit(0);
 }
 const ROUNDS = Number(option('rounds') ?? 12);
@@ -43,8 +45,17 @@ interface Server {
   hitUs: number[];
 }
 
-async function startServer(name: string, bundle: string, crmUrl: string, firstPhone: number): Promise<Server> {
-  const child = fork(bundle, [], { env: { ...process.env, CRM_URL: crmUrl }, execArgv: [], stdio: 'inherit' });
+async function startServer(
+  name: string,
+  bundle: string,
+  crmUrl: string,
+  firstPhone: number,
+): Promise<Server> {
+  const child = fork(bundle, [], {
+    env: { ...process.env, CRM_URL: crmUrl },
+    execArgv: [],
+    stdio: 'inherit',
+  });
   const [ready] = (await once(child, 'message')) as [{ base: string; token: string }];
   return { name, child, ...ready, nextPhone: firstPhone, uncachedUs: [], hitUs: [] };
 }
@@ -60,7 +71,11 @@ const lookupUrl = (server: Server, phone: string, refresh: boolean) =>
 
 /** One round on `server`: µs of its main thread's CPU per uncached lookup and per cache hit. */
 async function round(server: Server, hot: readonly string[]) {
-  const load = { headers: { authorization: `Bearer ${server.token}` }, expect: '"status":"found"', warmup: 0 };
+  const load = {
+    headers: { authorization: `Bearer ${server.token}` },
+    expect: '"status":"found"',
+    warmup: 0,
+  };
   const first = server.nextPhone;
   server.nextPhone += UNCACHED;
   const before = await cpuNs(server);
@@ -82,7 +97,9 @@ async function round(server: Server, hot: readonly string[]) {
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 };
 const spread = (values: readonly number[], digits = 1) =>
   `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;

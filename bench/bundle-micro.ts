@@ -18,7 +18,9 @@ const args = process.argv.slice(2);
 const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 const [revA, revB = 'worktree'] = args.filter((arg) => !arg.startsWith('--'));
 if (revA === undefined) {
-  process.stdout.write('bundle-micro.ts compares two revisions: node --import tsx bench/bundle-micro.ts <revA> [revB]\n');
+  process.stdout.write(
+    'bundle-micro.ts compares two revisions: node --import tsx bench/bundle-micro.ts <revA> [revB]\n',
+  );
   process.exit(0);
 }
 const ROUNDS = Number(option('rounds') ?? 30);
@@ -86,14 +88,18 @@ try {
     for (let round = 0; round < ROUNDS; round++) {
       const order = operations.map((_, index) => index);
       if (round % 2 === 1) order.reverse();
-      for (const index of order) perOp[index]?.push(await repeat(operations[index] ?? (() => undefined), times));
+      for (const index of order)
+        perOp[index]?.push(await repeat(operations[index] ?? (() => undefined), times));
     }
     const a = perOp[0] ?? [];
     const lines = loaded.map((variant, index) => {
       const values = perOp[index] ?? [];
       const ratios = values.map((value, round) => value / (a[round] ?? NaN));
       const range = `${Math.round(Math.min(...values))}-${Math.round(Math.max(...values))}`;
-      const ratio = index === 0 ? '' : `  x${median(ratios).toFixed(3)} of A (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
+      const ratio =
+        index === 0
+          ? ''
+          : `  x${median(ratios).toFixed(3)} of A (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
       return `  ${variant.name.padEnd(12)} ${Math.round(median(values)).toLocaleString('en').padStart(7)} ns (${range})${ratio}`;
     });
     process.stdout.write(`${name} (${times.toLocaleString('en')} per round)\n${lines.join('\n')}\n`);

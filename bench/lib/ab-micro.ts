@@ -24,7 +24,12 @@ function requestLogger(): Operation {
 
 /** One exchange through the undici handler, a dispatcher answering at once with a 200 and a body. */
 function dispatchHandler(): Operation {
-  const rawHeaders = [Buffer.from('content-type'), Buffer.from('application/json'), Buffer.from('content-length'), Buffer.from('2')];
+  const rawHeaders = [
+    Buffer.from('content-type'),
+    Buffer.from('application/json'),
+    Buffer.from('content-length'),
+    Buffer.from('2'),
+  ];
   const body = Buffer.from('{}');
   const dispatcher = {
     dispatch(_options: unknown, handler: Record<string, (...args: unknown[]) => unknown>) {

@@ -35,7 +35,13 @@ function filesAt(rev: string): Map<string, string> {
   return files;
 }
 
-const loaders: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.js': 'js', '.mjs': 'js', '.json': 'json' };
+const loaders: Record<string, Loader> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.json': 'json',
+};
 
 function sourcesAt(files: ReadonlyMap<string, string>): Plugin {
   return {
