@@ -11,23 +11,15 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { bundleVariant, bundleVariantsDir } from './lib/bundle-variant.ts';
+import { abArguments, bundleVariant, removeBundleVariants } from './lib/bundle-variant.ts';
 import { startFakeCrmWorker } from './lib/fake-crm-worker.ts';
 import { runHttpLoad } from './lib/http-load.ts';
+import { median } from './lib/stats.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-const [revA, revB = 'worktree'] = args.filter((arg) => !arg.startsWith('--'));
-if (revA === undefined) {
-  process.stdout.write(
-    'bundle-ab.ts compares two revisions: node --import tsx bench/bundle-ab.ts <revA> [revB]\n',
-  );
-  process.exit(0);
-}
+const { revA, revB, option, flag } = abArguments('bundle-ab.ts');
 const ROUNDS = Number(option('rounds') ?? 12);
-const keepNames = args.includes('--keep-names');
+const keepNames = flag('keep-names');
 const UNCACHED = 1_000;
 const HITS = 6_000;
 const HOT_CHATS = 300;
@@ -94,13 +86,6 @@ async function round(server: Server, hot: readonly string[]) {
   return { uncachedUs: (between - before) / 1000 / UNCACHED, hitUs: (after - between) / 1000 / HITS };
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-};
 const spread = (values: readonly number[], digits = 1) =>
   `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
 
@@ -156,5 +141,5 @@ try {
     await once(server.child, 'exit');
   }
   await crm.close();
-  rmSync(bundleVariantsDir, { recursive: true, force: true });
+  removeBundleVariants();
 }

@@ -8,21 +8,18 @@
  * ~25 ms of this thread's CPU; it prints the median CPU per operation of each version, the spread of
  * its rounds, and the median of the per-round ratios to A.
  */
-import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Operation } from './lib/ab-micro.ts';
-import { bundleVariant, bundleVariantsDir, type BundleVariant } from './lib/bundle-variant.ts';
+import {
+  abArguments,
+  bundleVariant,
+  removeBundleVariants,
+  type BundleVariant,
+} from './lib/bundle-variant.ts';
+import { median } from './lib/stats.ts';
 import { mainThreadCpuNs } from './lib/thread-cpu.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-const [revA, revB = 'worktree'] = args.filter((arg) => !arg.startsWith('--'));
-if (revA === undefined) {
-  process.stdout.write(
-    'bundle-micro.ts compares two revisions: node --import tsx bench/bundle-micro.ts <revA> [revB]\n',
-  );
-  process.exit(0);
-}
+const { revA, revB, option, flag } = abArguments('bundle-micro.ts');
 const ROUNDS = Number(option('rounds') ?? 30);
 const only = option('only');
 const ROUND_NS = 25e6;
@@ -30,7 +27,7 @@ const ROUND_NS = 25e6;
 const variants: Array<BundleVariant & { name: string }> = [
   { name: 'A', rev: revA },
   { name: 'B', rev: revB },
-  ...(args.includes('--keep-names')
+  ...(flag('keep-names')
     ? [
         { name: 'A keepNames', rev: revA, keepNames: true },
         { name: 'B keepNames', rev: revB, keepNames: true },
@@ -52,14 +49,6 @@ async function repeat(operation: Operation, times: number): Promise<number> {
   }
   return (cpuNs() - before) / times;
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-};
 
 try {
   const loaded = await Promise.all(
@@ -105,5 +94,5 @@ try {
     process.stdout.write(`${name} (${times.toLocaleString('en')} per round)\n${lines.join('\n')}\n`);
   }
 } finally {
-  rmSync(bundleVariantsDir, { recursive: true, force: true });
+  removeBundleVariants();
 }

@@ -6,7 +6,7 @@
  * creates is named at run time), to show what a change saved when the server ran under tsx.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { build, type Loader, type Plugin } from 'esbuild';
 
@@ -93,5 +93,30 @@ export async function bundleVariant(entry: string, variant: BundleVariant, name:
   return outfile;
 }
 
-/** Where the bundles are written, to remove after a run. */
-export { outRoot as bundleVariantsDir };
+/**
+ * The command line of an A/B script: `<revA> [revB] [--name=value…] [--flag…]`, revB the working tree
+ * when left out. Without revA it prints how to call `script` and exits (`npm run bench` runs every
+ * script with no arguments).
+ */
+export function abArguments(script: string) {
+  const args = process.argv.slice(2);
+  const [revA, revB = 'worktree'] = args.filter((arg) => !arg.startsWith('--'));
+  if (revA === undefined) {
+    process.stdout.write(
+      `${script} compares two revisions: node --import tsx bench/${script} <revA> [revB]\n`,
+    );
+    process.exit(0);
+  }
+  return {
+    revA,
+    revB,
+    option: (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1],
+    flag: (name: string) => args.includes(`--${name}`),
+  };
+}
+
+/** Removes the bundles made here, and apps/server/.tmp when nothing else is in it. */
+export function removeBundleVariants(): void {
+  rmSync(outRoot, { recursive: true, force: true });
+  if (readdirSync(dirname(outRoot)).length === 0) rmdirSync(dirname(outRoot));
+}
