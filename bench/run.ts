@@ -25,7 +25,8 @@ machines are shared and their speed moves from hour to hour, so only ratios and 
 compare across runs. \`npm run bench\` runs them all, one after another, and rewrites the sections below;
 \`npm run bench -- <part of a file name>\` runs and rewrites only those. They are not tests: nothing here fails
 the build. What the measurements taught, and the changes they led to, are in docs/decisions/ (see
-docs/decisions/performance-notes.md).
+docs/decisions/performance-notes.md). \`bench/ab/\` holds A/B scripts that compare two git revisions
+of the server, bundled as \`npm start\` runs it; \`npm run bench\` does not run them.
 `;
 
 /** The first sentence of a benchmark's doc comment: what it measures (the file says how). */

@@ -59,3 +59,11 @@ export const ratio = (value: number, baseline: number) => `x${(value / baseline)
  * `performance.now()` alone counts from each thread's own start.
  */
 export const epochMs = () => performance.timeOrigin + performance.now();
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}

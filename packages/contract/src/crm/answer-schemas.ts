@@ -1,7 +1,7 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CrmEndpointType } from '../crm-endpoints.ts';
 import { crmCustomer, crmOrder, crmProduct, crmSearchResult } from './entity-schemas.ts';
-import { flag, looseObject, nullishEntity, oneOrListOf, text } from './fields.ts';
+import { flag, oneOrListOf, text } from './fields.ts';
 
 /*
  * The top level of each CRM answer (docs/crm-endpoints.md#the-top-level). `found` may be missing when data is
@@ -10,10 +10,10 @@ import { flag, looseObject, nullishEntity, oneOrListOf, text } from './fields.ts
  */
 
 const answer = <Shape extends z.ZodRawShape>(shape: Shape) =>
-  looseObject({ found: flag, ...shape }, 'expected the answer to be a JSON object');
+  z.looseObject({ found: flag, ...shape }, { error: 'expected the answer to be a JSON object' });
 
 const customersAnswer = {
-  customer: nullishEntity(crmCustomer),
+  customer: crmCustomer.nullish(),
   customers: oneOrListOf(crmCustomer, 'a customer object'),
 };
 

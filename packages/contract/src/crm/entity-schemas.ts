@@ -8,7 +8,6 @@ import {
   isoDate,
   listOf,
   noteList,
-  nullishEntity,
   numeric,
   oneOrListOf,
   requiredHttpUrl,
@@ -90,7 +89,7 @@ export const crmCustomer = entity('a customer object', {
   totalDiscounts: numeric,
   loyaltyPoints: numeric,
   orders: listOf(crmOrder),
-  lastOrder: nullishEntity(crmOrder),
+  lastOrder: crmOrder.nullish(),
   abandonedCarts: listOf(crmAbandonedCart),
 });
 

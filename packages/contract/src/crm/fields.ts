@@ -1,15 +1,5 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value.ts';
-import {
-  listReader,
-  looseObjectReader,
-  nullishReader,
-  optionalReader,
-  REJECT,
-  requireFastReader,
-  withFastReader,
-  type FastReader,
-} from './fast-read.ts';
 import { normalizeIsoDate } from './iso-date.ts';
 
 /*
@@ -44,24 +34,13 @@ class Refusal {
  * .optional() it stands for `z.preprocess(…, <type>.nullish())`: the same values, messages and
  * handling of an absent key; bare it stands for a preprocess pipe that ends in a transform.
  */
-function leaf<T>(read: (value: unknown) => T | null | undefined | Refusal) {
-  const schema = z.transform((value: unknown, payload): T | null | undefined => {
+const leaf = <T>(read: (value: unknown) => T | null | undefined | Refusal) =>
+  z.transform((value: unknown, payload): T | null | undefined => {
     const result = read(value);
     if (!(result instanceof Refusal)) return result;
     for (const message of result.messages) payload.issues.push({ code: 'custom', input: value, message });
     return z.NEVER;
   });
-  const readFast: FastReader<T | null | undefined> = (value) => {
-    const result = read(value);
-    return result instanceof Refusal ? REJECT : result;
-  };
-  // zod types a transform's output as Awaited<T>; the reader returns what the transform does.
-  return withFastReader(schema, readFast as FastReader<z.output<typeof schema>>);
-}
-
-/** `.optional()` of a leaf, with its fast reader. */
-const optionalLeaf = <S extends z.ZodType>(schema: S) =>
-  withFastReader(schema.optional(), optionalReader(requireFastReader(schema)));
 
 /** A nullish leaf: the value, once `prepare`d, is kept when `accepts` says so and refused otherwise. */
 function checkedLeaf<T>(
@@ -69,13 +48,11 @@ function checkedLeaf<T>(
   accepts: (value: unknown) => value is T,
   describe: (issue: { input: unknown }) => string,
 ) {
-  return optionalLeaf(
-    leaf((value) => {
-      const prepared = prepare(value);
-      if (prepared === null || prepared === undefined || accepts(prepared)) return prepared;
-      return new Refusal([describe({ input: prepared })]);
-    }),
-  );
+  return leaf((value) => {
+    const prepared = prepare(value);
+    if (prepared === null || prepared === undefined || accepts(prepared)) return prepared;
+    return new Refusal([describe({ input: prepared })]);
+  }).optional();
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';
@@ -141,44 +118,19 @@ const absoluteHttpUrl = z
   })
   .max(2048, { error: 'expected a URL of at most 2048 characters' });
 
-const MAX_URL_CHARS = 2048;
-
-/**
- * What `absoluteHttpUrl` makes of `text` when it surely accepts it, else REJECT (zod then decides and
- * says why): a URL that parses, with an http or https scheme, short enough before and after
- * normalizing, becomes its normalized form. A full zod parse per URL was most of a fast read.
- */
-function readHttpUrlFast(text: unknown): string | typeof REJECT {
-  if (typeof text !== 'string' || text.length > MAX_URL_CHARS) return REJECT;
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return REJECT;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return REJECT;
-  return url.href.length > MAX_URL_CHARS ? REJECT : url.href;
-}
-
 /** The text of a URL field as `absoluteHttpUrl` checks it, or a Refusal with zod's reasons. */
 function readHttpUrl(text: unknown): string | Refusal {
-  const fast = readHttpUrlFast(text);
-  if (fast !== REJECT) return fast;
   const checked = absoluteHttpUrl.safeParse(text);
   return checked.success ? checked.data : new Refusal(checked.error.issues.map((issue) => issue.message));
 }
 
-export const httpUrl = optionalLeaf(
-  leaf((value) => {
-    const text = asText(value);
-    return text === null || text === undefined ? text : readHttpUrl(text);
-  }),
-);
+export const httpUrl = leaf((value) => {
+  const text = asText(value);
+  return text === null || text === undefined ? text : readHttpUrl(text);
+}).optional();
 
 /** For objects that are useless without their URL (a link). */
-export const requiredHttpUrl = withFastReader(z.preprocess(asText, absoluteHttpUrl), (value) =>
-  readHttpUrlFast(asText(value)),
-);
+export const requiredHttpUrl = z.preprocess(asText, absoluteHttpUrl);
 
 /** Yes/no as JSON booleans, or the 1/0 and "true"/"false" that form-encoded backends produce. */
 function asFlag(value: unknown): unknown {
@@ -202,42 +154,23 @@ export const flag = checkedLeaf(
  * JSON itself never holds `undefined`, so accepting it hides nothing.
  */
 export const listOf = <T extends z.ZodType>(item: T) =>
-  withFastReader(
-    z.array(item.optional(), { error: expected('a list') }).nullish(),
-    nullishReader(listReader(requireFastReader(item))),
-  );
+  z.array(item.optional(), { error: expected('a list') }).nullish();
 
 /** `tracking: {…}` and `tracking: [{…}]` are both common; the lenient parser reports paths as sent. */
-export const oneOrListOf = <T extends z.ZodType>(item: T, what: string) => {
-  const readItem = requireFastReader(item);
-  const readList = listReader(readItem);
-  // zod takes the first option that parses: a list for a list (an object never parses one), else one item.
-  const readOneOrList: FastReader<z.output<T> | Array<z.output<T> | undefined>> = (value) =>
-    Array.isArray(value) ? readList(value) : readItem(value);
-  const schema = z
-    .union([z.array(item.optional()), item], { error: expected(`${what} or a list of them`) })
-    .nullish();
-  // zod's union output type is an inferred form of the same value.
-  return withFastReader(schema, nullishReader(readOneOrList) as FastReader<z.output<typeof schema>>);
-};
-
-/** `schema` preprocessed by `prepare`, with its fast reader. */
-const preprocessed = <S extends z.ZodType>(prepare: (value: unknown) => unknown, schema: S) => {
-  const read = requireFastReader(schema);
-  return withFastReader(z.preprocess(prepare, schema), (value) => read(prepare(value)));
-};
+export const oneOrListOf = <T extends z.ZodType>(item: T, what: string) =>
+  z.union([z.array(item.optional()), item], { error: expected(`${what} or a list of them`) }).nullish();
 
 /** Shopify and others send tags as one comma-separated string. */
-export const tagList = preprocessed(
+export const tagList = z.preprocess(
   (value) => (typeof value === 'string' ? value.split(',') : value),
   listOf(text),
 );
 
 /** A single note stays whole: notes contain commas. */
-export const noteList = preprocessed((value) => (typeof value === 'string' ? [value] : value), listOf(text));
+export const noteList = z.preprocess((value) => (typeof value === 'string' ? [value] : value), listOf(text));
 
 /** A structured address ({street, city, zip, …}) is shown on one line, in the order the CRM sent. */
-export const address = preprocessed((value) => {
+export const address = z.preprocess((value) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const parts = Object.values(value).flatMap((part) => {
     const line = asText(part);
@@ -246,23 +179,6 @@ export const address = preprocessed((value) => {
   return parts.length > 0 ? parts.join(', ') : null;
 }, text);
 
-/** `z.looseObject`, with its fast reader. */
-export const looseObject = <Shape extends z.ZodRawShape>(
-  shape: Shape,
-  error: string | ((issue: { input?: unknown }) => string),
-) => {
-  const schema = z.looseObject(shape, { error });
-  const readers = Object.fromEntries(
-    Object.entries(shape).map(([key, field]) => [key, requireFastReader(field)]),
-  );
-  // The reader builds the object zod would, field by field; zod's type describes it.
-  return withFastReader(schema, looseObjectReader(readers) as FastReader<z.output<typeof schema>>);
-};
-
 /** An object of the answer; fields it does not know are kept (zod's loose object) for `extra`. */
 export const entity = <Shape extends z.ZodRawShape>(what: string, shape: Shape) =>
-  looseObject(shape, expected(what));
-
-/** `.nullish()` of an entity (a customer's `lastOrder`), with its fast reader. */
-export const nullishEntity = <S extends z.ZodType>(schema: S) =>
-  withFastReader(schema.nullish(), nullishReader(requireFastReader(schema)));
+  z.looseObject(shape, { error: expected(what) });

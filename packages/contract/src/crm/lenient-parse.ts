@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { CrmAnswerIssue, CrmAnswerResult } from './answer-result.ts';
-import { fastReaderOf, REJECT } from './fast-read.ts';
 import { formatJsonPath, type JsonPath } from './json-path.ts';
 
 interface Finding {
@@ -28,10 +27,6 @@ export function parseLeniently<S extends z.ZodType>(
   input: unknown,
   isFatal: (path: JsonPath) => boolean,
 ): CrmAnswerResult<z.output<S>> {
-  // An answer with nothing to leave out (the usual case) is read in one pass (fast-read.ts).
-  const fast = fastReaderOf(schema)?.(input) ?? REJECT;
-  if (fast !== REJECT) return { ok: true, value: fast, warnings: [] };
-
   const warnings: CrmAnswerIssue[] = [];
   let unlisted = 0;
   const warn = (warning: CrmAnswerIssue) => {

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { CrmAnswerIssue, CrmAnswerResult } from './answer-result.ts';
 import { describeValue } from './describe-value.ts';
-import { requireFastReader } from './fast-read.ts';
 import { flag } from './fields.ts';
 import { formatJsonPath } from './json-path.ts';
 import { parseLeniently } from './lenient-parse.ts';
@@ -23,9 +22,6 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const carriesData = (value: unknown) =>
   value === true ||
   (Array.isArray(value) ? value.length > 0 : isRecord(value) && Object.keys(value).length > 0);
-
-/** `found` as the schema reads it (false for false, 0, "false"…), without a zod parse per answer. */
-const readFlag = requireFastReader(flag);
 
 const quoted = (keys: readonly string[]) => keys.map((key) => `"${key}"`).join(' or ');
 
@@ -52,7 +48,7 @@ export function parseAnswer<S extends AnswerSchema, V>(
 
   const warnings: CrmAnswerIssue[] = [];
   let input = json;
-  if (readFlag(json.found) === false) {
+  if (flag.safeParse(json.found).data === false) {
     // The CRM said nothing matched: whatever it sent with that (often `customer: []` from PHP) is not data.
     for (const key of dataKeys.filter((key) => carriesData(json[key]))) {
       warnings.push({

@@ -163,26 +163,11 @@ export function buildCrmRequest(input: CrmRequestInput): CrmRequest {
     url: url.origin + pathAndQuery,
     headers: headers.record(false),
     body,
-    show: shownRequest(method, url, queryFields, headers, bodyFields),
+    show: () => ({
+      method,
+      url: url.origin + pathAndQueryOf(url, encodeQuery(queryFields, true)),
+      headers: headers.record(true),
+      ...(bodyFields === undefined ? {} : { body: jsonBody(bodyFields, true) }),
+    }),
   };
-}
-
-/**
- * The request as test_crm_endpoint shows it, built only when asked for. Returned by a function, not
- * written in place: tsx names every closure written as a property (esbuild's keepNames), a cost each
- * production call would pay for a form it never uses.
- */
-function shownRequest(
-  method: CrmEndpointMethod,
-  url: URL,
-  queryFields: ReadonlyMap<string, Field>,
-  headers: HeaderSet,
-  bodyFields: ReadonlyMap<string, Field> | undefined,
-): () => ShownRequest {
-  return () => ({
-    method,
-    url: url.origin + pathAndQueryOf(url, encodeQuery(queryFields, true)),
-    headers: headers.record(true),
-    ...(bodyFields === undefined ? {} : { body: jsonBody(bodyFields, true) }),
-  });
 }

@@ -1,7 +1,7 @@
 import { Agent, Pool } from 'undici';
 import type { AllowRule } from './allow-list.ts';
 import { createGuardedConnector } from './connector.ts';
-import { dispatchRequest, type DispatchLimits } from './dispatch.ts';
+import { dispatchRequest } from './dispatch.ts';
 import { errorCode, OutboundError } from './errors.ts';
 import { findRefusal, httpsRequired } from './policy.ts';
 import { resolveHost, systemLookup, type LookupFn } from './resolve.ts';
@@ -112,7 +112,25 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
           headers: req.headers,
           body: req.body,
         },
-        new CallLimits(target, timeoutMs, maxBytes, req.keepResponseBytes),
+        {
+          timeoutMs,
+          onTimeout: () =>
+            new OutboundError(
+              'TIMEOUT',
+              `${describeUrl(target.url)} did not answer completely within ${timeoutMs} ms.`,
+            ),
+          // Redirects are never followed: the next hop would escape the policy check made for this URL.
+          refuse: (status, headers) =>
+            status >= 300 && status < 400 ? redirectRefusal(target, status, headers.location) : undefined,
+          maxBytes,
+          tooLarge: () =>
+            new OutboundError(
+              'TOO_LARGE',
+              `The response from ${describeUrl(target.url)} exceeds the ${maxBytes}-byte limit; the call was aborted.`,
+              { limit: maxBytes },
+            ),
+          keepBytes: req.keepResponseBytes,
+        },
       );
       return { ...response, latencyMs: Math.round(performance.now() - started), url: target.url.href };
     } catch (error) {
@@ -137,46 +155,6 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
       agents.clear();
     },
   };
-}
-
-/**
- * One call's limits and the errors they end it with. A class rather than closures: the server runs
- * under tsx, which names every closure it creates (esbuild's keepNames), a cost each call would pay.
- */
-class CallLimits implements DispatchLimits {
-  readonly #target: Target;
-  readonly timeoutMs: number;
-  readonly maxBytes: number;
-  readonly keepBytes: number | undefined;
-
-  constructor(target: Target, timeoutMs: number, maxBytes: number, keepBytes: number | undefined) {
-    this.#target = target;
-    this.timeoutMs = timeoutMs;
-    this.maxBytes = maxBytes;
-    this.keepBytes = keepBytes;
-  }
-
-  onTimeout() {
-    return new OutboundError(
-      'TIMEOUT',
-      `${describeUrl(this.#target.url)} did not answer completely within ${this.timeoutMs} ms.`,
-    );
-  }
-
-  /** Redirects are never followed: the next hop would escape the policy check made for this URL. */
-  refuse(status: number, headers: Record<string, string>) {
-    return status >= 300 && status < 400
-      ? redirectRefusal(this.#target, status, headers.location)
-      : undefined;
-  }
-
-  tooLarge() {
-    return new OutboundError(
-      'TOO_LARGE',
-      `The response from ${describeUrl(this.#target.url)} exceeds the ${this.maxBytes}-byte limit; the call was aborted.`,
-      { limit: this.maxBytes },
-    );
-  }
 }
 
 function redirectRefusal(target: Target, status: number, location: string | undefined): OutboundError {

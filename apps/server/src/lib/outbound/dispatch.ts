@@ -40,116 +40,81 @@ function flattenHeaders(rawHeaders: Buffer[]): Record<string, string> {
   return flat;
 }
 
-/**
- * The undici handler of one exchange. A class rather than closures: the server runs under tsx, which
- * names every closure it creates (esbuild's keepNames), a cost each outbound call would pay again.
- */
-class CollectingHandler implements Dispatcher.DispatchHandler {
-  readonly #method: string;
-  readonly #limits: DispatchLimits;
-  readonly #resolve: (response: DispatchedResponse) => void;
-  readonly #reject: (error: Error) => void;
-  readonly #timer: NodeJS.Timeout;
-  #settled = false;
-  #abort: ((reason: Error) => void) | undefined;
-  /** Set when this side gave up before undici connected the request; applied in onConnect. */
-  #abortReason: Error | undefined;
-  #status = 0;
-  #headers: Record<string, string> = {};
-  readonly #chunks: Buffer[] = [];
-  #size = 0;
-
-  constructor(
-    method: string,
-    limits: DispatchLimits,
-    resolve: (response: DispatchedResponse) => void,
-    reject: (error: Error) => void,
-  ) {
-    this.#method = method;
-    this.#limits = limits;
-    this.#resolve = resolve;
-    this.#reject = reject;
-    this.#timer = setTimeout(() => this.#stop(limits.onTimeout()), limits.timeoutMs);
-  }
-
-  onConnect(abortRequest: (reason: Error) => void) {
-    this.#abort = abortRequest;
-    if (this.#abortReason !== undefined) abortRequest(this.#abortReason);
-  }
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[]) {
-    // 1xx (such as 100 Continue) are interim: the real answer follows.
-    if (statusCode < 200) return true;
-    this.#status = statusCode;
-    this.#headers = flattenHeaders(rawHeaders);
-    const refusal = this.#limits.refuse(statusCode, this.#headers);
-    if (refusal !== undefined) {
-      this.#stop(refusal);
-      return false;
-    }
-    // A HEAD answer declares the length of a body it does not send.
-    const declared = this.#method.toUpperCase() === 'HEAD' ? undefined : this.#headers['content-length'];
-    if (
-      this.#limits.keepBytes === undefined &&
-      declared !== undefined &&
-      Number(declared) > this.#limits.maxBytes
-    ) {
-      this.#stop(this.#limits.tooLarge());
-      return false;
-    }
-    return true;
-  }
-
-  onData(chunk: Buffer) {
-    if (this.#settled) return false;
-    this.#chunks.push(chunk);
-    this.#size += chunk.length;
-    const keep = this.#limits.keepBytes;
-    if (keep !== undefined && this.#size >= keep) {
-      this.#stop(undefined, Buffer.concat(this.#chunks, this.#size).subarray(0, keep));
-      return false;
-    }
-    if (keep === undefined && this.#size > this.#limits.maxBytes) {
-      this.#stop(this.#limits.tooLarge());
-      return false;
-    }
-    return true;
-  }
-
-  onComplete() {
-    this.#settle(undefined, Buffer.concat(this.#chunks, this.#size));
-  }
-
-  onError(error: Error) {
-    this.#settle(error);
-  }
-
-  #settle(error: Error | undefined, body?: Buffer) {
-    if (this.#settled) return;
-    this.#settled = true;
-    clearTimeout(this.#timer);
-    if (error === undefined) {
-      this.#resolve({ status: this.#status, headers: this.#headers, body: body ?? Buffer.alloc(0) });
-    } else {
-      this.#reject(error);
-    }
-  }
-
-  /** Settles now and stops the request: its late onError is ignored, its socket destroyed. */
-  #stop(error: Error | undefined, body?: Buffer) {
-    this.#settle(error, body);
-    const reason = error ?? new Error('response read in part');
-    if (this.#abort === undefined) this.#abortReason = reason;
-    else this.#abort(reason);
-  }
-}
-
 export function dispatchRequest(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
   limits: DispatchLimits,
 ): Promise<DispatchedResponse> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(options, new CollectingHandler(options.method, limits, resolve, reject));
+    let settled = false;
+    let abort: ((reason: Error) => void) | undefined;
+    /** Set when this side gave up before undici connected the request; applied in onConnect. */
+    let abortReason: Error | undefined;
+    let status = 0;
+    let headers: Record<string, string> = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+
+    const settle = (error: Error | undefined, body?: Buffer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error === undefined) resolve({ status, headers, body: body ?? Buffer.alloc(0) });
+      else reject(error);
+    };
+    /** Settles now and stops the request: its late onError is ignored, its socket destroyed. */
+    const stop = (error: Error | undefined, body?: Buffer) => {
+      settle(error, body);
+      const reason = error ?? new Error('response read in part');
+      if (abort === undefined) abortReason = reason;
+      else abort(reason);
+    };
+    const timer = setTimeout(() => stop(limits.onTimeout()), limits.timeoutMs);
+    const keep = limits.keepBytes;
+
+    dispatcher.dispatch(options, {
+      onConnect(abortRequest: (reason: Error) => void) {
+        abort = abortRequest;
+        if (abortReason !== undefined) abortRequest(abortReason);
+      },
+      onHeaders(statusCode: number, rawHeaders: Buffer[]) {
+        // 1xx (such as 100 Continue) are interim: the real answer follows.
+        if (statusCode < 200) return true;
+        status = statusCode;
+        headers = flattenHeaders(rawHeaders);
+        const refusal = limits.refuse(statusCode, headers);
+        if (refusal !== undefined) {
+          stop(refusal);
+          return false;
+        }
+        // A HEAD answer declares the length of a body it does not send.
+        const declared = options.method.toUpperCase() === 'HEAD' ? undefined : headers['content-length'];
+        if (keep === undefined && declared !== undefined && Number(declared) > limits.maxBytes) {
+          stop(limits.tooLarge());
+          return false;
+        }
+        return true;
+      },
+      onData(chunk: Buffer) {
+        if (settled) return false;
+        chunks.push(chunk);
+        size += chunk.length;
+        if (keep !== undefined && size >= keep) {
+          stop(undefined, Buffer.concat(chunks, size).subarray(0, keep));
+          return false;
+        }
+        if (keep === undefined && size > limits.maxBytes) {
+          stop(limits.tooLarge());
+          return false;
+        }
+        return true;
+      },
+      onComplete() {
+        settle(undefined, Buffer.concat(chunks, size));
+      },
+      onError(error: Error) {
+        settle(error);
+      },
+    } as Dispatcher.DispatchHandler);
   });
 }
