@@ -53,7 +53,8 @@ export async function startChildServer(
 }
 
 export async function stopChildServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  // A child ended by a signal has no exit code, only a signal code: it has exited all the same.
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
