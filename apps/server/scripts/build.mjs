@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds the server into dist/main.js: one ESM bundle of src/ and the workspace packages it uses
-// (@parley/contract and @parley/webhooks are TypeScript sources), with every npm dependency left as
-// an import resolved from node_modules at run time. `npm start` runs the bundle, so production pays
-// no TypeScript transpiling at start-up; `npm run dev` and the tests keep running the sources.
+// Builds the server into dist/main.js (with dist/chunks/ for what it loads on demand): an ESM bundle of
+// src/ and the workspace packages it uses (@parley/contract and @parley/webhooks are TypeScript
+// sources), with every npm dependency left as an import resolved from node_modules at run time.
+// `npm start` runs the bundle, so production pays no TypeScript transpiling at start-up; `npm run dev`
+// and the tests keep running the sources.
 // `--if-stale` builds only when a source the last build read (or any file under src/) is newer.
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -36,6 +37,10 @@ export async function buildServer() {
     outdir: dist,
     bundle: true,
     format: 'esm',
+    // Modules loaded with import() get chunks of their own, and their npm imports load with them:
+    // a process on PGlite never loads the PostgreSQL driver (src/db/database.ts).
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
     target: 'node20',
     sourcemap: true,

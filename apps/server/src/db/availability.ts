@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { DatabaseNotAnsweringError } from './pg-connection.ts';
+import { DatabaseNotAnsweringError } from './not-answering.ts';
 
 /**
  * SQLSTATEs meaning the connection or the server went away, not that the statement was wrong:

@@ -7,17 +7,9 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import {
-  DEFAULT_CONNECTION_POLICY,
-  guardedClientClass,
-  ResilientPool,
-  type ConnectionPolicy,
-} from './pg-connection.ts';
-import { createPostgresListener, type ListenerOptions } from './postgres-listener.ts';
+import type { PostgresOptions } from './postgres-database.ts';
 import * as schema from './schema.ts';
 import { collectGarbage } from '../lib/collect-garbage.ts';
 import { serverRoot } from '../lib/server-root.ts';
@@ -48,9 +40,6 @@ export async function queryRows<Row>(db: Db | Tx, query: SQL): Promise<Row[]> {
 
 export const migrationsFolder = join(serverRoot, 'src/db/migrations');
 
-/** Advisory lock key so that processes starting together on one PostgreSQL migrate one at a time. */
-const MIGRATION_LOCK_KEY = 7_201_511;
-
 /** `dataDir` undefined means in-memory. */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   const fresh = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'));
@@ -79,61 +68,11 @@ export async function attachPglite(client: PGlite): Promise<Database> {
   };
 }
 
-export interface PostgresOptions {
-  poolSize?: number;
-  /** Reports a connection that failed (logged by the runtime); the queries on it fail on their own. */
-  onConnectionError?: (error: Error) => void;
-  /** Reports the LISTEN connection lost, then restored. */
-  onListenerStateChange?: ListenerOptions['onStateChange'];
-  /** Timings of connections (pg-connection.ts); tests shorten them. */
-  connection?: Partial<Omit<ConnectionPolicy, 'onConnectionError'>>;
-  listener?: Pick<ListenerOptions, 'firstReconnectDelayMs' | 'maxReconnectDelayMs' | 'pingIntervalMs'>;
-}
-
+/**
+ * PostgreSQL (DATABASE_URL). Its driver and code are loaded here, on demand: a process on PGlite
+ * never loads `pg` (apps/server/scripts/build.mjs splits them into a chunk of their own).
+ */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Database> {
-  const policy: ConnectionPolicy = {
-    ...DEFAULT_CONNECTION_POLICY,
-    ...options.connection,
-    onConnectionError: options.onConnectionError ?? (() => {}),
-  };
-  await migratePostgres(url, policy);
-  const pool = new ResilientPool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    Client: guardedClientClass(policy),
-    // Also how long a query waits for a free client: past it, the caller gets DATABASE_UNAVAILABLE.
-    connectionTimeoutMillis: policy.connectTimeoutMs,
-    keepAlive: true,
-  });
-  // An idle client losing its server is reported by the client itself (pg-connection.ts); the pool drops it.
-  pool.on('error', () => {});
-  const listener = createPostgresListener(url, {
-    policy,
-    onStateChange: options.onListenerStateChange,
-    ...options.listener,
-  });
-  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
-  return {
-    db,
-    kind: 'postgres',
-    listen: (channel, onNotify) => listener.listen(channel, onNotify),
-    close: async () => {
-      await listener.close();
-      await pool.end();
-    },
-  };
-}
-
-async function migratePostgres(url: string, policy: ConnectionPolicy): Promise<void> {
-  // No statement timeout: waiting for another process's migration, or building an index, may be long.
-  const Client = guardedClientClass({ ...policy, queryTimeoutMs: Infinity });
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await migratePg(drizzlePg({ client }), { migrationsFolder });
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
-    await client.end().catch(() => {});
-  }
+  const { openPostgresDatabase } = await import('./postgres-database.ts');
+  return openPostgresDatabase(url, options);
 }

@@ -17,6 +17,7 @@
  *   right then would never be released, and ten of those leave a pool with no client to give.
  */
 import pg from 'pg';
+import { DatabaseNotAnsweringError } from './not-answering.ts';
 
 export interface ConnectionPolicy {
   /** The longest a statement may go unanswered before its connection is taken for dead (Infinity: no limit). */
@@ -36,13 +37,6 @@ export const DEFAULT_CONNECTION_POLICY: Omit<ConnectionPolicy, 'onConnectionErro
   queryTimeoutMs: 15_000,
   connectTimeoutMs: 5_000,
 };
-
-export class DatabaseNotAnsweringError extends Error {
-  constructor(timeoutMs: number) {
-    super(`The database did not answer within ${timeoutMs} ms; the connection was closed.`);
-    this.name = 'DatabaseNotAnsweringError';
-  }
-}
 
 /** A `pg.Client` class (for `pg.Pool`'s `Client` option, or `new`) that follows `policy`. */
 export function guardedClientClass(policy: ConnectionPolicy): typeof pg.Client {

@@ -19,7 +19,7 @@ import {
   registerErrorHandling,
 } from './errors.ts';
 import { requireMetricsReader } from './metrics-access.ts';
-import { registerOpenApiRoute } from './openapi.ts';
+import { registerOpenApiRoute } from './openapi-route.ts';
 
 /** How long /health waits for the database's answer before it reports `degraded`. */
 const HEALTH_DATABASE_TIMEOUT_MS = 2_000;
