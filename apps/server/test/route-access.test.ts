@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { allowCallers, publicRoute } from '../src/features/shops/index.ts';
 import { authPlugin } from '../src/http/auth-plugin.ts';
 import { registerErrorHandling } from '../src/http/errors.ts';
+import { noRouteSchemas } from '../src/http/route-schemas.ts';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
@@ -49,6 +50,15 @@ describe('a route without an access declaration', () => {
     }, /POST \/api\/scoped declares no access/);
     await app.close();
   });
+});
+
+test('a route that declares a Fastify schema stops the app from starting (requests are validated with zod)', async () => {
+  const app = Fastify({ schemaController: noRouteSchemas });
+  app.get('/api/schema', { schema: { querystring: { type: 'object' } } }, async () => ({ open: true }));
+  await assert.rejects(async () => {
+    await app.ready();
+  }, /Fastify route schemas are not used/);
+  await app.close();
 });
 
 describe('a public route', () => {

@@ -19,6 +19,7 @@ import {
   registerErrorHandling,
 } from './errors.ts';
 import { requireMetricsReader } from './metrics-access.ts';
+import { noRouteSchemas } from './route-schemas.ts';
 import { registerOpenApiRoute } from './openapi-route.ts';
 
 /** How long /health waits for the database's answer before it reports `degraded`. */
@@ -38,6 +39,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: MAX_PATH_PARAM_CHARS },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // No route schemas (requests are validated with zod), so no ajv or fast-json-stringify to load.
+    schemaController: noRouteSchemas,
   });
   registerErrorHandling(app);
   // Before any route: it refuses a route that does not say who may call it.
