@@ -1,6 +1,6 @@
 /**
  * MCP tools/call against the MCP SDK's own speed, measured in the same run: Parley as `npm start`
- * runs it (its bundle, a fresh PGlite data dir, the demo shop) and lib/mcp-anchor-server.mjs, the
+ * runs it (its bundle, PGlite, restarted and warmed up; the demo shop) and lib/mcp-anchor-server.mjs, the
  * smallest stateless server the same SDK makes, each in its own process. Both get the same
  * 2025-06-18 `tools/call get_webhook_config` from this process, one at a time, in alternating
  * rounds; each server's CPU per call is its whole process's (Parley's includes its database).
@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer, serverBuildIsStale } from '../apps/server/scripts/build.mjs';
-import { freePort, startChildServer, stopChildServer, type ChildServer } from './lib/child-server.ts';
+import { startRestartedServer, stopChildServer, type ChildServer } from './lib/child-server.ts';
 import { callMcpTool } from './lib/mcp-call.ts';
 import { measureSequential, percentiles } from './lib/stats.ts';
 import { processCpuMs } from './lib/thread-cpu.ts';
@@ -25,27 +25,18 @@ const TARGET = 1.3;
 
 if (serverBuildIsStale()) await buildServer();
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-mcp-'));
-const [parleyPort, anchorPort] = [await freePort(), await freePort()];
 const servers: ChildServer[] = [];
 try {
-  const parley = await startChildServer(['apps/server/dist/main.js'], {
+  // Restarted, and warmed up below: the steady state of a server that has been up a while, not the
+  // first minute of a fresh one (its first start's data dir, its JIT).
+  const parley = await startRestartedServer(['apps/server/dist/main.js'], {
     cwd: root,
-    env: {
-      PORT: String(parleyPort),
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_LOG_LEVEL: 'warn',
-      PARLEY_MCP_RATE_LIMIT: '100000000',
-    },
-    readyUrl: `http://127.0.0.1:${parleyPort}/health`,
+    env: { PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'warn', PARLEY_MCP_RATE_LIMIT: '100000000' },
   });
-  servers.push(parley);
-  const anchor = await startChildServer(['bench/lib/mcp-anchor-server.mjs'], {
-    cwd: root,
-    env: { PORT: String(anchorPort) },
-    readyUrl: `http://127.0.0.1:${anchorPort}/health`,
-  });
-  servers.push(anchor);
-  const token = /Demo shop .* token: (\S+)/.exec(parley.output())?.[1];
+  servers.push(parley.server);
+  const anchor = await startRestartedServer(['bench/lib/mcp-anchor-server.mjs'], { cwd: root, env: {} });
+  servers.push(anchor.server);
+  const token = /Demo shop .* token: (\S+)/.exec(parley.firstOutput)?.[1];
   if (token === undefined) throw new Error('Parley printed no demo shop token on its first start');
 
   const toolCall = (url: string, authorization?: string) => async () => {
@@ -59,19 +50,19 @@ try {
 
   const targets = {
     parleyCall: {
-      pid: parley.child.pid!,
-      send: toolCall(`http://127.0.0.1:${parleyPort}/api/mcp`, `Bearer ${token}`),
+      pid: parley.server.child.pid!,
+      send: toolCall(`${parley.base}/api/mcp`, `Bearer ${token}`),
     },
-    anchorCall: { pid: anchor.child.pid!, send: toolCall(`http://127.0.0.1:${anchorPort}/mcp`) },
-    parleyHealth: { pid: parley.child.pid!, send: health(`http://127.0.0.1:${parleyPort}/health`) },
-    anchorHealth: { pid: anchor.child.pid!, send: health(`http://127.0.0.1:${anchorPort}/health`) },
+    anchorCall: { pid: anchor.server.child.pid!, send: toolCall(`${anchor.base}/mcp`) },
+    parleyHealth: { pid: parley.server.child.pid!, send: health(`${parley.base}/health`) },
+    anchorHealth: { pid: anchor.server.child.pid!, send: health(`${anchor.base}/health`) },
   };
   type Name = keyof typeof targets;
   const p50s: Record<Name, number[]> = { parleyCall: [], anchorCall: [], parleyHealth: [], anchorHealth: [] };
   const cpus: Record<Name, number[]> = { parleyCall: [], anchorCall: [], parleyHealth: [], anchorHealth: [] };
 
   for (const { send } of Object.values(targets))
-    await measureSequential(send, { iterations: 0, warmup: 300 });
+    await measureSequential(send, { iterations: 0, warmup: 3_000 });
   for (let round = 0; round < rounds; round++) {
     for (const name of Object.keys(targets) as Name[]) {
       const { pid, send } = targets[name];

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { crmEndpointDefinition } from '../packages/contract/src/index.ts';
 import { buildServer, serverBuildIsStale } from '../apps/server/scripts/build.mjs';
-import { freePort, startChildServer, stopChildServer, type ChildServer } from './lib/child-server.ts';
+import { startRestartedServer, stopChildServer, type ChildServer } from './lib/child-server.ts';
 import { startFakeCrmWorker } from './lib/fake-crm-worker.ts';
 import { callMcpTool } from './lib/mcp-call.ts';
 
@@ -33,36 +33,29 @@ const rssMiB = (pid: number): number => {
   return Number(match?.[1] ?? 0) / 1024;
 };
 
-/** Starts `args` twice on the same data dir (the first start makes it); the second keeps running. */
-async function restarted(args: string[], env: Record<string, string>) {
-  const port = await freePort();
-  const start = () =>
-    startChildServer(args, {
-      cwd: root,
-      env: { ...env, PORT: String(port) },
-      readyUrl: `http://127.0.0.1:${port}/health`,
-    });
-  await stopChildServer((await start()).child);
-  return { server: await start(), base: `http://127.0.0.1:${port}` };
-}
-
 if (serverBuildIsStale()) await buildServer();
 const dirs = [mkdtempSync(join(tmpdir(), 'parley-soak-floor-')), mkdtempSync(join(tmpdir(), 'parley-soak-'))];
 const crm = await startFakeCrmWorker(5);
 const running: ChildServer[] = [];
 try {
-  const floor = await restarted(['bench/lib/floor-server.mjs'], { FLOOR_DATA_DIR: dirs[0] ?? '' });
+  const floor = await startRestartedServer(['bench/lib/floor-server.mjs'], {
+    cwd: root,
+    env: { FLOOR_DATA_DIR: dirs[0] ?? '' },
+  });
   running.push(floor.server);
   await delay(3_000);
   const floorRss = rssMiB(floor.server.child.pid!);
   await stopChildServer(floor.server.child);
 
-  const { server, base } = await restarted(['apps/server/dist/main.js'], {
-    PARLEY_DATA_DIR: dirs[1] ?? '',
-    PARLEY_LOG_LEVEL: 'warn',
-    PARLEY_DISABLE_DEMO: 'true',
-    PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
-    PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1',
+  const { server, base } = await startRestartedServer(['apps/server/dist/main.js'], {
+    cwd: root,
+    env: {
+      PARLEY_DATA_DIR: dirs[1] ?? '',
+      PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_DISABLE_DEMO: 'true',
+      PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
+      PARLEY_ALLOW_PRIVATE_TARGETS: '127.0.0.1',
+    },
   });
   running.push(server);
   const pid = server.child.pid!;

@@ -59,3 +59,21 @@ export async function stopChildServer(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
+
+/**
+ * Starts `node <args>` twice on one port and the same data dir: the first start makes the data dir
+ * and is stopped, the second runs on, as a server that has been up before does (no first-start work,
+ * no initdb garbage). `firstOutput` is what the first start printed (Parley's first-start tokens).
+ */
+export async function startRestartedServer(
+  args: string[],
+  { cwd, env }: { cwd: string; env: Record<string, string> },
+): Promise<{ server: ChildServer; base: string; firstOutput: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const start = () =>
+    startChildServer(args, { cwd, env: { ...env, PORT: String(port) }, readyUrl: `${base}/health` });
+  const first = await start();
+  await stopChildServer(first.child);
+  return { server: await start(), base, firstOutput: first.output() };
+}

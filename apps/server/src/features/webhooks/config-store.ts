@@ -1,6 +1,6 @@
 /** SQL for the one webhook a shop has; a shop that never configured one reads as the defaults. */
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, webhookEventTypes, type WebhookEventType } from '@parley/contract';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
 import { notifyWorkers } from '../../db/wake.ts';
@@ -62,12 +62,15 @@ export async function readWebhookConfigAndPending(
   db: Db,
   shopId: string,
 ): Promise<{ config: StoredWebhookConfig; pending: number }> {
+  // From one row of nothing, so that a shop that never configured its webhook gets its count too.
   const [found] = await db
     .select({ row: webhookConfigs, pending: countPending(db, shopId) })
-    .from(webhookConfigs)
-    .where(eq(webhookConfigs.shopId, shopId));
-  if (found === undefined) return { config: defaultWebhookConfig, pending: await countPending(db, shopId) };
-  return { config: storedConfigOf(found.row), pending: found.pending };
+    .from(sql`(select 1) as one`)
+    .leftJoin(webhookConfigs, eq(webhookConfigs.shopId, shopId));
+  return {
+    config: found?.row == null ? defaultWebhookConfig : storedConfigOf(found.row),
+    pending: found?.pending ?? 0,
+  };
 }
 
 /**
