@@ -64,6 +64,12 @@ export const configVariables = {
       'Embedded database and generated key files. One process owns it at a time (lock file `parley.lock`).',
     shownDefault: './data',
   }),
+  PARLEY_PGLITE_SHARED_BUFFERS_MB: variable({
+    schema: positiveInt.min(8).max(1024).default(128),
+    description:
+      "Embedded database only: PostgreSQL's shared buffers in MB. PGlite holds them in the process's memory from the start: 16 takes about 120 MB off an idle process's RSS, at the cost of more reads from the data dir (docs/operations.md#memory).",
+    shownDefault: '128',
+  }),
   DATABASE_URL: variable({
     schema: optionalString.pipe(
       z

@@ -80,7 +80,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     if (config.DATABASE_URL === undefined) {
       lock = inDataDir(() => lockDataDir(config.PARLEY_DATA_DIR));
       cleanup.push(() => lock?.release());
-      database = await openPglite(config.PARLEY_DATA_DIR);
+      database = await openPglite(config.PARLEY_DATA_DIR, {
+        sharedBuffersMb: config.PARLEY_PGLITE_SHARED_BUFFERS_MB,
+      });
     } else {
       const url = config.DATABASE_URL;
       database = await openPostgres(url, {

@@ -40,16 +40,25 @@ export async function queryRows<Row>(db: Db | Tx, query: SQL): Promise<Row[]> {
 
 export const migrationsFolder = join(serverRoot, 'src/db/migrations');
 
-/** `dataDir` undefined means in-memory. */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+/**
+ * `dataDir` undefined means in-memory. `sharedBuffersMb` is PostgreSQL's `shared_buffers`: PGlite keeps
+ * them in the process's WebAssembly memory from the start (docs/operations.md#memory).
+ */
+export async function openPglite(
+  dataDir: string | undefined,
+  { sharedBuffersMb }: { sharedBuffersMb?: number } = {},
+): Promise<Database> {
   const fresh = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'));
-  const database = await attachPglite(dataDir === undefined ? new PGlite() : new PGlite(dataDir));
+  const options =
+    sharedBuffersMb === undefined ? {} : { postgresqlconf: [`shared_buffers=${sharedBuffersMb}MB`] };
+  const open = () => (dataDir === undefined ? new PGlite(options) : new PGlite(dataDir, options));
+  const database = await attachPglite(open());
   if (!fresh || dataDir === undefined) return database;
   // A new database's initdb grows PGlite's memory to ~0.8 GB, which WebAssembly never gives back:
   // the instance that ran it is closed and collected, and a fresh one opens the database it made.
   await database.close();
   collectGarbage();
-  return attachPglite(new PGlite(dataDir));
+  return attachPglite(open());
 }
 
 /** Migrates and wraps a PGlite the caller created (tests start one from a pre-migrated template). */
