@@ -10,7 +10,13 @@ import type { AppDeps } from '../app-deps.ts';
 import { bearerToken } from '../features/shops/index.ts';
 import { hashToken } from '../lib/tokens.ts';
 import { identifyCaller, type McpCaller } from './caller.ts';
-import { inspectMessage, jsonRpcError, JsonRpcCode, type JsonRpcErrorBody } from './json-rpc.ts';
+import {
+  inspectMessage,
+  jsonRpcError,
+  JsonRpcCode,
+  sendRpcError,
+  type JsonRpcErrorBody,
+} from './json-rpc.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { McpTransport } from './transport.ts';
 
@@ -19,9 +25,6 @@ const OPEN_METHODS = new Set(['initialize', 'server/discover']);
 
 /** The headers the SDK reads; the rest (cookies, the token itself) stay out of it. */
 const FORWARDED_HEADERS = ['content-type', 'mcp-protocol-version', 'mcp-method', 'mcp-name'];
-
-export const sendRpcError = (reply: FastifyReply, status: number, body: JsonRpcErrorBody) =>
-  reply.code(status).type('application/json').send(body);
 
 export interface McpEndpoint {
   handlePost(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;

@@ -5,16 +5,11 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
-import { createMcpEndpoint, sendRpcError } from './endpoint.ts';
 import { createHostGuard } from './host-guard.ts';
-import { jsonRpcError, JsonRpcCode } from './json-rpc.ts';
-import { createRateLimiter } from './rate-limit.ts';
-import { createServerFactory } from './server-factory.ts';
+import { jsonRpcError, JsonRpcCode, sendRpcError } from './json-rpc.ts';
 import { customAuthRoute, publicRoute } from '../features/shops/index.ts';
 import type { Tool } from '../features/tool.ts';
-import { createToolCatalog } from './tool-catalog.ts';
-import { mcpTools } from './tools.ts';
-import { createMcpTransport } from './transport.ts';
+import type { LoadedMcpEndpoint } from './load-endpoint.ts';
 
 export interface McpRouteOptions {
   /** The tools to serve; every tool Parley has unless a test mounts its own. */
@@ -23,35 +18,19 @@ export interface McpRouteOptions {
 
 const PATHS = ['/api/mcp', '/api/mcp/'];
 
-/**
- * Unknown tokens one client address may present per minute. A real client with a mistyped
- * token fails a handful of times; a guesser is slowed to this pace (docs/mcp.md).
- */
-const UNKNOWN_TOKENS_PER_MINUTE = 10;
-
 export async function registerMcpRoutes(
   app: FastifyInstance,
   deps: AppDeps,
   options: McpRouteOptions = {},
 ): Promise<void> {
-  const catalog = createToolCatalog(options.tools ?? mcpTools);
-  const transport = createMcpTransport(createServerFactory(deps, catalog), (error) =>
-    deps.logger.debug({ err: error }, 'MCP request refused by the SDK'),
-  );
-  const endpoint = createMcpEndpoint(deps, transport, {
-    requests: createRateLimiter({
-      limit: deps.config.PARLEY_MCP_RATE_LIMIT,
-      windowMs: 60_000,
-      clock: deps.clock,
-    }),
-    unknownTokens: createRateLimiter({
-      limit: UNKNOWN_TOKENS_PER_MINUTE,
-      windowMs: 60_000,
-      clock: deps.clock,
-    }),
-  });
+  // The MCP SDK and the tool catalog load with the first MCP request, not at every start.
+  let loading: Promise<LoadedMcpEndpoint> | undefined;
+  const loaded = () =>
+    (loading ??= import('./load-endpoint.ts').then((m) => m.loadMcpEndpoint(deps, options)));
   const hostGuard = createHostGuard(deps.config);
-  app.addHook('onClose', () => transport.close());
+  app.addHook('onClose', async () => {
+    if (loading !== undefined) await (await loading).close();
+  });
 
   await app.register(async (scope) => {
     // Before the body is read, for every method: `initialize` needs no token, so this is what
@@ -87,7 +66,9 @@ export async function registerMcpRoutes(
     });
     for (const url of PATHS) {
       // The endpoint authenticates per JSON-RPC method, with MCP's own refusals (mcp/endpoint.ts).
-      scope.post(url, customAuthRoute, endpoint.handlePost);
+      scope.post(url, customAuthRoute, async (request, reply) =>
+        (await loaded()).endpoint.handlePost(request, reply),
+      );
       // Stateless: there is no session to resume (GET) or end (DELETE).
       scope.route({
         method: ['GET', 'DELETE', 'PUT', 'PATCH'],

@@ -4,6 +4,8 @@
  * authenticated, or whose message the SDK would reject with a vaguer code.
  */
 
+import type { FastifyReply } from 'fastify';
+
 export type JsonRpcId = string | number;
 
 export const JsonRpcCode = {
@@ -82,3 +84,6 @@ const invalid = (id: JsonRpcId | null, message: string): InboundMessage => ({
   code: JsonRpcCode.INVALID_REQUEST,
   message: `Invalid Request: ${message}`,
 });
+
+export const sendRpcError = (reply: FastifyReply, status: number, body: JsonRpcErrorBody) =>
+  reply.code(status).type('application/json').send(body);
