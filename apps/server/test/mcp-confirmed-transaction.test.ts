@@ -6,17 +6,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
-import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { queryRows } from '../src/db/database.ts';
 import { crmTools, getRequestSigningSecret, listCrmEndpoints } from '../src/features/crm/index.ts';
 import { readEndpointForCall } from '../src/features/crm/endpoint-cache.ts';
 import { crmLatencySummary, recordCrmLatency } from '../src/features/crm/latency.ts';
 import type { ConfirmedTool, Tool } from '../src/features/tool.ts';
 import { runConfirmedTool } from '../src/mcp/confirmation-flow.ts';
-import { callTool, textOf, type ToolCallResult } from './helpers/mcp.ts';
+import { oneApplied, previewToken } from './helpers/confirmations.ts';
+import { callTool, textOf } from './helpers/mcp.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
-import { testDatabaseKind } from './helpers/test-database.ts';
 
 let t: TestApp;
 before(async () => {
@@ -27,26 +25,9 @@ after(() => t.close());
 const CRM_URL = 'http://127.0.0.1:9/crm/search';
 const OTHER_URL = 'http://127.0.0.1:9/crm/other-search';
 
-async function previewToken(token: string, name: string, args: Record<string, unknown>): Promise<string> {
-  const preview = await callTool(t.app, token, name, args);
-  assert.equal(preview.isError, undefined, textOf(preview));
-  return preview.structuredContent?.confirmation_token as string;
-}
-
-/** Sends both confirmations at once; returns the one applied, after checking the other was refused. */
-function oneApplied(results: ToolCallResult[]): ToolCallResult {
-  const applied = results.filter((result) => result.isError === undefined);
-  const refused = results.filter((result) => result.isError === true);
-  assert.equal(applied.length, 1, `exactly one applies: ${results.map(textOf).join(' | ')}`);
-  assert.equal(refused.length, 1);
-  assert.match(textOf(refused[0]!), /does not match this change/);
-  assert.match(textOf(refused[0]!), /Nothing was changed/);
-  return applied[0]!;
-}
-
 test('two confirmations of one preview sent at once: one rotates the secret, the other is refused', async () => {
   const shop = await t.createShop();
-  const token = await previewToken(shop.token, 'rotate_request_signing_secret', {});
+  const token = await previewToken(t.app, shop.token, 'rotate_request_signing_secret', {});
   const confirm = () =>
     callTool(t.app, shop.token, 'rotate_request_signing_secret', {
       confirm: true,
@@ -63,7 +44,7 @@ test('two confirmations of one preview sent at once: one rotates the secret, the
 test('two confirmations of one endpoint change sent at once: the second sees the first one’s endpoint', async () => {
   const shop = await t.createShop();
   const args = { add_crm_endpoint: { type: 'globalSearch', url: CRM_URL } };
-  const token = await previewToken(shop.token, 'update_crm_endpoints', args);
+  const token = await previewToken(t.app, shop.token, 'update_crm_endpoints', args);
   const confirm = () =>
     callTool(t.app, shop.token, 'update_crm_endpoints', {
       ...args,
@@ -114,7 +95,7 @@ test('a change that fails while it writes is rolled back, and nothing after the 
   recordCrmLatency(t.deps, shop.shopId, 'globalSearch', 42);
 
   const args = { add_crm_endpoint: { type: 'globalSearch', url: OTHER_URL } };
-  const token = await previewToken(shop.token, 'update_crm_endpoints', args);
+  const token = await previewToken(t.app, shop.token, 'update_crm_endpoints', args);
   await assert.rejects(
     runConfirmedTool(failingUpdate, args, { confirm: true, confirmation_token: token }, ctx),
     /the write failed after its last statement/,
@@ -160,69 +141,3 @@ test('a refused confirmation rolls back and keeps its message; the shop can chan
   const applied = await callTool(t.app, shop.token, 'update_crm_endpoints', { ...args, confirm: true });
   assert.equal(applied.isError, undefined, textOf(applied));
 });
-
-const rotateSecret = crmTools.find((tool) => tool.name === 'rotate_request_signing_secret') as Extract<
-  Tool,
-  { kind: 'confirmed' }
->;
-
-/** rotate_request_signing_secret that reports its plan, and whose write waits for `gate`. */
-const observedRotation = (planned: () => void, gate: Promise<void>): ConfirmedTool<z.ZodObject> => ({
-  ...rotateSecret,
-  plan: async (args, ctx) => {
-    const plan = await rotateSecret.plan(args, ctx);
-    planned();
-    return {
-      ...plan,
-      commit: async () => {
-        await gate;
-        return plan.commit();
-      },
-    };
-  },
-});
-
-/** Whether a transaction of this database waits for an advisory lock (the shop's change lock). */
-const waitsForChangeLock = async () =>
-  (
-    await queryRows<{ waiting: boolean }>(
-      t.deps.db,
-      sql`select exists (select 1 from pg_locks where locktype = 'advisory' and not granted
-            and database = (select oid from pg_database where datname = current_database())) as waiting`,
-    )
-  )[0]?.waiting === true;
-
-test(
-  'a confirmation arriving while another is between its check and its write waits for it, then is refused',
-  {
-    skip:
-      testDatabaseKind() === 'pglite' &&
-      'PGlite runs one transaction at a time: the second waits for the whole first one, with no lock wait to observe',
-  },
-  async () => {
-    const shop = await t.createShop();
-    const ctx = { shopId: shop.shopId, deps: t.deps };
-    const token = await previewToken(shop.token, 'rotate_request_signing_secret', {});
-    const controls = { confirm: true, confirmation_token: token };
-    let openGate = () => {};
-    const gate = new Promise<void>((resolve) => (openGate = resolve));
-    let firstPlanned = () => {};
-    const firstHasPlanned = new Promise<void>((resolve) => (firstPlanned = resolve));
-    let secondHasPlanned = false;
-
-    const first = runConfirmedTool(observedRotation(firstPlanned, gate), {}, controls, ctx);
-    await firstHasPlanned;
-    const second = runConfirmedTool(
-      observedRotation(() => (secondHasPlanned = true), Promise.resolve()),
-      {},
-      controls,
-      ctx,
-    );
-    // Held between its check and its write, the first change keeps the second out: it cannot even plan
-    // (without the lock it would plan, pass the check and write a second secret before the first).
-    while (!secondHasPlanned && !(await waitsForChangeLock()));
-    assert.equal(secondHasPlanned, false, 'the second change planned while the first was open');
-    openGate();
-    oneApplied((await Promise.all([first, second])) as ToolCallResult[]);
-  },
-);
