@@ -23,13 +23,20 @@ export async function registerMcpRoutes(
   deps: AppDeps,
   options: McpRouteOptions = {},
 ): Promise<void> {
-  // The MCP SDK and the tool catalog load with the first MCP request, not at every start.
+  // The MCP SDK and the tool catalog load with the first MCP request, not at every start. A load
+  // that failed is not kept: that request gets the 500, the next one loads again.
   let loading: Promise<LoadedMcpEndpoint> | undefined;
   const loaded = () =>
-    (loading ??= import('./load-endpoint.ts').then((m) => m.loadMcpEndpoint(deps, options)));
+    (loading ??= import('./load-endpoint.ts')
+      .then((m) => m.loadMcpEndpoint(deps, options))
+      .catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      }));
   const hostGuard = createHostGuard(deps.config);
   app.addHook('onClose', async () => {
-    if (loading !== undefined) await (await loading).close();
+    const endpoint = await loading?.catch(() => undefined);
+    await endpoint?.close();
   });
 
   await app.register(async (scope) => {

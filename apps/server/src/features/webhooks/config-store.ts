@@ -55,8 +55,8 @@ export async function readWebhookConfig(db: Db, shopId: string): Promise<StoredW
 
 /**
  * The config and how many of the shop's deliveries wait, in one statement: get_webhook_config's read.
- * On PGlite each statement costs the server about half a millisecond of CPU, as much as the MCP
- * SDK's own work for a call (bench/mcp-latency.ts).
+ * On PGlite every statement runs on the server's thread, and one costs about as much as the MCP SDK's
+ * own work for a call (bench/mcp-latency.ts).
  */
 export async function readWebhookConfigAndPending(
   db: Db,
