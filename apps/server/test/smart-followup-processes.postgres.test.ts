@@ -89,6 +89,9 @@ test(
     });
     assert.equal(endpoint.isError, undefined);
     for (const phone of PHONES) await postConversationOverHttp(urlB, token, phone, abandonedChat);
+    // The first analysis is held until both triggers have answered, so the run one of them started is
+    // still in progress when the other arrives, however slowly either process answers.
+    llm.script({ ...answerWith(analysisOf()), hold: true });
     llm.setFallback(answerWith(analysisOf()));
 
     const triggers = await Promise.all(
@@ -97,6 +100,8 @@ test(
     const refused = triggers.filter((result) => result.isError === true);
     assert.equal(refused.length, 1, JSON.stringify(triggers));
     assert.match(textOf(refused[0]!), /already in progress/);
+    await llm.waitForRequests(1);
+    llm.release();
 
     await receiver.waitFor(PHONES.length);
     assert.equal(llm.requests.length, PHONES.length, 'each conversation analysed once, by one process');
