@@ -11,6 +11,7 @@ import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PostgresOptions } from './postgres-database.ts';
 import * as schema from './schema.ts';
+import { preparedStatementClient } from './pglite-statements.ts';
 import { collectGarbage } from '../lib/collect-garbage.ts';
 import { serverRoot } from '../lib/server-root.ts';
 
@@ -64,8 +65,12 @@ export async function openPglite(
 /** Migrates and wraps a PGlite the caller created (tests start one from a pre-migrated template). */
 export async function attachPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
-  await migratePglite(db as never, { migrationsFolder });
+  // Migrations run once, on PGlite's own path: their statements are not worth keeping prepared.
+  await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
+  const db = drizzlePglite({
+    client: preparedStatementClient(client) as unknown as PGlite,
+    schema,
+  }) as unknown as Db;
   return {
     db,
     kind: 'pglite',

@@ -3,6 +3,7 @@ import { DEFAULT_WEBHOOK_TIMEOUT_MS, webhookEventTypes, type WebhookEventType } 
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
+import { preparedPerHandle } from '../../db/prepared-query.ts';
 import { notifyWorkers } from '../../db/wake.ts';
 import { countPending, resumeDeliveries } from './delivery-store.ts';
 import { noHealth, resumedHealth, type WebhookHealth } from './health.ts';
@@ -53,20 +54,25 @@ export async function readWebhookConfig(db: Db, shopId: string): Promise<StoredW
   return row === undefined ? defaultWebhookConfig : storedConfigOf(row);
 }
 
+// From one row of nothing, so that a shop that never configured its webhook gets its count too.
+const configAndPendingQuery = preparedPerHandle((db) => {
+  const shopId = sql.placeholder('shopId');
+  return db
+    .select({ row: webhookConfigs, pending: countPending(db, shopId) })
+    .from(sql`(select 1) as one`)
+    .leftJoin(webhookConfigs, eq(webhookConfigs.shopId, shopId))
+    .prepare('webhook_config_and_pending');
+});
+
 /**
- * The config and how many of the shop's deliveries wait, in one statement: get_webhook_config's read.
- * On PGlite every statement runs on the server's thread, and one costs about as much as the MCP SDK's
- * own work for a call (bench/mcp-latency.ts).
+ * The config and how many of the shop's deliveries wait, in one prepared statement: get_webhook_config's
+ * read, which MCP clients poll (bench/mcp-latency.ts).
  */
 export async function readWebhookConfigAndPending(
   db: Db,
   shopId: string,
 ): Promise<{ config: StoredWebhookConfig; pending: number }> {
-  // From one row of nothing, so that a shop that never configured its webhook gets its count too.
-  const [found] = await db
-    .select({ row: webhookConfigs, pending: countPending(db, shopId) })
-    .from(sql`(select 1) as one`)
-    .leftJoin(webhookConfigs, eq(webhookConfigs.shopId, shopId));
+  const [found] = await configAndPendingQuery(db).execute({ shopId });
   return {
     config: found?.row == null ? defaultWebhookConfig : storedConfigOf(found.row),
     pending: found?.pending ?? 0,

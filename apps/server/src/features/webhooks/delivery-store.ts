@@ -5,8 +5,21 @@
  * number), so a claim lost to an expired lease can never overwrite its successor.
  */
 import { DEFAULT_WEBHOOK_TIMEOUT_MS } from '@parley/contract';
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/database.ts';
+import {
+  and,
+  asc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  notInArray,
+  sql,
+  type Placeholder,
+} from 'drizzle-orm';
+import { queryRows, type Db, type Tx } from '../../db/database.ts';
 import { shops, webhookAttempts, webhookConfigs, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
 import { pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../lib/jobs/index.ts';
 import { notifyWorkers } from '../../db/wake.ts';
@@ -419,7 +432,9 @@ export async function resumeDeliveries(
     );
 }
 
-/** Events stored but not delivered yet: waiting, retrying or in flight. */
-/** Awaited, the count; placed in a select, a subquery of the same statement. */
-export const countPending = (db: Db, shopId: string) =>
+/**
+ * Events stored but not delivered yet: waiting, retrying or in flight. Awaited, the count; placed in a
+ * select, a subquery of the same statement. `shopId` may be a placeholder of a prepared query.
+ */
+export const countPending = (db: Db | Tx, shopId: string | Placeholder) =>
   db.$count(deliveries, and(eq(deliveries.shopId, shopId), isPending));
