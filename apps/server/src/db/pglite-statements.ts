@@ -2,12 +2,11 @@
  * Drizzle's PGlite driver on named prepared statements.
  *
  * PGlite's own `query` sends a statement as six round trips into WebAssembly (parse, describe, bind,
- * describe, execute, sync) and has PostgreSQL parse and plan it every time. That is 0.13 ms of the
- * server's only thread for `select 1` and ~0.5 ms for a read with a subquery, the largest cost of most
- * requests on PGlite. This client gives drizzle the same `query` and `transaction`, but prepares each SQL
- * text once (parse and describe, kept by name) and then runs it as one round trip of bind, execute and
- * sync, with the plan PostgreSQL keeps for a prepared statement: ~0.02 and ~0.05 ms
- * (docs/decisions/performance-notes.md#pglite-statements).
+ * describe, execute, sync) and has PostgreSQL parse and plan it every time, on the server's only thread:
+ * the largest cost of most requests on PGlite. This client gives drizzle the same `query` and
+ * `transaction`, but prepares each SQL text once (parse and describe, kept by name) and then runs it as
+ * one round trip of bind, execute and sync, with the plan PostgreSQL keeps for a prepared statement
+ * (measured in docs/decisions/performance-notes.md#pglite-statements-prepared).
  *
  * What PGlite's `query` does otherwise is kept: the same locks (a statement outside a transaction waits
  * for any transaction, and every statement for the one before it), the same parameter serializers, chosen

@@ -1,10 +1,10 @@
 /**
  * Drizzle queries built once per database handle, for the hottest reads.
  *
- * Building a select costs drizzle 0.1–0.2 ms of CPU per call (the wider the table, the more), as much
- * as the statement itself once PGlite runs it prepared (pglite-statements.ts): get_webhook_config's
- * read spent 0.2 ms of its 0.3 ms there. A query prepared with `sql.placeholder`s is built once and
- * takes its values per call.
+ * Building a select and mapping its rows costs drizzle as much CPU as the statement itself once PGlite
+ * runs it prepared (pglite-statements.ts; docs/decisions/performance-notes.md#pglite-statements-prepared),
+ * the more so the wider the table. A query prepared with `sql.placeholder`s is built once and takes its
+ * values per call.
  *
  * Built per handle: the app's `db` and each transaction get their own, since a query prepared on the
  * app's `db` would run outside the caller's transaction. The handle is the key of a WeakMap, so two

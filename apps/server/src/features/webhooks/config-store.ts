@@ -66,7 +66,7 @@ const configAndPendingQuery = preparedPerHandle((db) => {
 
 /**
  * The config and how many of the shop's deliveries wait, in one prepared statement: get_webhook_config's
- * read, which MCP clients poll (bench/mcp-latency.ts).
+ * read, the call bench/mcp-latency.ts measures against the MCP SDK's own speed.
  */
 export async function readWebhookConfigAndPending(
   db: Db,
