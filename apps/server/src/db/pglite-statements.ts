@@ -48,10 +48,12 @@ interface PreparedStatement {
 }
 
 /**
- * Statements kept prepared at most. The server's distinct SQL texts number in the low hundreds (a list
- * filter's text changes with the list's length); past this, the least recently used is closed.
+ * Statements kept prepared at most; past this, the least recently used is closed. The panel, MCP,
+ * webhook, Smart Follow-up, assistant and intake tests together prepare about 170 distinct SQL texts (a
+ * list filter's text changes with the list's length), and each keeps its plan in PGlite's memory, which
+ * WebAssembly never gives back: room for a process's working set, with a bound on what it can hold.
  */
-const DEFAULT_MAX_STATEMENTS = 400;
+const DEFAULT_MAX_STATEMENTS = 256;
 
 export function preparedStatementClient(
   pglite: PGlite,
