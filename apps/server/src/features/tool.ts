@@ -68,5 +68,9 @@ export interface ConfirmedTool<Schema extends z.ZodObject> extends ToolBase<Sche
 
 export type Tool<Schema extends z.ZodObject = z.ZodObject> = ReadTool<Schema> | ConfirmedTool<Schema>;
 
-/** Keeps each tool's argument type while collecting tools of different schemas in one list. */
-export const defineTool = <Schema extends z.ZodObject>(tool: Tool<Schema>): Tool => tool as unknown as Tool;
+/**
+ * Keeps each tool's argument type while collecting tools of different schemas in one list, and makes its
+ * input strict once, here: a strict copy made per call is a new zod schema built on every tools/call.
+ */
+export const defineTool = <Schema extends z.ZodObject>(tool: Tool<Schema>): Tool =>
+  ({ ...tool, input: tool.input.strict() }) as unknown as Tool;

@@ -44,7 +44,8 @@ export function parseToolArguments(tool: Tool, raw: Record<string, unknown>): Pa
     if (tool.kind === 'confirmed' && controlNames.includes(name)) controlInput[name] = value;
     else own[name] = value;
   }
-  const parsedArgs = parseAtBoundary(tool.input.strict(), own);
+  // Strict since defineTool: an unknown argument is an error.
+  const parsedArgs = parseAtBoundary(tool.input, own);
   const parsedControls = parseAtBoundary(confirmationControls, controlInput);
   if (parsedArgs.success && parsedControls.success) {
     return { ok: true, args: parsedArgs.data, controls: parsedControls.data };
