@@ -4,7 +4,10 @@
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { PGlite, protocol } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { preparedStatementClient, type PgliteQueryClient } from './pglite-statements.ts';
+import { PLANNED_PER_EXECUTION, plannedPerExecution } from './planned-per-execution.ts';
 
 let pglite: PGlite;
 let client: PgliteQueryClient;
@@ -51,6 +54,14 @@ test('prepares a SQL text once and runs it again by name', async () => {
   assert.equal(await preparedCount(text), 0);
   for (let i = 0; i < 3; i++) assert.deepEqual((await client.query(text, ['a'])).rows, [{ n: 7 }]);
   assert.equal(await preparedCount(text), 1);
+});
+
+test("runs a statement marked as planned per execution on PGlite's own path, unprepared", async () => {
+  const marked = new PgDialect().sqlToQuery(plannedPerExecution(sql`select n from items where id = ${'a'}`));
+  assert.ok(marked.sql.startsWith(PLANNED_PER_EXECUTION));
+  for (let i = 0; i < 2; i++)
+    assert.deepEqual((await client.query(marked.sql, marked.params)).rows, [{ n: 7 }]);
+  assert.equal(await preparedCount(marked.sql), 0);
 });
 
 test('keeps at most maxStatements prepared, closing the least recently used', async () => {

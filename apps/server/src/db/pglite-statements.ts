@@ -2,11 +2,15 @@
  * Drizzle's PGlite driver on named prepared statements.
  *
  * PGlite's own `query` sends a statement as six round trips into WebAssembly (parse, describe, bind,
- * describe, execute, sync) and has PostgreSQL parse and plan it every time, on the server's only thread:
- * the largest cost of most requests on PGlite. This client gives drizzle the same `query` and
- * `transaction`, but prepares each SQL text once (parse and describe, kept by name) and then runs it as
- * one round trip of bind, execute and sync, with the plan PostgreSQL keeps for a prepared statement
- * (measured in docs/decisions/performance-notes.md#pglite-statements-prepared).
+ * describe, execute, sync) and has PostgreSQL parse, analyse and plan it every time, on the server's
+ * only thread: the largest cost of most requests on PGlite. This client gives drizzle the same `query`
+ * and `transaction`, but prepares each SQL text once (parse, analyse and describe, kept by name) and then
+ * runs it as one round trip of bind, execute and sync (measured in
+ * docs/decisions/performance-notes.md#pglite-statements-prepared).
+ *
+ * PostgreSQL keeps a plan per prepared statement once it judges one plan good for any values (its
+ * `plan_cache_mode = auto`). A statement whose best plan depends on its values is marked with
+ * `plannedPerExecution` (planned-per-execution.ts) and runs on PGlite's own path, planned every time.
  *
  * What PGlite's `query` does otherwise is kept: the same locks (a statement outside a transaction waits
  * for any transaction, and every statement for the one before it), the same parameter serializers, chosen
@@ -21,6 +25,8 @@ import {
   type Results,
   type Transaction,
 } from '@electric-sql/pglite';
+
+import { PLANNED_PER_EXECUTION } from './planned-per-execution.ts';
 
 type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
 type Parser = PGlite['parsers'][number];
@@ -49,9 +55,9 @@ interface PreparedStatement {
 
 /**
  * Statements kept prepared at most; past this, the least recently used is closed. The panel, MCP,
- * webhook, Smart Follow-up, assistant and intake tests together prepare about 170 distinct SQL texts (a
- * list filter's text changes with the list's length), and each keeps its plan in PGlite's memory, which
- * WebAssembly never gives back: room for a process's working set, with a bound on what it can hold.
+ * webhook, Smart Follow-up, assistant and intake tests together prepare about 170 distinct SQL texts
+ * (a list filter's text changes with the list's length), and each keeps its analysed query in PGlite's
+ * memory, which WebAssembly never gives back: room for a process's working set, with a bound.
  */
 const DEFAULT_MAX_STATEMENTS = 256;
 
@@ -171,7 +177,7 @@ export function preparedStatementClient(
     return {
       query: async <T>(text: string, params: unknown[] = [], options?: QueryOptions) => {
         if (tx.closed) throw new Error('Transaction is closed');
-        if (usesPgliteOnlyOptions(options)) return tx.query<T>(text, params, options);
+        if (runsOnPglitePath(text, options)) return tx.query<T>(text, params, options);
         return pglite._runExclusiveQuery(() => run<T>(text, params, options, true));
       },
       rollback: () => tx.rollback(),
@@ -183,7 +189,7 @@ export function preparedStatementClient(
 
   return {
     async query<T>(text: string, params: unknown[] = [], options?: QueryOptions) {
-      if (usesPgliteOnlyOptions(options)) return pglite.query<T>(text, params, options);
+      if (runsOnPglitePath(text, options)) return pglite.query<T>(text, params, options);
       await pglite._checkReady();
       return pglite._runExclusiveTransaction(async () => {
         const result = await pglite._runExclusiveQuery(() => run<T>(text, params, options, false));
@@ -195,8 +201,9 @@ export function preparedStatementClient(
   };
 }
 
-const usesPgliteOnlyOptions = (options: QueryOptions | undefined) =>
-  options?.paramTypes !== undefined || options?.blob !== undefined;
+/** A statement planned per execution, or with options drizzle never passes. */
+const runsOnPglitePath = (text: string, options: QueryOptions | undefined) =>
+  text.startsWith(PLANNED_PER_EXECUTION) || options?.paramTypes !== undefined || options?.blob !== undefined;
 
 /** As PGlite's `query` does: the serializer of the parameter's inferred type, else its text. */
 function serializeParam(

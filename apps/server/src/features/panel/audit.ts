@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.ts';
 import { queryRows } from '../../db/database.ts';
 import { panelLookupAuditBatches } from '../../db/schema.ts';
+import { plannedPerExecution } from '../../db/planned-per-execution.ts';
 import { BatchedWriter } from './batched-writer.ts';
 import { presentActor } from './links.ts';
 
@@ -81,7 +82,8 @@ export function newestLookups(shopId: string, phone: string | undefined, limit: 
     phone === undefined
       ? sql`b.newest_at BETWEEN ${floor} AND (SELECT max(newest_at) FROM newest)`
       : sql`b.newest_at >= ${floor}`;
-  return sql`
+  // The phone's share of the batches decides which index pays: planned for each phone, not once for all.
+  return plannedPerExecution(sql`
     WITH newest AS (
       SELECT b.oldest_at, b.newest_at FROM ${batches} WHERE ${matching}
       ORDER BY b.newest_at DESC NULLS LAST LIMIT ${limit}
@@ -94,7 +96,7 @@ export function newestLookups(shopId: string, phone: string | undefined, limit: 
     WHERE ${matching} AND ${recent}
       ${phone === undefined ? sql`` : sql`AND e.phone = ${phone}`}
     ORDER BY e.looked_up_at DESC, b.id DESC, e.n DESC
-    LIMIT ${limit}`;
+    LIMIT ${limit}`);
 }
 
 /** Attempts at writing one batch before it is dropped (and logged with its size). */
