@@ -4,9 +4,9 @@
  * (pglite-statements.ts); a marked statement runs on PGlite's own path instead, planned each time. On
  * PostgreSQL, node-postgres sends unnamed statements, planned each time anyway: the mark is a comment.
  *
- * The lookup audit by phone is one: with one plan for every phone it took 60-140 ms at a million batches
- * instead of 1-4 ms, since how many batches hold the phone decides which index pays
- * (docs/decisions/performance-notes.md#pglite-statements-prepared).
+ * The lookup audit by phone is one: how many batches hold the phone decides which index pays, and one
+ * plan for every phone made it many times slower at size (bench/growth-queries.ts;
+ * docs/decisions/performance-notes.md#pglite-statements-prepared).
  */
 import { sql, type SQL } from 'drizzle-orm';
 
