@@ -25,7 +25,6 @@ import {
   type Results,
   type Transaction,
 } from '@electric-sql/pglite';
-
 import { PLANNED_PER_EXECUTION } from './planned-per-execution.ts';
 
 type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
@@ -238,7 +237,6 @@ function withStatement(
 }
 
 function concatenate(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
   const joined = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
   let offset = 0;
   for (const part of parts) {
