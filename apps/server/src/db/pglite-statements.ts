@@ -33,7 +33,7 @@ type Parser = PGlite['parsers'][number];
 type Query = <T>(text: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
 
 /** What drizzle's PGlite session calls on its client inside a transaction (nesting is by savepoints). */
-export type PgliteTransactionClient = { query: Query } & Pick<Transaction, 'rollback' | 'closed'>;
+type PgliteTransactionClient = { query: Query } & Pick<Transaction, 'rollback' | 'closed'>;
 
 /** What drizzle's PGlite session calls on its client. */
 export interface PgliteQueryClient {
