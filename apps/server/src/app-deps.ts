@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db, DatabaseKind } from './db/database.ts';
+import type { LocalWrites } from './db/local-writes.ts';
 import type { CrmGate } from './features/crm/index.ts';
 import type { Clock } from './lib/clock.ts';
 import type { InvalidationChannel } from './lib/invalidation.ts';
@@ -17,6 +18,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   databaseKind: DatabaseKind;
+  /** What changed in the database, where this process is its only writer (PGlite); undefined on PostgreSQL. */
+  localWrites: LocalWrites | undefined;
   secrets: SecretBox;
   /** HMAC key for things Parley signs for itself (confirmation tokens); derived from the secret key. */
   signingKey: Buffer;

@@ -133,6 +133,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     const deps: AppDeps = {
       ...base,
       databaseKind: database.kind,
+      localWrites: database.localWrites,
       invalidation: invalidation.channel,
       signingKey: deriveKey(key, 'parley signing v1'),
       outbound,

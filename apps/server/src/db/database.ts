@@ -11,6 +11,7 @@ import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PostgresOptions } from './postgres-database.ts';
 import * as schema from './schema.ts';
+import { createLocalWrites, readWriteReach, type LocalWrites } from './local-writes.ts';
 import { preparedStatementClient } from './pglite-statements.ts';
 import { collectGarbage } from '../lib/collect-garbage.ts';
 import { serverRoot } from '../lib/server-root.ts';
@@ -23,6 +24,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface Database {
   db: Db;
   kind: DatabaseKind;
+  /** The record of changes, where this process is the database's only writer (PGlite): local-writes.ts. */
+  localWrites?: LocalWrites;
   /**
    * Calls `onNotify` for each NOTIFY on `channel` once its transaction commits, from any process
    * sharing the database, with the NOTIFY's payload (none when notifications may have been lost).
@@ -67,13 +70,16 @@ export async function attachPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
   // Migrations run once, on PGlite's own path: their statements are not worth keeping prepared.
   await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
+  // Read after the migrations, which are the only schema changes Parley makes.
+  const localWrites = createLocalWrites(await readWriteReach((text) => client.query(text)));
   const db = drizzlePglite({
-    client: preparedStatementClient(client) as unknown as PGlite,
+    client: preparedStatementClient(client, { writes: localWrites }) as unknown as PGlite,
     schema,
   }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
+    localWrites,
     listen: async (channel, onNotify) => {
       const unlisten = await client.listen(channel, (payload) => onNotify(payload));
       return () => unlisten();

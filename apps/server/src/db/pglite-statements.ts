@@ -16,6 +16,9 @@
  * for any transaction, and every statement for the one before it), the same parameter serializers, chosen
  * by the types PostgreSQL inferred, the same result parsing and errors (a `DatabaseError` carrying the
  * statement). Calls with options drizzle never passes (`paramTypes`, `blob`) go to PGlite's own path.
+ *
+ * Given `writes`, every statement on either path is recorded there with the tables it may change
+ * (local-writes.ts), once it has run or failed.
  */
 import {
   parse,
@@ -25,10 +28,14 @@ import {
   type Results,
   type Transaction,
 } from '@electric-sql/pglite';
+import { tablesChangedBy, type LocalWrites, type TablesChanged } from './local-writes.ts';
 import { PLANNED_PER_EXECUTION } from './planned-per-execution.ts';
 
 type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
 type Parser = PGlite['parsers'][number];
+
+/** Takes note of a statement that ran, with the tables it may have changed. */
+type Recorder = (tables: TablesChanged) => void;
 
 type Query = <T>(text: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
 
@@ -50,6 +57,8 @@ interface PreparedStatement {
   /** The types of those columns, once each, and PGlite's parsers for them. */
   resultTypes: number[];
   parsers: Record<number, Parser>;
+  /** The tables running it may change, read from its text once. */
+  changes: TablesChanged;
 }
 
 /**
@@ -62,7 +71,7 @@ const DEFAULT_MAX_STATEMENTS = 256;
 
 export function preparedStatementClient(
   pglite: PGlite,
-  { maxStatements = DEFAULT_MAX_STATEMENTS }: { maxStatements?: number } = {},
+  { maxStatements = DEFAULT_MAX_STATEMENTS, writes }: { maxStatements?: number; writes?: LocalWrites } = {},
 ): PgliteQueryClient {
   // In least-recently-used order: a Map iterates in insertion order, and each use re-inserts.
   const statements = new Map<string, PreparedStatement>();
@@ -90,6 +99,7 @@ export function preparedStatementClient(
       rowDescription,
       resultTypes,
       parsers,
+      changes: tablesChangedBy(text),
     };
     statements.set(text, statement);
     if (statements.size > maxStatements) await closeLeastRecentlyUsed();
@@ -115,6 +125,7 @@ export function preparedStatementClient(
     text: string,
     params: unknown[],
     options: QueryOptions | undefined,
+    record: Recorder,
   ): Promise<Results<T>> {
     let statement = statements.get(text);
     if (statement === undefined) {
@@ -126,10 +137,15 @@ export function preparedStatementClient(
     const values = params.map((param, index) =>
       serializeParam(pglite, statement.paramTypes[index], param, options),
     );
-    const messages = await exchange(
-      protocol.serialize.bind({ statement: statement.name, values }),
-      protocol.serialize.execute({}),
-    );
+    let messages: BackendMessage[];
+    try {
+      messages = await exchange(
+        protocol.serialize.bind({ statement: statement.name, values }),
+        protocol.serialize.execute({}),
+      );
+    } finally {
+      record(statement.changes);
+    }
     if (statement.rowDescription === undefined)
       return parse.parseResults(messages, pglite.parsers)[0] as Results<T>;
     // The parsers of this result's columns only: PGlite's parseResults would otherwise copy its whole
@@ -156,28 +172,41 @@ export function preparedStatementClient(
     text: string,
     params: unknown[],
     options: QueryOptions | undefined,
-    inTransaction: boolean,
+    { inTransaction, record }: { inTransaction: boolean; record: Recorder },
   ): Promise<Results<T>> {
     try {
-      return await runPrepared<T>(text, params, options);
+      return await runPrepared<T>(text, params, options, record);
     } catch (error) {
       if (!isStale(error)) throw withStatement(error, text, params, options);
       statements.delete(text);
       if (inTransaction) throw withStatement(error, text, params, options);
       try {
-        return await runPrepared<T>(text, params, options);
+        return await runPrepared<T>(text, params, options, record);
       } catch (retryError) {
         throw withStatement(retryError, text, params, options);
       }
     }
   }
 
-  function transactionClient(tx: Transaction): PgliteTransactionClient {
+  const recordWrite: Recorder = (tables) => writes?.record(tables);
+
+  async function recorded<T>(text: string, record: Recorder, runOnPglitePath: () => Promise<T>): Promise<T> {
+    try {
+      return await runOnPglitePath();
+    } finally {
+      record(tablesChangedBy(text));
+    }
+  }
+
+  function transactionClient(tx: Transaction, record: Recorder): PgliteTransactionClient {
     return {
       query: async <T>(text: string, params: unknown[] = [], options?: QueryOptions) => {
         if (tx.closed) throw new Error('Transaction is closed');
-        if (runsOnPglitePath(text, options)) return tx.query<T>(text, params, options);
-        return pglite._runExclusiveQuery(() => run<T>(text, params, options, true));
+        if (runsOnPglitePath(text, options))
+          return recorded(text, record, () => tx.query<T>(text, params, options));
+        return pglite._runExclusiveQuery(() =>
+          run<T>(text, params, options, { inTransaction: true, record }),
+        );
       },
       rollback: () => tx.rollback(),
       get closed() {
@@ -188,15 +217,33 @@ export function preparedStatementClient(
 
   return {
     async query<T>(text: string, params: unknown[] = [], options?: QueryOptions) {
-      if (runsOnPglitePath(text, options)) return pglite.query<T>(text, params, options);
+      if (runsOnPglitePath(text, options))
+        return recorded(text, recordWrite, () => pglite.query<T>(text, params, options));
       await pglite._checkReady();
       return pglite._runExclusiveTransaction(async () => {
-        const result = await pglite._runExclusiveQuery(() => run<T>(text, params, options, false));
+        const result = await pglite._runExclusiveQuery(() =>
+          run<T>(text, params, options, { inTransaction: false, record: recordWrite }),
+        );
         await pglite.syncToFs();
         return result;
       });
     },
-    transaction: (callback) => pglite.transaction((tx) => callback(transactionClient(tx))),
+    async transaction(callback) {
+      const changed: TablesChanged[] = [];
+      const record: Recorder = (tables) => {
+        recordWrite(tables);
+        if (tables.length > 0) changed.push(tables);
+      };
+      try {
+        return await pglite.transaction((tx) => callback(transactionClient(tx, record)));
+      } catch (error) {
+        // Rolled back: a read made inside it may have seen changes that are now gone, and a cache may
+        // hold that read with a mark taken after the changes were recorded. Recording them again
+        // makes any such read stale.
+        for (const tables of changed) recordWrite(tables);
+        throw error;
+      }
+    },
   };
 }
 

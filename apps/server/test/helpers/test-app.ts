@@ -50,6 +50,7 @@ export async function startTestApp(
     config,
     db: database.db,
     databaseKind: database.kind,
+    localWrites: database.localWrites,
     secrets: createSecretBox(randomBytes(32)),
     signingKey: randomBytes(32),
     outbound,

@@ -14,7 +14,7 @@ import { getShop } from '../shops/index.ts';
 import { getWebhookConfig } from '../webhooks/index.ts';
 import { mergeSettings, nextScheduledRun, readFollowupSettings, writeFollowupSettings } from './settings.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'secrets' | 'config' | 'clock'>;
+type Deps = Pick<AppDeps, 'db' | 'secrets' | 'config' | 'clock' | 'invalidation' | 'localWrites'>;
 const HOUR_MS = 3_600_000;
 
 /** The settings as the tools show them: `auto_send_enabled` is always false and says so. */

@@ -11,7 +11,7 @@ import {
   type StoredWebhookConfig,
 } from './config-store.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock'>;
+type Deps = Pick<AppDeps, 'db' | 'secrets' | 'outbound' | 'clock' | 'invalidation' | 'localWrites'>;
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -34,8 +34,11 @@ export function presentWebhookConfig(config: StoredWebhookConfig, pending: numbe
   };
 }
 
-export async function getWebhookConfig(deps: Pick<Deps, 'db'>, shopId: string): Promise<WebhookConfigView> {
-  const { config, pending } = await readWebhookConfigAndPending(deps.db, shopId);
+export async function getWebhookConfig(
+  deps: Pick<Deps, 'db' | 'invalidation' | 'localWrites'>,
+  shopId: string,
+): Promise<WebhookConfigView> {
+  const { config, pending } = await readWebhookConfigAndPending(deps, shopId);
   return presentWebhookConfig(config, pending);
 }
 

@@ -1,9 +1,11 @@
 /** SQL for the one webhook a shop has; a shop that never configured one reads as the defaults. */
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, webhookEventTypes, type WebhookEventType } from '@parley/contract';
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableName, sql } from 'drizzle-orm';
+import type { AppDeps } from '../../app-deps.ts';
 import type { Db } from '../../db/database.ts';
-import { webhookConfigs } from '../../db/schema.ts';
+import { webhookConfigs, webhookDeliveries } from '../../db/schema.ts';
 import { preparedPerHandle } from '../../db/prepared-query.ts';
+import { createWriteCheckedCache, type WriteCheckedCache } from '../../db/write-checked-cache.ts';
 import { notifyWorkers } from '../../db/wake.ts';
 import { countPending, resumeDeliveries } from './delivery-store.ts';
 import { noHealth, resumedHealth, type WebhookHealth } from './health.ts';
@@ -64,19 +66,41 @@ const configAndPendingQuery = preparedPerHandle((db) => {
     .prepare('webhook_config_and_pending');
 });
 
+interface ConfigAndPending {
+  config: StoredWebhookConfig;
+  pending: number;
+}
+
+/** Shops whose last read is kept: each entry is a few hundred bytes. */
+const CACHED_SHOPS = 1000;
+
+const configAndPendingCache = (
+  deps: Pick<AppDeps, 'invalidation' | 'localWrites'>,
+): WriteCheckedCache<ConfigAndPending> =>
+  deps.invalidation.cache('webhook-config-and-pending', () =>
+    createWriteCheckedCache<ConfigAndPending>(
+      deps.localWrites,
+      [getTableName(webhookConfigs), getTableName(webhookDeliveries)],
+      { maxEntries: CACHED_SHOPS },
+    ),
+  );
+
 /**
  * The config and how many of the shop's deliveries wait, in one prepared statement: get_webhook_config's
- * read, the call bench/mcp-latency.ts measures against the MCP SDK's own speed.
+ * read, the call bench/mcp-latency.ts measures against the MCP SDK's own speed. On PGlite it is read
+ * again only after a statement that may have changed either table (db/write-checked-cache.ts).
  */
-export async function readWebhookConfigAndPending(
-  db: Db,
+export function readWebhookConfigAndPending(
+  deps: Pick<AppDeps, 'db' | 'invalidation' | 'localWrites'>,
   shopId: string,
-): Promise<{ config: StoredWebhookConfig; pending: number }> {
-  const [found] = await configAndPendingQuery(db).execute({ shopId });
-  return {
-    config: found?.row == null ? defaultWebhookConfig : storedConfigOf(found.row),
-    pending: found?.pending ?? 0,
-  };
+): Promise<ConfigAndPending> {
+  return configAndPendingCache(deps).read(shopId, async () => {
+    const [found] = await configAndPendingQuery(deps.db).execute({ shopId });
+    return {
+      config: found?.row == null ? defaultWebhookConfig : storedConfigOf(found.row),
+      pending: found?.pending ?? 0,
+    };
+  });
 }
 
 /**

@@ -1,0 +1,170 @@
+/**
+ * Which tables changed, in order, on a database only this process writes: PGlite, whose data dir one
+ * process holds (data-dir-lock.ts). The PGlite client (pglite-statements.ts) records every statement
+ * it runs with the tables that statement may change, so a cache of a read can tell for certain
+ * whether its rows may have changed since it read them (write-checked-cache.ts). On PostgreSQL other
+ * processes write too and there is no such record: caches of that kind read every time.
+ *
+ * A statement's tables come from its text, and then from the database's catalog: a write to a table
+ * also changes the tables whose foreign keys cascade from it, and a table with a trigger may change
+ * anything. A command the text does not make clear (a schema change, TRUNCATE, COPY, CALL, EXPLAIN)
+ * counts as changing every table. Over-counting only costs a cache its hit; missing a table would serve
+ * stale rows, so every doubt counts as a change. (A query could also write through a function it calls:
+ * Parley's migrations define none, and a trigger such a function would need is in the catalog.)
+ */
+
+/** Every table, for a statement whose effects cannot be read from its text. */
+export const ALL_TABLES = 'all';
+
+/** The tables a statement may change: none for a read. */
+export type TablesChanged = readonly string[] | typeof ALL_TABLES;
+
+export interface LocalWrites {
+  /** The point reached in the sequence of changes, to pass to `changedSince` later. */
+  mark(): number;
+  /** Whether a statement recorded after `mark` may have changed any of `tables`. */
+  changedSince(mark: number, tables: readonly string[]): boolean;
+  /** Records a statement that ran (or failed: it counts all the same) changing `tables`. */
+  record(tables: TablesChanged): void;
+}
+
+/** What writes to a table reach beyond it, as the catalog says. */
+export interface WriteReach {
+  /** `parent → children` for foreign keys with an action (cascade, set null, set default). */
+  cascades: ReadonlyMap<string, readonly string[]>;
+  /** Tables with a trigger: a write to them may change anything. */
+  triggered: ReadonlySet<string>;
+}
+
+/** Reads `WriteReach` from the catalog; `query` runs one statement and answers its rows. */
+export async function readWriteReach(
+  query: (text: string) => Promise<{ rows: Array<{ kind: string; source: string; target: string }> }>,
+): Promise<WriteReach> {
+  const { rows } = await query(`
+    select 'cascade' as kind, confrelid::regclass::text as source, conrelid::regclass::text as target
+      from pg_constraint
+     where contype = 'f' and (confdeltype in ('c', 'n', 'd') or confupdtype in ('c', 'n', 'd'))
+    union all
+    select distinct 'trigger', tgrelid::regclass::text, '' from pg_trigger where not tgisinternal`);
+  const cascades = new Map<string, string[]>();
+  const triggered = new Set<string>();
+  for (const { kind, source, target } of rows) {
+    if (kind === 'trigger') {
+      triggered.add(tableName(source));
+      continue;
+    }
+    const children = cascades.get(tableName(source)) ?? [];
+    children.push(tableName(target));
+    cascades.set(tableName(source), children);
+  }
+  return { cascades, triggered };
+}
+
+export function createLocalWrites(reach: WriteReach): LocalWrites {
+  let sequence = 0;
+  let allChangedAt = 0;
+  const changedAt = new Map<string, number>();
+  // Each written table with everything its writes reach, worked out once per table.
+  const reached = new Map<string, TablesChanged>();
+
+  const reachOf = (table: string): TablesChanged => {
+    let tables = reached.get(table);
+    if (tables === undefined) {
+      tables = closure(reach, table);
+      reached.set(table, tables);
+    }
+    return tables;
+  };
+
+  return {
+    mark: () => sequence,
+    changedSince: (mark, tables) =>
+      allChangedAt > mark || tables.some((table) => (changedAt.get(table) ?? 0) > mark),
+    record(tables) {
+      if (tables === ALL_TABLES) {
+        allChangedAt = ++sequence;
+        return;
+      }
+      if (tables.length === 0) return;
+      sequence += 1;
+      for (const written of tables) {
+        const all = reachOf(written);
+        if (all === ALL_TABLES) {
+          allChangedAt = sequence;
+          return;
+        }
+        for (const table of all) changedAt.set(table, sequence);
+      }
+    },
+  };
+}
+
+function closure({ cascades, triggered }: WriteReach, start: string): TablesChanged {
+  const seen = new Set([start]);
+  const pending = [start];
+  for (let table = pending.pop(); table !== undefined; table = pending.pop()) {
+    if (triggered.has(table)) return ALL_TABLES;
+    for (const next of cascades.get(table) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        pending.push(next);
+      }
+    }
+  }
+  return [...seen];
+}
+
+/** Commands that change no table's rows. */
+const NON_WRITING = new Set([
+  'begin',
+  'start',
+  'commit',
+  'end',
+  'rollback',
+  'abort',
+  'savepoint',
+  'release',
+  'set',
+  'reset',
+  'show',
+  'listen',
+  'unlisten',
+  'notify',
+  'analyze',
+  'vacuum',
+  'checkpoint',
+  'discard',
+  'deallocate',
+]);
+
+/** Commands whose changes, if any, are named as `insert into t`, `update t`, `delete from t`. */
+const DATA_COMMANDS = new Set(['select', 'with', 'values', 'table', 'insert', 'update', 'delete', 'merge']);
+
+const LEADING_NOISE = /^(?:\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/;
+const IDENTIFIER = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+const WRITE_TARGET = new RegExp(
+  String.raw`\b(?:insert\s+into|update|delete\s+from|merge\s+into)\s+(${IDENTIFIER}(?:\s*\.\s*${IDENTIFIER})?)`,
+  'gi',
+);
+const LAST_IDENTIFIER = new RegExp(String.raw`(${IDENTIFIER})\s*$`);
+
+/**
+ * The tables a statement's text says it changes. `select … for update` and `on conflict do update`
+ * name words that are not tables; those are harmless extra names.
+ */
+export function tablesChangedBy(text: string): TablesChanged {
+  const body = text.replace(LEADING_NOISE, '');
+  const command = /^[A-Za-z]+/.exec(body)?.[0]?.toLowerCase() ?? '';
+  if (NON_WRITING.has(command)) return [];
+  if (!DATA_COMMANDS.has(command)) return ALL_TABLES;
+  return [...body.matchAll(WRITE_TARGET)].map((match) => tableName(match[1] ?? ''));
+}
+
+/**
+ * A table as the catalog's `regclass::text` and the statements name it: without its schema (Parley's
+ * tables are all in `public`), unquoted, folded to lower case unless it was quoted.
+ */
+export function tableName(qualified: string): string {
+  const last = LAST_IDENTIFIER.exec(qualified)?.[1] ?? qualified;
+  return last.startsWith('"') ? last.slice(1, -1).replaceAll('""', '"') : last.toLowerCase();
+}
