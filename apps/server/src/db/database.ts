@@ -11,7 +11,7 @@ import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PostgresOptions } from './postgres-database.ts';
 import * as schema from './schema.ts';
-import { createLocalWrites, readWriteReach, type LocalWrites } from './local-writes.ts';
+import { createLocalWrites, writeReachOf, type LocalWrites } from './local-writes.ts';
 import { preparedStatementClient } from './pglite-statements.ts';
 import { collectGarbage } from '../lib/collect-garbage.ts';
 import { serverRoot } from '../lib/server-root.ts';
@@ -70,8 +70,7 @@ export async function attachPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
   // Migrations run once, on PGlite's own path: their statements are not worth keeping prepared.
   await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
-  // Read after the migrations, which are the only schema changes Parley makes.
-  const localWrites = createLocalWrites(await readWriteReach((text) => client.query(text)));
+  const localWrites = createLocalWrites(writeReachOf(schema));
   const db = drizzlePglite({
     client: preparedStatementClient(client, { writes: localWrites }) as unknown as PGlite,
     schema,

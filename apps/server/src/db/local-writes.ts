@@ -5,13 +5,15 @@
  * whether its rows may have changed since it read them (write-checked-cache.ts). On PostgreSQL other
  * processes write too and there is no such record: caches of that kind read every time.
  *
- * A statement's tables come from its text, and then from the database's catalog: a write to a table
- * also changes the tables whose foreign keys cascade from it, and a table with a trigger may change
- * anything. A command the text does not make clear (a schema change, TRUNCATE, COPY, CALL, EXPLAIN)
- * counts as changing every table. Over-counting only costs a cache its hit; missing a table would serve
- * stale rows, so every doubt counts as a change. (A query could also write through a function it calls:
- * Parley's migrations define none, and a trigger such a function would need is in the catalog.)
+ * A statement's tables come from its text, widened by the schema: a write to a table also changes the
+ * tables whose foreign keys cascade from it. A command the text does not make clear (a schema change,
+ * TRUNCATE, COPY, CALL, EXPLAIN) counts as changing every table. Over-counting only costs a cache its
+ * hit; missing a table would serve stale rows, so every doubt counts as a change. (Triggers and
+ * functions could write where the text does not say: Parley's migrations define none, which
+ * write-reach.pglite.test.ts checks.)
  */
+import { is } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 
 /** Every table, for a statement whose effects cannot be read from its text. */
 export const ALL_TABLES = 'all';
@@ -28,36 +30,32 @@ export interface LocalWrites {
   record(tables: TablesChanged): void;
 }
 
-/** What writes to a table reach beyond it, as the catalog says. */
-export interface WriteReach {
-  /** `parent → children` for foreign keys with an action (cascade, set null, set default). */
-  cascades: ReadonlyMap<string, readonly string[]>;
-  /** Tables with a trigger: a write to them may change anything. */
-  triggered: ReadonlySet<string>;
-}
+/**
+ * What writes to a table reach beyond it: `parent → children` for foreign keys with an action
+ * (cascade, set null, set default).
+ */
+export type WriteReach = ReadonlyMap<string, readonly string[]>;
 
-/** Reads `WriteReach` from the catalog; `query` runs one statement and answers its rows. */
-export async function readWriteReach(
-  query: (text: string) => Promise<{ rows: Array<{ kind: string; source: string; target: string }> }>,
-): Promise<WriteReach> {
-  const { rows } = await query(`
-    select 'cascade' as kind, confrelid::regclass::text as source, conrelid::regclass::text as target
-      from pg_constraint
-     where contype = 'f' and (confdeltype in ('c', 'n', 'd') or confupdtype in ('c', 'n', 'd'))
-    union all
-    select distinct 'trigger', tgrelid::regclass::text, '' from pg_trigger where not tgisinternal`);
+const ACTIONS_THAT_WRITE = new Set(['cascade', 'set null', 'set default']);
+
+/**
+ * `WriteReach` as a drizzle schema module declares it (its tables, among its other exports), which the migrations are generated from; a test
+ * (write-reach.pglite.test.ts) holds it to the migrated database's catalog. Read from the schema, not
+ * the catalog, so that a start does not pay for one more cold query (docs/decisions/performance-notes.md).
+ */
+export function writeReachOf(schema: Record<string, unknown>): WriteReach {
   const cascades = new Map<string, string[]>();
-  const triggered = new Set<string>();
-  for (const { kind, source, target } of rows) {
-    if (kind === 'trigger') {
-      triggered.add(tableName(source));
-      continue;
+  for (const table of Object.values(schema)) {
+    if (!is(table, PgTable)) continue;
+    const { name, foreignKeys } = getTableConfig(table);
+    for (const key of foreignKeys) {
+      if (!ACTIONS_THAT_WRITE.has(key.onDelete ?? '') && !ACTIONS_THAT_WRITE.has(key.onUpdate ?? ''))
+        continue;
+      const parent = getTableConfig(key.reference().foreignTable).name;
+      cascades.set(parent, [...(cascades.get(parent) ?? []), name]);
     }
-    const children = cascades.get(tableName(source)) ?? [];
-    children.push(tableName(target));
-    cascades.set(tableName(source), children);
   }
-  return { cascades, triggered };
+  return cascades;
 }
 
 export function createLocalWrites(reach: WriteReach): LocalWrites {
@@ -65,9 +63,9 @@ export function createLocalWrites(reach: WriteReach): LocalWrites {
   let allChangedAt = 0;
   const changedAt = new Map<string, number>();
   // Each written table with everything its writes reach, worked out once per table.
-  const reached = new Map<string, TablesChanged>();
+  const reached = new Map<string, readonly string[]>();
 
-  const reachOf = (table: string): TablesChanged => {
+  const reachOf = (table: string): readonly string[] => {
     let tables = reached.get(table);
     if (tables === undefined) {
       tables = closure(reach, table);
@@ -88,23 +86,17 @@ export function createLocalWrites(reach: WriteReach): LocalWrites {
       if (tables.length === 0) return;
       sequence += 1;
       for (const written of tables) {
-        const all = reachOf(written);
-        if (all === ALL_TABLES) {
-          allChangedAt = sequence;
-          return;
-        }
-        for (const table of all) changedAt.set(table, sequence);
+        for (const table of reachOf(written)) changedAt.set(table, sequence);
       }
     },
   };
 }
 
-function closure({ cascades, triggered }: WriteReach, start: string): TablesChanged {
+function closure(reach: WriteReach, start: string): readonly string[] {
   const seen = new Set([start]);
   const pending = [start];
   for (let table = pending.pop(); table !== undefined; table = pending.pop()) {
-    if (triggered.has(table)) return ALL_TABLES;
-    for (const next of cascades.get(table) ?? []) {
+    for (const next of reach.get(table) ?? []) {
       if (!seen.has(next)) {
         seen.add(next);
         pending.push(next);

@@ -1,10 +1,10 @@
 // A cached read on PGlite is served again only while no statement the client ran since may have
-// changed its table: a write to it, a delete cascading into it, a trigger, a schema change and a
-// transaction rolled back after the read all make it read again.
+// changed its table: a write to it, a delete cascading into it, a schema change and a transaction
+// rolled back after the read all make it read again.
 import { strict as assert } from 'node:assert';
 import { after, before, beforeEach, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { createLocalWrites, readWriteReach, type LocalWrites } from './local-writes.ts';
+import { createLocalWrites, type LocalWrites } from './local-writes.ts';
 import { preparedStatementClient, type PgliteQueryClient } from './pglite-statements.ts';
 import { createWriteCheckedCache, type WriteCheckedCache } from './write-checked-cache.ts';
 
@@ -18,12 +18,9 @@ before(async () => {
     CREATE TABLE parents (id text PRIMARY KEY);
     CREATE TABLE children (id serial PRIMARY KEY, parent_id text NOT NULL REFERENCES parents (id) ON DELETE CASCADE);
     CREATE TABLE others (id text PRIMARY KEY);
-    CREATE TABLE audited (id text PRIMARY KEY);
-    CREATE FUNCTION copy_to_others() RETURNS trigger LANGUAGE plpgsql AS
-      $$ BEGIN INSERT INTO others VALUES (NEW.id); RETURN NEW; END $$;
-    CREATE TRIGGER audited_copy AFTER INSERT ON audited FOR EACH ROW EXECUTE FUNCTION copy_to_others();
   `);
-  writes = createLocalWrites(await readWriteReach((text) => pglite.query(text)));
+  // As the schema would declare it (write-reach.pglite.test.ts holds Parley's to its catalog).
+  writes = createLocalWrites(new Map([['parents', ['children']]]));
   client = preparedStatementClient(pglite, { writes });
 });
 after(() => pglite.close());
@@ -66,13 +63,6 @@ test('a delete that cascades into its table makes it read again', async () => {
   await client.query('insert into children (parent_id) values ($1)', ['p']);
   assert.equal(await read('p'), 1);
   await client.query('delete from parents where id = $1', ['p']);
-  assert.equal(await read('p'), 0);
-  assert.equal(loads, 2);
-});
-
-test('a write to a table with a trigger makes every read stale', async () => {
-  assert.equal(await read('p'), 0);
-  await client.query('insert into audited (id) values ($1)', ['a']);
   assert.equal(await read('p'), 0);
   assert.equal(loads, 2);
 });
