@@ -98,7 +98,9 @@ export function createToolCallRunner(ctx: ToolCallContext) {
       // A name no function can have (the model wrote it: a NUL, 10,000 characters) is unknown
       // without asking the database, which could not even compare it.
       entry = customFunctionName.safeParse(name).success
-        ? getFunctionForCall(deps, shopId, name).then((fn) => fn && { fn, validate: validatorFor(deps, fn) })
+        ? getFunctionForCall(deps, shopId, name).then(
+            async (fn) => fn && { fn, validate: await validatorFor(deps, fn) },
+          )
         : Promise.resolve(undefined);
       loaded.set(name, entry);
     }

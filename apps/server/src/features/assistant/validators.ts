@@ -22,10 +22,10 @@ class Validators implements Invalidatable {
   }
 }
 
-export function validatorFor(
+export async function validatorFor(
   deps: Pick<AppDeps, 'invalidation'>,
   fn: Pick<FunctionForCall, 'id' | 'updatedAt' | 'parameters'>,
-): ValidateFunction {
+): Promise<ValidateFunction> {
   const validators = deps.invalidation.cache('function_validators', () => new Validators()).compiled;
   const key = `${fn.id}@${fn.updatedAt.getTime()}`;
   const cached = validators.get(key);
@@ -35,7 +35,7 @@ export function validatorFor(
     validators.set(key, cached);
     return cached;
   }
-  const compiled = compileParametersSchema(fn.parameters);
+  const compiled = await compileParametersSchema(fn.parameters);
   validators.set(key, compiled);
   if (validators.size > MAX_VALIDATORS) {
     const [oldest] = validators.keys();

@@ -4,8 +4,7 @@
  * a schema ajv can enforce, so a broken one is refused when the integrator writes it, not when a customer is
  * waiting.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
 import { badRequest } from '../../lib/errors.ts';
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
@@ -13,17 +12,26 @@ const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 /**
  * A fresh instance per schema: ajv caches every schema it compiled, which would grow without bound
  * in a long-running server. `strict: false` accepts annotations OpenAI schemas often carry
- * (`example`); formats are not enforced because no format vocabulary is installed.
+ * (`example`); formats are not enforced because no format vocabulary is installed. ajv is loaded
+ * with the first schema, not by every start (docs/decisions/performance-notes.md).
  */
-const newAjv = (schema: Record<string, unknown>) => {
+const newAjv = async (schema: Record<string, unknown>) => {
   const options = { strict: false, allErrors: true, logger: false, validateFormats: false } as const;
   // Draft-07 is what OpenAI function schemas follow; 2020-12 is what JSON Schema generators emit.
-  return schema.$schema === DRAFT_2020_12 ? new Ajv2020(options) : new Ajv(options);
+  if (schema.$schema === DRAFT_2020_12) {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    return new Ajv2020(options);
+  }
+  const { Ajv } = await import('ajv');
+  return new Ajv(options);
 };
 
-export function compileParametersSchema(parameters: Record<string, unknown>): ValidateFunction {
+export async function compileParametersSchema(
+  parameters: Record<string, unknown>,
+): Promise<ValidateFunction> {
+  const ajv = await newAjv(parameters);
   try {
-    return newAjv(parameters).compile(parameters);
+    return ajv.compile(parameters);
   } catch (error) {
     throw badRequest(
       `Invalid add_function.parameters: not a usable JSON Schema (${(error as Error).message}). ` +

@@ -282,7 +282,7 @@ describe('update_custom_functions', () => {
     await tools.apply('update_custom_functions', { add_function: { ...getOrder, parameters } });
     const stored = await getFunctionForCall(testApp.deps, shopId, 'get_order');
     assert.ok(stored !== undefined);
-    const validate = compileParametersSchema(stored.parameters);
+    const validate = await compileParametersSchema(stored.parameters);
     assert.equal(validate({ order_id: 'A-1' }), true);
     assert.equal(validate({}), false);
   });

@@ -58,7 +58,7 @@ export async function planCustomFunctionChange(
 ): Promise<ChangePlan> {
   const { add, remove } = change;
   if (add !== undefined) {
-    compileParametersSchema(add.parameters);
+    await compileParametersSchema(add.parameters);
     await deps.outbound.checkUrl(add.endpoint.url);
   }
   const added = add && { settings: definitionSettings(add), credentials: definitionCredentials(add) };

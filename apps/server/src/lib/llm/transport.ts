@@ -5,7 +5,7 @@
  * configured is user-given, so it goes through the outbound client and its policy
  * (docs/architecture.md#the-outbound-policy).
  */
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { isAppError } from '../errors.ts';
 import { OutboundError, type OutboundHttp } from '../outbound/index.ts';
 import { providerError, providerTimeout } from './errors.ts';
@@ -35,12 +35,19 @@ const tooLarge = () =>
   providerError(`The model API's answer exceeds ${MAX_LLM_RESPONSE_BYTES} bytes; it was not read.`);
 
 export function createServerTransport(): LlmTransport {
-  const agent = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 5_000 } });
+  // undici is loaded with the first call, not by every start (lib/outbound/agent.ts says why).
+  let agent: Promise<Agent> | undefined;
+  const agentOnce = () =>
+    (agent ??= import('undici').then(
+      ({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 5_000 } }),
+    ));
   return {
     async post({ url, headers, body, timeoutMs }) {
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const response = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
+        const { request } = await import('undici');
+        const dispatcher = await agentOnce();
+        const response = await request(url, { method: 'POST', headers, body, dispatcher, signal });
         const chunks: Buffer[] = [];
         let size = 0;
         for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -57,7 +64,9 @@ export function createServerTransport(): LlmTransport {
         );
       }
     },
-    close: () => agent.close(),
+    close: async () => {
+      await (await agent)?.close();
+    },
   };
 }
 

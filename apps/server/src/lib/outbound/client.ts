@@ -1,7 +1,6 @@
-import { Agent, Pool } from 'undici';
+import type { Agent } from 'undici';
+import type * as AgentModule from './agent.ts';
 import type { AllowRule } from './allow-list.ts';
-import { createGuardedConnector } from './connector.ts';
-import { dispatchRequest } from './dispatch.ts';
 import { errorCode, OutboundError } from './errors.ts';
 import { findRefusal, httpsRequired } from './policy.ts';
 import { resolveHost, systemLookup, type LookupFn } from './resolve.ts';
@@ -53,58 +52,38 @@ export interface OutboundHttpOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
-/** Idle time a kept-alive connection waits for its next request (less when the server says less). */
-const KEEP_ALIVE_MS = 4_000;
-/** The most a server's own Keep-Alive hint may extend it to. */
-const KEEP_ALIVE_MAX_MS = 30_000;
-/** Connections per origin; more calls in flight to one origin wait for a free one. */
-const CONNECTIONS_PER_ORIGIN = 32;
 
 export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHttpOptions): OutboundHttp {
-  // One keep-alive Agent per connect timeout (in practice one: 5 s). An Agent keeps one Pool per
-  // origin (scheme, host, port), and each Pool gets a connector bound to that origin: undici calls
-  // it for every new connection, so every socket is judged by the policy, as its origin, before it
-  // carries a request, and a connection judged for one origin can never serve another.
-  const agents = new Map<number, Agent>();
+  // One keep-alive Agent per connect timeout (in practice one: 5 s), made on first use (agent.ts).
+  const agents = new Map<number, Promise<Agent>>();
   let closed = false;
+  let transport: Promise<typeof AgentModule> | undefined;
+  const loadTransport = () => (transport ??= import('./agent.ts'));
 
-  function agentFor(connectTimeoutMs: number): Agent {
+  function agentFor(connectTimeoutMs: number): Promise<Agent> {
     let agent = agents.get(connectTimeoutMs);
     if (agent === undefined) {
-      agent = new Agent({
-        factory: (origin, options) =>
-          new Pool(origin, {
-            ...options,
-            connect: createGuardedConnector({
-              rules: allow,
-              target: parseTarget(String(origin)),
-              lookup,
-              connectTimeoutMs,
-            }),
-          }),
-        connections: CONNECTIONS_PER_ORIGIN,
-        pipelining: 1,
-        keepAliveTimeout: KEEP_ALIVE_MS,
-        keepAliveMaxTimeout: KEEP_ALIVE_MAX_MS,
-        // The total timer in request() is the only one; undici's own would fire with different errors.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+      agent = loadTransport().then(({ createPolicyAgent }) =>
+        createPolicyAgent({ allow, lookup, connectTimeoutMs }),
+      );
       agents.set(connectTimeoutMs, agent);
     }
     return agent;
   }
 
   async function request(req: OutboundRequest): Promise<OutboundResponse> {
-    if (closed) throw new OutboundError('CONNECTION_FAILED', 'The outbound HTTP client is closed.');
+    if (closed) throw closedError();
     const target = parseTarget(req.url);
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const connectTimeoutMs = req.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const started = performance.now();
     try {
+      const { dispatchRequest } = await loadTransport();
+      // Closed while undici loaded: an agent made now would outlive the client.
+      if (closed) throw closedError();
+      const started = performance.now();
       const response = await dispatchRequest(
-        agentFor(connectTimeoutMs),
+        await agentFor(connectTimeoutMs),
         {
           origin: target.url.origin,
           path: target.url.pathname + target.url.search,
@@ -151,11 +130,14 @@ export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHtt
     async close() {
       closed = true;
       // destroy, not close: calls in flight are aborted, and idle kept-alive sockets closed.
-      await Promise.all([...agents.values()].map((agent) => agent.destroy()));
+      const made = await Promise.all(agents.values());
+      await Promise.all(made.map((agent) => agent.destroy()));
       agents.clear();
     },
   };
 }
+
+const closedError = () => new OutboundError('CONNECTION_FAILED', 'The outbound HTTP client is closed.');
 
 function redirectRefusal(target: Target, status: number, location: string | undefined): OutboundError {
   let next = 'no Location header';
