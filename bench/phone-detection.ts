@@ -41,7 +41,7 @@ function rate(corpus: readonly string[], detect: (text: string) => unknown[]): n
   return corpus.length / seconds;
 }
 
-const parley = createPhoneFinder('ES');
+const parley = await createPhoneFinder('ES');
 const raw = (text: string) => findPhoneNumbersInText(text, { defaultCountry: 'ES' });
 for (const [name, corpus] of Object.entries(corpora)) {
   const baseline = rate(corpus, raw);

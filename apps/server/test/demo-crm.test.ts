@@ -371,8 +371,8 @@ test('the printed endpoint definitions are valid add_crm_endpoint arguments for 
   );
 });
 
-test('every demo customer has a phone Parley accepts as it is, so agents can open and link their chats', () => {
+test('every demo customer has a phone Parley accepts as it is, so agents can open and link their chats', async () => {
   for (const { name, phone } of demoCustomers) {
-    assert.deepEqual(parsePhoneNumber(phone), { ok: true, e164: phone }, name);
+    assert.deepEqual(await parsePhoneNumber(phone), { ok: true, e164: phone }, name);
   }
 });

@@ -4,12 +4,11 @@
  * shop's default country (docs/side-panel.md#phones). Validity is checked against libphonenumber's full
  * metadata, so a typo is refused with the reason instead of being sent to a CRM that will never find it.
  */
-import {
-  isSupportedCountry,
-  parsePhoneNumberFromString,
-  validatePhoneNumberLength,
-  type CountryCode,
-} from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { loadOnce } from './load-once.ts';
+
+/** libphonenumber with its full metadata, loaded with the first phone rather than by every start. */
+export const loadPhoneLibrary = loadOnce(() => import('libphonenumber-js/max'));
 
 /** Whether `input` names its country itself (`+34…`), so no default country is needed to read it. */
 export const isInternationalForm = (input: string): boolean => input.trimStart().startsWith('+');
@@ -30,7 +29,9 @@ const lengthProblems: Record<string, string> = {
  * `defaultCountry` (ISO 3166-1 alpha-2) is needed only for national numbers; one libphonenumber
  * does not know is ignored.
  */
-export function parsePhoneNumber(input: string, defaultCountry?: string): PhoneParse {
+export async function parsePhoneNumber(input: string, defaultCountry?: string): Promise<PhoneParse> {
+  const { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength } =
+    await loadPhoneLibrary();
   const country =
     defaultCountry !== undefined && isSupportedCountry(defaultCountry)
       ? (defaultCountry as CountryCode)

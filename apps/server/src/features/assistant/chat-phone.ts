@@ -5,8 +5,8 @@ import { parsePhoneNumber } from '../../lib/phone-number.ts';
  * The chat's phone as E.164, read with the shop's country like every phone the API takes
  * (docs/side-panel.md#phones).
  */
-export function readChatPhone(input: string, country: string): string {
-  const parsed = parsePhoneNumber(input, country);
+export async function readChatPhone(input: string, country: string): Promise<string> {
+  const parsed = await parsePhoneNumber(input, country);
   if (parsed.ok) return parsed.e164;
   throw new AppError(
     'INVALID_PHONE',

@@ -57,7 +57,7 @@ export async function suggestReply(
   const requestStarted = performance.now();
   const limits = { ...defaultReplyLimits, ...options.limits };
   const [shop, target] = await Promise.all([getShop(deps.db, shopId), resolveModelTarget(deps, shopId)]);
-  const phone = readChatPhone(input.phone, shop.country);
+  const phone = await readChatPhone(input.phone, shop.country);
   const reservation = await reserveCredits(deps, { id: shop.id, timezone: shop.timezone });
 
   // The reply's own time starts once it holds credits: waiting for them is not the model's budget.

@@ -3,8 +3,8 @@
  * against libphonenumber's metadata, so a group id or a typo is refused instead of being stored and
  * reported as a detected phone.
  */
-import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import { badRequest } from '../../lib/errors.ts';
+import { loadPhoneLibrary } from '../../lib/phone-number.ts';
 
 const lengthProblems: Record<string, string> = {
   INVALID_COUNTRY: 'no country uses its calling code',
@@ -14,7 +14,8 @@ const lengthProblems: Record<string, string> = {
 };
 
 /** The E.164 form of a valid `chat_phone`; a 400 naming the field otherwise. */
-export function checkChatPhone(chatPhone: string): string {
+export async function checkChatPhone(chatPhone: string): Promise<string> {
+  const { parsePhoneNumberFromString, validatePhoneNumberLength } = await loadPhoneLibrary();
   const parsed = parsePhoneNumberFromString(chatPhone);
   if (parsed?.isValid() === true) return parsed.number;
   const problem =

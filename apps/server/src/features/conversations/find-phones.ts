@@ -21,14 +21,9 @@
  * What remains ambiguous ("son 612345678 unidades") is detected: a missed lead costs more than a
  * spurious one, and each phone is detected once per shop anyway.
  */
-import {
-  findPhoneNumbersInText,
-  getCountries,
-  isSupportedCountry,
-  Metadata,
-  type CountryCode,
-  type PhoneNumberType,
-} from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumberType } from 'libphonenumber-js/max';
+import { loadOnce } from '../../lib/load-once.ts';
+import { loadPhoneLibrary } from '../../lib/phone-number.ts';
 
 /** Finds the phones of one text, each once, in the order written. */
 export type PhoneFinder = (text: string) => string[];
@@ -111,26 +106,30 @@ const lookAheadChars = 12;
  * cannot hold a phone; this test lets most chat messages skip the matcher entirely. Digits of any
  * script count, as the matcher reads them too.
  */
-const enoughDigits = (() => {
-  const metadata = new Metadata();
+const loadFinder = loadOnce(async () => {
+  const library = await loadPhoneLibrary();
+  const metadata = new library.Metadata();
   let fewest = Number.POSITIVE_INFINITY;
-  for (const country of getCountries()) {
+  for (const country of library.getCountries()) {
     metadata.selectNumberingPlan(country);
     for (const length of metadata.numberingPlan?.possibleLengths() ?? []) fewest = Math.min(fewest, length);
   }
-  return new RegExp(`(?:\\p{Nd}\\P{Nd}*){${fewest}}`, 'u');
-})();
+  return { library, enoughDigits: new RegExp(`(?:\\p{Nd}\\P{Nd}*){${fewest}}`, 'u') };
+});
 
 /**
  * A finder for one default country (ISO-2; an unsupported one means only numbers written with
  * their country code are found). Create it once per batch, not per message.
  */
-export function createPhoneFinder(defaultCountry: string): PhoneFinder {
-  const options = isSupportedCountry(defaultCountry) ? { defaultCountry: defaultCountry as CountryCode } : {};
+export async function createPhoneFinder(defaultCountry: string): Promise<PhoneFinder> {
+  const { library, enoughDigits } = await loadFinder();
+  const options = library.isSupportedCountry(defaultCountry)
+    ? { defaultCountry: defaultCountry as CountryCode }
+    : {};
   return (text) => {
     if (!enoughDigits.test(text)) return [];
     const phones: string[] = [];
-    for (const found of findPhoneNumbersInText(text, options)) {
+    for (const found of library.findPhoneNumbersInText(text, options)) {
       const type = found.number.getType();
       if (type === undefined || !personalTypes.has(type)) continue;
       if (namedOtherwise.test(text.slice(Math.max(0, found.startsAt - lookBehindChars), found.startsAt))) {

@@ -46,12 +46,12 @@ export async function ingestConversationMessages(
   shopId: string,
   input: PostConversationMessagesRequest,
 ): Promise<PostConversationMessagesResponse> {
-  const chat = { shopId, chatPhone: checkChatPhone(input.chat_phone) };
+  const chat = { shopId, chatPhone: await checkChatPhone(input.chat_phone) };
   const country = await shopCountry(deps, shopId);
   const messages = firstOfEachId(input.messages);
   // Parsing texts is the CPU-heavy part; it runs before the transaction because on PGlite an open
   // transaction holds the process's only connection.
-  const findPhones = createPhoneFinder(country);
+  const findPhones = await createPhoneFinder(country);
   const found = messages.map((message) => ({ id: message.id, phones: findPhones(message.text) }));
   const chatName = input.chat_name === undefined || input.chat_name === '' ? null : input.chat_name;
   const now = deps.clock.now();

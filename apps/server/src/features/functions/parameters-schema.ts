@@ -6,8 +6,12 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { badRequest } from '../../lib/errors.ts';
+import { loadOnce } from '../../lib/load-once.ts';
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+
+const loadAjv = loadOnce(() => import('ajv'));
+const loadAjv2020 = loadOnce(() => import('ajv/dist/2020.js'));
 
 /**
  * A fresh instance per schema: ajv caches every schema it compiled, which would grow without bound
@@ -19,10 +23,10 @@ const newAjv = async (schema: Record<string, unknown>) => {
   const options = { strict: false, allErrors: true, logger: false, validateFormats: false } as const;
   // Draft-07 is what OpenAI function schemas follow; 2020-12 is what JSON Schema generators emit.
   if (schema.$schema === DRAFT_2020_12) {
-    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const { Ajv2020 } = await loadAjv2020();
     return new Ajv2020(options);
   }
-  const { Ajv } = await import('ajv');
+  const { Ajv } = await loadAjv();
   return new Ajv(options);
 };
 

@@ -31,7 +31,7 @@ export class PhoneReader {
     const key = `${country ?? ''}|${input}`;
     const known = this.#parsed.get(key);
     if (known !== undefined) return known.value;
-    const parsed = parsePhoneNumber(input, country);
+    const parsed = await parsePhoneNumber(input, country);
     if (parsed.ok) {
       // Only valid phones are kept, so junk input cannot push them out.
       this.#parsed.set(key, parsed.e164, PARSED_LIFETIME);

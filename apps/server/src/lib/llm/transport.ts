@@ -7,6 +7,7 @@
  */
 import type { Agent } from 'undici';
 import { isAppError } from '../errors.ts';
+import { loadOnce } from '../load-once.ts';
 import { OutboundError, type OutboundHttp } from '../outbound/index.ts';
 import { providerError, providerTimeout } from './errors.ts';
 
@@ -31,21 +32,23 @@ export interface LlmTransport {
 /** A completion with long tool results is large, but never this large. */
 const MAX_LLM_RESPONSE_BYTES = 8 * 1024 * 1024;
 
+/** undici, loaded with the first call rather than by every start. */
+const loadUndici = loadOnce(() => import('undici'));
+
 const tooLarge = () =>
   providerError(`The model API's answer exceeds ${MAX_LLM_RESPONSE_BYTES} bytes; it was not read.`);
 
 export function createServerTransport(): LlmTransport {
-  // undici is loaded with the first call, not by every start (lib/outbound/agent.ts says why).
   let agent: Promise<Agent> | undefined;
   const agentOnce = () =>
-    (agent ??= import('undici').then(
+    (agent ??= loadUndici().then(
       ({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 5_000 } }),
     ));
   return {
     async post({ url, headers, body, timeoutMs }) {
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const { request } = await import('undici');
+        const { request } = await loadUndici();
         const dispatcher = await agentOnce();
         const response = await request(url, { method: 'POST', headers, body, dispatcher, signal });
         const chunks: Buffer[] = [];
