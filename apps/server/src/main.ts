@@ -1,8 +1,9 @@
 /** Composition root: `npm start`. Parses the config, starts the runtime, prints the first-start banner. */
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { renderFirstStartBanner } from './features/shops/index.ts';
-import { startRuntime } from './runtime.ts';
+import { holdingEventLoop } from './lib/hold-event-loop.ts';
+import { startRuntime, type Runtime } from './runtime.ts';
 import { explainListenFailure, StartupFailure } from './startup-failure.ts';
 
 async function main(): Promise<void> {
@@ -18,24 +19,8 @@ async function main(): Promise<void> {
   }
 
   const startedAt = performance.now();
-  let runtime;
-  try {
-    runtime = await startRuntime(config);
-  } catch (error) {
-    if (error instanceof DataDirLockedError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(75); // EX_TEMPFAIL
-    }
-    throw error;
-  }
-  const { app, logger } = runtime;
-  let address;
-  try {
-    address = await app.listen({ port: config.PORT, host: config.HOST });
-  } catch (error) {
-    await runtime.close();
-    throw explainListenFailure(error, config.HOST, config.PORT);
-  }
+  const { runtime, address } = await holdingEventLoop(() => startAndListen(config));
+  const { logger } = runtime;
   const baseUrl =
     config.PARLEY_PUBLIC_URL ??
     `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
@@ -74,6 +59,25 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function startAndListen(config: Config): Promise<{ runtime: Runtime; address: string }> {
+  let runtime;
+  try {
+    runtime = await startRuntime(config);
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(75); // EX_TEMPFAIL
+    }
+    throw error;
+  }
+  try {
+    return { runtime, address: await runtime.app.listen({ port: config.PORT, host: config.HOST }) };
+  } catch (error) {
+    await runtime.close();
+    throw explainListenFailure(error, config.HOST, config.PORT);
+  }
 }
 
 main().catch((error: unknown) => {
