@@ -2,7 +2,7 @@
  * The database factory: PGlite under the data dir by default, PostgreSQL when DATABASE_URL is set.
  * Both give the same drizzle API; migrations are applied on open.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -69,7 +69,8 @@ export async function openPglite(
 export async function attachPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
   // Migrations run once, on PGlite's own path: their statements are not worth keeping prepared.
-  await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
+  if (await migrationsPending(client))
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
   const localWrites = createLocalWrites(writeReachOf(schema));
   const db = drizzlePglite({
     client: preparedStatementClient(client, { writes: localWrites }) as unknown as PGlite,
@@ -85,6 +86,27 @@ export async function attachPglite(client: PGlite): Promise<Database> {
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * Whether drizzle's migrator would apply anything: it applies each migration of the journal newer than
+ * the newest it recorded. Asked first because the migrator itself, with nothing to do, still runs
+ * schema statements that cost a reused start more than this one read (docs/operations.md#upgrades).
+ */
+async function migrationsPending(client: PGlite): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
+    entries: Array<{ when: number }>;
+  };
+  const newest = Math.max(...journal.entries.map((entry) => entry.when));
+  try {
+    const { rows } = await client.query<{ applied: string | null }>(
+      'select max(created_at)::text as applied from drizzle.__drizzle_migrations',
+    );
+    return !(Number(rows[0]?.applied ?? 0) >= newest);
+  } catch {
+    // No migrations table yet: a new database.
+    return true;
+  }
 }
 
 /**
