@@ -91,7 +91,8 @@ export async function attachPglite(client: PGlite): Promise<Database> {
 /**
  * Whether drizzle's migrator would apply anything: it applies each migration of the journal newer than
  * the newest it recorded. Asked first because the migrator itself, with nothing to do, still runs
- * schema statements that cost a reused start more than this one read (docs/operations.md#upgrades).
+ * schema statements that cost a reused start more than this one read
+ * (docs/decisions/performance-notes.md#what-a-start-loads).
  */
 async function migrationsPending(client: PGlite): Promise<boolean> {
   const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {

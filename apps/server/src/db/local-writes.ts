@@ -41,7 +41,8 @@ const ACTIONS_THAT_WRITE = new Set(['cascade', 'set null', 'set default']);
 /**
  * `WriteReach` as a drizzle schema module declares it (its tables, among its other exports), which the migrations are generated from; a test
  * (write-reach.pglite.test.ts) holds it to the migrated database's catalog. Read from the schema, not
- * the catalog, so that a start does not pay for one more cold query (docs/decisions/performance-notes.md).
+ * the catalog, so that a start does not pay for one more cold query
+ * (docs/decisions/performance-notes.md#what-a-start-loads).
  */
 export function writeReachOf(schema: Record<string, unknown>): WriteReach {
   const cascades = new Map<string, string[]>();

@@ -17,7 +17,8 @@ const loadAjv2020 = loadOnce(() => import('ajv/dist/2020.js'));
  * A fresh instance per schema: ajv caches every schema it compiled, which would grow without bound
  * in a long-running server. `strict: false` accepts annotations OpenAI schemas often carry
  * (`example`); formats are not enforced because no format vocabulary is installed. ajv is loaded
- * with the first schema, not by every start (docs/decisions/performance-notes.md).
+ * with the first schema, not by every start
+ * (docs/decisions/performance-notes.md#what-a-start-loads).
  */
 const newAjv = async (schema: Record<string, unknown>) => {
   const options = { strict: false, allErrors: true, logger: false, validateFormats: false } as const;

@@ -1,7 +1,8 @@
 /**
  * What the outbound client sends through: undici's keep-alive Agent with the policy's connector, and
  * the exchange on it. client.ts loads this module (and undici with it) on its first call, so that a
- * start, which makes none, does not pay for loading undici (docs/decisions/performance-notes.md).
+ * start, which makes none, does not pay for loading undici
+ * (docs/decisions/performance-notes.md#what-a-start-loads).
  */
 import { Agent, Pool } from 'undici';
 import type { AllowRule } from './allow-list.ts';
