@@ -2,16 +2,16 @@
  * The database factory: PGlite under the data dir by default, PostgreSQL when DATABASE_URL is set.
  * Both give the same drizzle API; migrations are applied on open.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PostgresOptions } from './postgres-database.ts';
 import * as schema from './schema.ts';
 import { createLocalWrites, writeReachOf, type LocalWrites } from './local-writes.ts';
+import { migratePglite } from './pglite-migrate.ts';
 import { preparedStatementClient } from './pglite-statements.ts';
 import { collectGarbage } from '../lib/collect-garbage.ts';
 import { serverRoot } from '../lib/server-root.ts';
@@ -68,9 +68,8 @@ export async function openPglite(
 /** Migrates and wraps a PGlite the caller created (tests start one from a pre-migrated template). */
 export async function attachPglite(client: PGlite): Promise<Database> {
   await client.waitReady;
-  // Migrations run once, on PGlite's own path: their statements are not worth keeping prepared.
-  if (await migrationsPending(client))
-    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
+  // On PGlite's own path: migration statements are not worth keeping prepared.
+  await migratePglite(client, migrationsFolder);
   const localWrites = createLocalWrites(writeReachOf(schema));
   const db = drizzlePglite({
     client: preparedStatementClient(client, { writes: localWrites }) as unknown as PGlite,
@@ -86,28 +85,6 @@ export async function attachPglite(client: PGlite): Promise<Database> {
     },
     close: () => client.close(),
   };
-}
-
-/**
- * Whether drizzle's migrator would apply anything: it applies each migration of the journal newer than
- * the newest it recorded. Asked first because the migrator itself, with nothing to do, still runs
- * schema statements that cost a reused start more than this one read
- * (docs/decisions/performance-notes.md#what-a-start-loads).
- */
-async function migrationsPending(client: PGlite): Promise<boolean> {
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
-    entries: Array<{ when: number }>;
-  };
-  const newest = Math.max(...journal.entries.map((entry) => entry.when));
-  try {
-    const { rows } = await client.query<{ applied: string | null }>(
-      'select max(created_at)::text as applied from drizzle.__drizzle_migrations',
-    );
-    return !(Number(rows[0]?.applied ?? 0) >= newest);
-  } catch {
-    // No migrations table yet: a new database.
-    return true;
-  }
 }
 
 /**
