@@ -61,6 +61,7 @@ test('commands that change no rows change nothing; schema changes and the unclea
     'truncate shops',
     'copy shops from stdin',
     'explain analyze delete from shops',
+    'rollback to savepoint sp1',
     'call do_things()',
   ]) {
     assert.equal(tablesChangedBy(text), ALL_TABLES, text);

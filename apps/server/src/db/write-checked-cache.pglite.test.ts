@@ -1,6 +1,6 @@
 // A cached read on PGlite is served again only while no statement the client ran since may have
-// changed its table: a write to it, a delete cascading into it, a schema change and a transaction
-// rolled back after the read all make it read again.
+// changed its table: a write to it, a delete cascading into it, a schema change, and a transaction or
+// savepoint rolled back after the read all make it read again.
 import { strict as assert } from 'node:assert';
 import { after, before, beforeEach, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
@@ -83,6 +83,17 @@ test('a read made inside a transaction that rolls back is not served afterwards'
     }),
     /roll back/,
   );
+  assert.equal(await read('p'), 0);
+  assert.equal(loads, 2);
+});
+
+test('a read made after a savepoint that is rolled back to is not served afterwards', async () => {
+  await client.transaction(async (tx) => {
+    await tx.query('savepoint sp_inner');
+    await tx.query('insert into children (parent_id) values ($1)', ['p']);
+    assert.equal(await cache.read('p', () => countChildren('p', tx)), 1, 'the savepoint sees its row');
+    await tx.query('rollback to savepoint sp_inner');
+  });
   assert.equal(await read('p'), 0);
   assert.equal(loads, 2);
 });
