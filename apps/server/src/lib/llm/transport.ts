@@ -46,10 +46,10 @@ export function createServerTransport(): LlmTransport {
     ));
   return {
     async post({ url, headers, body, timeoutMs }) {
+      // Loaded before the clock starts: the time allowed is the model's, not undici's first load.
+      const [{ request }, dispatcher] = await Promise.all([loadUndici(), agentOnce()]);
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const { request } = await loadUndici();
-        const dispatcher = await agentOnce();
         const response = await request(url, { method: 'POST', headers, body, dispatcher, signal });
         const chunks: Buffer[] = [];
         let size = 0;
