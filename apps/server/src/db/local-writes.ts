@@ -39,10 +39,10 @@ export type WriteReach = ReadonlyMap<string, readonly string[]>;
 const ACTIONS_THAT_WRITE = new Set(['cascade', 'set null', 'set default']);
 
 /**
- * `WriteReach` as a drizzle schema module declares it (its tables, among its other exports), which the migrations are generated from; a test
- * (write-reach.pglite.test.ts) holds it to the migrated database's catalog. Read from the schema, not
- * the catalog, so that a start does not pay for one more cold query
- * (docs/decisions/performance-notes.md#what-a-start-loads).
+ * `WriteReach` as a drizzle schema module declares it (its tables, among its other exports). The
+ * migrations are generated from the schema, and a test (write-reach.pglite.test.ts) holds it to the
+ * migrated database's catalog. Read from the schema, not the catalog, so that a start does not pay
+ * for one more cold query (docs/decisions/performance-notes.md#what-a-start-loads).
  */
 export function writeReachOf(schema: Record<string, unknown>): WriteReach {
   const cascades = new Map<string, string[]>();

@@ -1,14 +1,12 @@
 // Parley's PGlite migrator applies what drizzle's would and records it the same way, so that either
 // carries on a database the other migrated; a database with every migration is left as it is.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migrate as drizzleMigrate } from 'drizzle-orm/pglite/migrator';
+import { earlierReleaseMigrations } from '../../test/helpers/test-database.ts';
 import { migrationsFolder } from './database.ts';
 import { migratePglite } from './pglite-migrate.ts';
 
@@ -23,17 +21,6 @@ const expected = readMigrationFiles({ migrationsFolder }).map((file) => ({
   hash: file.hash,
   when: file.folderMillis,
 }));
-
-/** The migrations folder as the first release shipped it: its first file only. */
-function firstFileOnly(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'parley-migrations-'));
-  cpSync(migrationsFolder, folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };
-  journal.entries = journal.entries.slice(0, 1);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return folder;
-}
 
 test('a new database gets every migration, recorded as drizzle records them; a second run changes nothing', async () => {
   const client = new PGlite();
@@ -58,7 +45,7 @@ test('a new database gets every migration, recorded as drizzle records them; a s
 test("a database drizzle's migrator left at an earlier release gets the rest", async () => {
   const client = new PGlite();
   try {
-    await drizzleMigrate(drizzle({ client }), { migrationsFolder: firstFileOnly() });
+    await drizzleMigrate(drizzle({ client }), { migrationsFolder: earlierReleaseMigrations(1) });
     assert.deepEqual(await recorded(client), expected.slice(0, 1));
     await migratePglite(client, migrationsFolder);
     assert.deepEqual(await recorded(client), expected);
@@ -68,19 +55,9 @@ test("a database drizzle's migrator left at an earlier release gets the rest", a
 });
 
 test('a failing migration leaves nothing of itself and nothing recorded', async () => {
-  const folder = firstFileOnly();
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
-    entries: Array<Record<string, unknown>>;
-  };
-  journal.entries.push({
-    ...journal.entries[0],
-    idx: 1,
-    when: Number(journal.entries[0]?.when) + 1,
-    tag: 'broken',
+  const folder = earlierReleaseMigrations(1, {
+    broken: 'CREATE TABLE half_done (a int);\nSELECT * FROM no_such_table;',
   });
-  writeFileSync(journalPath, JSON.stringify(journal));
-  writeFileSync(join(folder, 'broken.sql'), 'CREATE TABLE half_done (a int);\nSELECT * FROM no_such_table;');
   const client = new PGlite();
   try {
     await assert.rejects(migratePglite(client, folder), /no_such_table/);

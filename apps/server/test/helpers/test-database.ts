@@ -4,7 +4,15 @@
  * named by PARLEY_TEST_DATABASE_URL and dropped on close.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -12,6 +20,27 @@ import pg from 'pg';
 import { attachPglite, migrationsFolder, openPostgres, type Database } from '../../src/db/database.ts';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
+
+/**
+ * A copy of the migrations folder as an earlier release shipped it: its first `count` migrations.
+ * `extra` adds files after them (name → SQL), each with a journal entry newer than the last kept.
+ */
+export function earlierReleaseMigrations(count: number, extra: Record<string, string> = {}): string {
+  const folder = mkdtempSync(join(tmpdir(), 'parley-migrations-'));
+  cpSync(migrationsFolder, folder, { recursive: true });
+  const journalPath = join(folder, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
+    entries: Array<Record<string, unknown> & { when: number }>;
+  };
+  journal.entries = journal.entries.slice(0, count);
+  for (const [tag, text] of Object.entries(extra)) {
+    const last = journal.entries[journal.entries.length - 1];
+    journal.entries.push({ ...last, idx: journal.entries.length, when: (last?.when ?? 0) + 1, tag });
+    writeFileSync(join(folder, `${tag}.sql`), text);
+  }
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return folder;
+}
 
 export function testDatabaseKind(): TestDatabaseKind {
   const kind = process.env.PARLEY_TEST_DB ?? 'pglite';

@@ -4,9 +4,7 @@
  * earlier releases into batches.
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -17,10 +15,11 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import {
   createScratchPostgresDatabase,
+  earlierReleaseMigrations,
   openTestDatabase,
   testDatabaseKind,
 } from '../../../test/helpers/test-database.ts';
-import { attachPglite, migrationsFolder, openPostgres, type Database } from '../../db/database.ts';
+import { attachPglite, openPostgres, type Database } from '../../db/database.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { LookupAudit, newestLookups, type LookupAuditEntry } from './audit.ts';
 
@@ -101,17 +100,6 @@ test('reads give exactly the newest lookups when batches of two processes overla
   await second.close();
 });
 
-/** A copy of the migrations folder as an earlier release shipped it: only the first migration. */
-function firstReleaseMigrations(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'parley-migrations-'));
-  cpSync(migrationsFolder, folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.filter((entry) => entry.tag === '0000_foundation');
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return folder;
-}
-
 /** A database migrated as the first release left it, and a way to upgrade it to this release. */
 async function firstReleaseDatabase(folder: string) {
   if (testDatabaseKind() === 'pglite') {
@@ -137,7 +125,7 @@ async function firstReleaseDatabase(folder: string) {
 }
 
 test('an upgrade moves the one-row-per-lookup audit into batches of 200 per shop, oldest first', async () => {
-  const folder = firstReleaseMigrations();
+  const folder = earlierReleaseMigrations(1);
   const old = await firstReleaseDatabase(folder);
   try {
     const rows: LookupAuditEntry[] = [];

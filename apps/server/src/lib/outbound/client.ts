@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
-import type * as AgentModule from './agent.ts';
 import type { AllowRule } from './allow-list.ts';
 import { errorCode, OutboundError } from './errors.ts';
+import { loadOnce } from '../load-once.ts';
 import { findRefusal, httpsRequired } from './policy.ts';
 import { resolveHost, systemLookup, type LookupFn } from './resolve.ts';
 import { describeUrl, hostPort, parseTarget, type Target } from './target.ts';
@@ -53,12 +53,13 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
+/** The Agent and the exchange on it, with undici: loaded by the first call, not by every start. */
+const loadTransport = loadOnce(() => import('./agent.ts'));
+
 export function createOutboundHttp({ allow, lookup = systemLookup }: OutboundHttpOptions): OutboundHttp {
   // One keep-alive Agent per connect timeout (in practice one: 5 s), made on first use (agent.ts).
   const agents = new Map<number, Promise<Agent>>();
   let closed = false;
-  let transport: Promise<typeof AgentModule> | undefined;
-  const loadTransport = () => (transport ??= import('./agent.ts'));
 
   function agentFor(connectTimeoutMs: number): Promise<Agent> {
     let agent = agents.get(connectTimeoutMs);
