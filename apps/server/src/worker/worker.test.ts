@@ -78,6 +78,55 @@ test('a claim that took fewer runs than it was offered is not repeated until som
   }
 });
 
+test('the loop leaves a source that found nothing until new work is notified, one of its runs ends, or its next job is due', async () => {
+  const clock = createManualClock();
+  const idle = idleReports();
+  const first = gate();
+  const second = gate();
+  let nextDue: Date | null = null;
+  let quietClaims = 0;
+  const quiet: JobSource = {
+    name: 'quiet',
+    claim: async () => {
+      quietClaims++;
+      return [];
+    },
+    nextDueAt: async () => nextDue,
+  };
+  const runs = [
+    [{ key: 'shop', label: 'first', run: () => first.opened }],
+    [{ key: 'shop', label: 'second', run: () => second.opened }],
+  ];
+  const busy = scriptedSource(runs, (step) => {
+    if (step === 'idle') idle.reached();
+  });
+  const worker = createWorker({
+    sources: [quiet, busy],
+    clock,
+    logger: createLogger('silent'),
+    concurrency: 4,
+    perKeyConcurrency: 4,
+    pollIntervalMs: 3_600_000,
+    ownsStore: false,
+  });
+  try {
+    await idle.after(() => worker.start());
+    assert.equal(quietClaims, 1);
+    await idle.after(() => first.open());
+    assert.equal(quietClaims, 1, "another source's run ending is no reason to claim it");
+    nextDue = new Date(clock.now().getTime() + 60_000);
+    await idle.after(() => worker.wake());
+    assert.equal(quietClaims, 2, 'a notification ends its quiet');
+    clock.advance(60_000);
+    await idle.after(() => second.open());
+    assert.equal(quietClaims, 3, 'its next job, as asked after the last claim, is due');
+    await worker.tick();
+    assert.equal(quietClaims, 4, 'a claim asked for claims it whatever it found before');
+  } finally {
+    await worker.stop();
+  }
+});
+
 test('a scheduled-only source is claimed when its next job falls due, or after the poll interval, not on every claim', async () => {
   const clock = createManualClock();
   let nextDue: Date | null = new Date(clock.now().getTime() + 60_000);

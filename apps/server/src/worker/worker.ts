@@ -42,7 +42,7 @@ export interface Worker {
   start(): Promise<void>;
   /** Stops claiming, then waits up to the grace period for runs in flight. */
   stop(): Promise<void>;
-  /** Makes the loop claim again now. */
+  /** New work may be due (as a notification says): makes the loop claim again now, from every source. */
   wake(): void;
   /** Claims what is due now, within the limits, and starts it; resolves once the claims are committed. */
   tick(): Promise<StartedRun[]>;
@@ -77,12 +77,30 @@ export function createWorker(options: WorkerOptions): Worker {
   let unlisten: (() => Promise<void>) | undefined;
   // Claims run one at a time, so two callers (the loop and a test's drain) never both fill the same slots.
   let claiming: Promise<unknown> = Promise.resolve();
-  /** For each scheduled-only source, the time (ms) before which claiming it would find nothing. */
-  const scheduledDue = new Map<JobSource, number>();
+  /**
+   * For each source, the time (ms) before which claiming it would find nothing, as asked after a claim
+   * that found nothing (for a scheduled-only source: after any claim that took fewer than offered).
+   * The loop skips a quiet source. A notification (new work committed) ends the quiet of every source
+   * but the scheduled-only ones, and a run finishing ends its own source's; each ending moves the
+   * source's epoch on, so that a claim made meanwhile does not set a quiet from what it read before.
+   */
+  const quietUntil = new Map<JobSource, number>();
+  const quietEpoch = new Map<JobSource, number>();
 
   function wake(): void {
     woken = true;
     interruptSleep?.();
+  }
+
+  function endQuiet(source: JobSource): void {
+    quietUntil.delete(source);
+    quietEpoch.set(source, (quietEpoch.get(source) ?? 0) + 1);
+  }
+
+  /** New work was committed somewhere: every source may have some. */
+  function notified(): void {
+    for (const source of sources) if (source.scheduledOnly !== true) endQuiet(source);
+    wake();
   }
 
   function launch(source: JobSource, claimed: ClaimedRun): StartedRun {
@@ -102,6 +120,8 @@ export function createWorker(options: WorkerOptions): Worker {
         else busy.set(key, left);
         labels.delete(label);
         inFlight.delete(done);
+        // What the run wrote may be due at once (a follow-up job); a probe's next one never is.
+        if (source.scheduledOnly !== true) endQuiet(source);
         finishedRuns++;
         wake();
       });
@@ -113,15 +133,18 @@ export function createWorker(options: WorkerOptions): Worker {
    * One claim from every source. `full` says a source took every slot it was offered, so more may be
    * due now. A source that took fewer has nothing more it may start: what is left is held back by a
    * key's cap (a finishing run wakes the loop) or not due yet, and claiming again at once would only
-   * repeat its queries.
+   * repeat its queries. The loop's claims skip quiet sources; a claim asked for (tick, drain) skips only
+   * quiet scheduled-only ones, since whoever asks may have written work without a notification.
    */
-  async function claimOnce(): Promise<{ started: StartedRun[]; full: boolean }> {
+  async function claimOnce(caller: 'loop' | 'asked'): Promise<{ started: StartedRun[]; full: boolean }> {
     const started: StartedRun[] = [];
     let full = false;
     for (const source of sources) {
       const free = concurrency - inFlight.size;
       if (stopping || free <= 0) break;
-      if (source.scheduledOnly === true && clock.now().getTime() < (scheduledDue.get(source) ?? 0)) continue;
+      const quietApplies = caller === 'loop' || source.scheduledOnly === true;
+      if (quietApplies && clock.now().getTime() < (quietUntil.get(source) ?? 0)) continue;
+      const epoch = quietEpoch.get(source) ?? 0;
       await releaseOrphans(source);
       let claimed: ClaimedRun[];
       try {
@@ -131,7 +154,8 @@ export function createWorker(options: WorkerOptions): Worker {
         throw error;
       }
       if (claimed.length >= free) full = true;
-      else if (source.scheduledOnly === true) await rememberNextDue(source);
+      else if (source.scheduledOnly === true || claimed.length === 0) await rememberNextDue(source, epoch);
+      else quietUntil.delete(source);
       for (const run of claimed) started.push(launch(source, run));
     }
     return { started, full };
@@ -146,24 +170,24 @@ export function createWorker(options: WorkerOptions): Worker {
       logger.warn({ job: source.name, released }, 'worker: released claims whose commit went unseen');
   }
 
-  async function rememberNextDue(source: JobSource): Promise<void> {
+  async function rememberNextDue(source: JobSource, epoch: number): Promise<void> {
     const next = (await source.nextDueAt())?.getTime() ?? Infinity;
-    scheduledDue.set(source, Math.min(next, clock.now().getTime() + pollIntervalMs));
+    if ((quietEpoch.get(source) ?? 0) !== epoch) return;
+    quietUntil.set(source, Math.min(next, clock.now().getTime() + pollIntervalMs));
   }
 
-  /** When a source's next job falls due; scheduled-only sources answer from what was last asked. */
+  /** When a source's next job falls due; a quiet source answers from what was last asked. */
   async function nextDueOf(source: JobSource): Promise<number> {
-    const known = source.scheduledOnly === true ? scheduledDue.get(source) : undefined;
-    return known ?? (await source.nextDueAt())?.getTime() ?? Infinity;
+    return quietUntil.get(source) ?? (await source.nextDueAt())?.getTime() ?? Infinity;
   }
 
-  function claimInTurn(): ReturnType<typeof claimOnce> {
-    const next = claiming.catch(() => undefined).then(claimOnce);
+  function claimInTurn(caller: 'loop' | 'asked'): ReturnType<typeof claimOnce> {
+    const next = claiming.catch(() => undefined).then(() => claimOnce(caller));
     claiming = next;
     return next;
   }
 
-  const tick = async (): Promise<StartedRun[]> => (await claimInTurn()).started;
+  const tick = async (): Promise<StartedRun[]> => (await claimInTurn('asked')).started;
 
   /** How long the loop may sleep after a claim that left nothing it could start. */
   async function idleDelay(): Promise<number> {
@@ -198,7 +222,7 @@ export function createWorker(options: WorkerOptions): Worker {
       woken = false;
       let delay: number;
       try {
-        const { full } = await claimInTurn();
+        const { full } = await claimInTurn('loop');
         // Woken meanwhile: new work was committed during the claim, so claim again at once.
         delay = full || woken ? 0 : await idleDelay();
         if (failures > 0) logger.info({ failures }, 'worker: claiming works again');
@@ -245,7 +269,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (options.ownsStore) {
         for (const source of sources) await source.releaseAbandonedClaims?.();
       }
-      if (options.listen !== undefined) unlisten = await options.listen(wake);
+      if (options.listen !== undefined) unlisten = await options.listen(notified);
       loop = runLoop();
     },
 
@@ -265,7 +289,7 @@ export function createWorker(options: WorkerOptions): Worker {
       }
     },
 
-    wake,
+    wake: notified,
     tick,
     drain,
   };

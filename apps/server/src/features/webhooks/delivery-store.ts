@@ -18,10 +18,11 @@ import {
   notInArray,
   sql,
   type Placeholder,
+  type SQL,
 } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../../db/database.ts';
 import { shops, webhookAttempts, webhookConfigs, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
-import { pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../lib/jobs/index.ts';
+import type { ClaimLimits } from '../../lib/jobs/index.ts';
 import { notifyWorkers } from '../../db/wake.ts';
 import type { WebhookEventName } from './event-body.ts';
 import { MAX_ATTEMPTS, type DeliveryDecision } from './retry-schedule.ts';
@@ -58,43 +59,13 @@ const isSending = and(
   isNotNull(webhookConfigs.url),
 );
 
-/** What a claim reads besides the delivery: its event, and where to send it. */
-const targetColumns = {
-  event: webhookEvents.event,
-  body: webhookEvents.body,
-  url: webhookConfigs.url,
-  sealedSecret: webhookConfigs.secret,
-  timeoutMs: webhookConfigs.timeoutMs,
-};
-
-/** What a claim reads of a delivery to decide how to take it (claimRows). */
-const claimStateColumns = {
-  status: deliveries.status,
-  attempts: deliveries.attempts,
-  scheduleStart: deliveries.scheduleStart,
-  lastAttemptAt: deliveries.lastAttemptAt,
-  dueAt: deliveries.dueAt,
-};
-
-interface ClaimCandidate {
-  eventId: string;
-  shopId: string;
-  status: (typeof webhookDeliveries.$inferSelect)['status'];
-  attempts: number;
-  scheduleStart: number;
-  lastAttemptAt: Date | null;
-  event: WebhookEventName;
-  body: string;
-  url: string | null;
-  sealedSecret: string | null;
-  timeoutMs: number;
-}
-
 const INTERRUPTED_MESSAGE =
   'The process making this attempt stopped (restart or crash) before recording its result; the receiver may or may not have received it.';
 
 /**
- * Claims due deliveries of webhooks that may send, the oldest first, within the worker's limits.
+ * Claims due deliveries of webhooks that may send, the oldest first, within the worker's limits, in
+ * one statement (no transaction around it: a claim is one round trip). Per shop it takes at most the
+ * shop's free slots of its oldest due rows, so one shop's backlog cannot fill the claim.
  * `claimedBy` is the claiming process's heartbeat id (worker/heartbeat.ts), null when it has none.
  */
 export async function claimDueDeliveries(
@@ -104,40 +75,34 @@ export async function claimDueDeliveries(
   claimedBy: string | null = null,
 ): Promise<ClaimedDelivery[]> {
   if (limits.total <= 0) return [];
-  const saturated = saturatedKeys(limits);
-  return db.transaction(async (tx) => {
-    // Per shop, at most a cap's worth of its oldest due rows: one shop's backlog cannot fill the claim.
-    const due = tx
-      .select({ eventId: deliveries.eventId, ...claimStateColumns })
-      .from(deliveries)
-      .where(and(eq(deliveries.shopId, webhookConfigs.shopId), isPending, lte(deliveries.dueAt, now)))
-      .orderBy(asc(deliveries.dueAt))
-      .limit(limits.perKey)
-      .for('update', { skipLocked: true })
-      .as('due');
-    const candidates = await tx
-      .select({
-        ...targetColumns,
-        shopId: webhookConfigs.shopId,
-        eventId: due.eventId,
-        status: due.status,
-        attempts: due.attempts,
-        scheduleStart: due.scheduleStart,
-        lastAttemptAt: due.lastAttemptAt,
-      })
-      .from(webhookConfigs)
-      .crossJoinLateral(due)
-      .innerJoin(webhookEvents, eq(webhookEvents.id, due.eventId))
-      // A disabled shop's deliveries wait, due as they were, until the admin enables it again.
-      .innerJoin(shops, and(eq(shops.id, webhookConfigs.shopId), isNull(shops.disabledAt)))
-      .where(and(isSending, saturated.length > 0 ? notInArray(webhookConfigs.shopId, saturated) : undefined))
-      .orderBy(asc(due.dueAt));
-    const picked = pickWithinLimits(
-      candidates.map((row) => ({ ...row, key: row.shopId })),
-      limits,
-    );
-    return claimRows(tx, picked, now, { freshSchedule: false, claimedBy });
-  });
+  const busy = [...limits.busy];
+  // A shop's free slots: the cap less its runs in progress (none left: LIMIT 0).
+  const freeSlots = sql`coalesce(
+    (SELECT greatest(${limits.perKey} - b.running, 0) FROM unnest(
+      ${sql.param(busy.map(([key]) => key))}::text[],
+      ${sql.param(busy.map(([, running]) => running))}::integer[]
+    ) AS b(shop_id, running) WHERE b.shop_id = ${webhookConfigs.shopId}),
+    ${limits.perKey})`;
+  const candidates = sql`
+    SELECT ${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url, ${webhookConfigs.secret} AS secret,
+      ${webhookConfigs.timeoutMs} AS timeout_ms, due.*
+    FROM ${webhookConfigs}
+    -- A disabled shop's deliveries wait, due as they were, until the admin enables it again.
+    JOIN ${shops} ON ${shops.id} = ${webhookConfigs.shopId} AND ${shops.disabledAt} IS NULL
+    CROSS JOIN LATERAL (
+      SELECT ${deliveries.eventId} AS event_id, ${deliveries.status} AS status, ${deliveries.attempts} AS attempts,
+        ${deliveries.scheduleStart} AS schedule_start, ${deliveries.lastAttemptAt} AS last_attempt_at,
+        ${deliveries.dueAt} AS due_at
+      FROM ${deliveries}
+      WHERE ${and(eq(deliveries.shopId, webhookConfigs.shopId), isPending, lte(deliveries.dueAt, now))}
+      ORDER BY ${deliveries.dueAt}
+      LIMIT ${freeSlots}
+      FOR UPDATE SKIP LOCKED
+    ) AS due
+    WHERE ${isSending}
+    ORDER BY due.due_at
+    LIMIT ${limits.total}`;
+  return claimCandidates(db, candidates, now, { freshSchedule: false, claimedBy });
 }
 
 export type RedeliveryClaim =
@@ -155,104 +120,99 @@ export async function claimForRedelivery(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({
-        ...targetColumns,
-        ...claimStateColumns,
-        eventId: deliveries.eventId,
-        shopId: deliveries.shopId,
+        status: deliveries.status,
+        attempts: deliveries.attempts,
+        dueAt: deliveries.dueAt,
+        lastAttemptAt: deliveries.lastAttemptAt,
       })
       .from(deliveries)
-      .innerJoin(webhookEvents, eq(webhookEvents.id, deliveries.eventId))
-      .innerJoin(webhookConfigs, eq(webhookConfigs.shopId, deliveries.shopId))
       .where(and(eq(deliveries.eventId, eventId), eq(deliveries.shopId, shopId)))
-      .for('update', { of: deliveries });
+      .for('update');
     if (row === undefined) return { kind: 'not_found' };
     if (row.status === 'delivering' && row.dueAt > now) {
       return { kind: 'in_flight', attempt: row.attempts, since: row.lastAttemptAt };
     }
+    const candidate = sql`
+      SELECT ${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url, ${webhookConfigs.secret} AS secret,
+        ${webhookConfigs.timeoutMs} AS timeout_ms, ${deliveries.eventId} AS event_id, ${deliveries.status} AS status,
+        ${deliveries.attempts} AS attempts, ${deliveries.scheduleStart} AS schedule_start,
+        ${deliveries.lastAttemptAt} AS last_attempt_at, ${deliveries.dueAt} AS due_at
+      FROM ${deliveries} JOIN ${webhookConfigs} ON ${webhookConfigs.shopId} = ${deliveries.shopId}
+      WHERE ${deliveries.eventId} = ${eventId} AND ${webhookConfigs.url} IS NOT NULL`;
     // Made by a request, not a worker: the lease alone covers it (the caller awaits the attempt).
-    const [delivery] = await claimRows(tx, [row], now, { freshSchedule: true, claimedBy: null });
+    const [delivery] = await claimCandidates(tx, candidate, now, { freshSchedule: true, claimedBy: null });
     if (delivery === undefined) throw new Error(`claiming delivery ${eventId} updated no row`);
     return { kind: 'claimed', delivery };
   });
 }
 
+interface ClaimedRow {
+  event_id: string;
+  shop_id: string;
+  event: WebhookEventName;
+  body: string;
+  attempts: number;
+  schedule_start: number;
+  url: string;
+  secret: string | null;
+  timeout_ms: number;
+}
+
 /**
- * Marks the rows `delivering` under a new lease. A row found `delivering` had its lease expire:
- * that attempt is recorded as interrupted, and counts (a delivery that crashes its process
- * every time must still run out of attempts).
+ * Marks the `candidates` (a SELECT of the columns `claimDueDeliveries` names, its rows locked)
+ * `delivering` under a new lease, in one statement, and returns them with their events. A row found
+ * `delivering` had its lease expire: that attempt is recorded as interrupted, and counts (a delivery
+ * that crashes its process every time must still run out of attempts); one whose schedule it used up
+ * is exhausted instead of claimed. A fresh schedule (a redelivery) starts again from this attempt.
  */
-async function claimRows(
-  tx: Db,
-  rows: readonly ClaimCandidate[],
+async function claimCandidates(
+  db: Db,
+  candidates: SQL,
   now: Date,
   { freshSchedule, claimedBy }: { freshSchedule: boolean; claimedBy: string | null },
 ): Promise<ClaimedDelivery[]> {
-  const lost = rows.filter((row) => row.status === 'delivering');
-  if (lost.length > 0) {
-    await tx
-      .insert(webhookAttempts)
-      .values(
-        lost.map((row) => ({
-          eventId: row.eventId,
-          attempt: row.attempts,
-          startedAt: row.lastAttemptAt ?? now,
-          outcome: 'interrupted' as const,
-          errorClass: 'interrupted',
-          errorCode: 'INTERRUPTED',
-          errorMessage: INTERRUPTED_MESSAGE,
-        })),
-      )
-      .onConflictDoNothing();
-  }
+  const lost = sql`c.status = 'delivering'`;
   const spent = freshSchedule
-    ? []
-    : lost.filter((row) => row.attempts - row.scheduleStart >= MAX_ATTEMPTS).map((row) => row.eventId);
-  if (spent.length > 0) {
-    await tx.update(deliveries).set({ status: 'exhausted' }).where(inArray(deliveries.eventId, spent));
-  }
-  const sendable = rows.filter(
-    (row): row is ClaimCandidate & { url: string } => row.url !== null && !spent.includes(row.eventId),
-  );
-  if (sendable.length === 0) return [];
-  const claimed = await tx
-    .update(deliveries)
-    .set({
-      status: 'delivering',
-      attempts: sql`${deliveries.attempts} + 1`,
-      dueAt: new Date(now.getTime() + DELIVERY_LEASE_MS),
-      lastAttemptAt: now,
-      claimedBy,
-      ...(freshSchedule ? { scheduleStart: sql`${deliveries.attempts}` } : {}),
-    })
-    .where(
-      inArray(
-        deliveries.eventId,
-        sendable.map((row) => row.eventId),
-      ),
+    ? sql`false`
+    : sql`(${lost} AND c.attempts - c.schedule_start >= ${MAX_ATTEMPTS})`;
+  const rows = await queryRows<ClaimedRow>(
+    db,
+    sql`
+    WITH c AS (${candidates}),
+    interrupted AS (
+      INSERT INTO ${webhookAttempts} (event_id, attempt, started_at, outcome, error_class, error_code, error_message)
+      SELECT c.event_id, c.attempts, coalesce(c.last_attempt_at, ${now}), 'interrupted', 'interrupted',
+        'INTERRUPTED', ${INTERRUPTED_MESSAGE}
+      FROM c WHERE ${lost}
+      ON CONFLICT DO NOTHING
+    ),
+    spent AS (
+      UPDATE ${deliveries} AS d SET status = 'exhausted' FROM c WHERE d.event_id = c.event_id AND ${spent}
+    ),
+    claimed AS (
+      UPDATE ${deliveries} AS d SET
+        status = 'delivering', attempts = d.attempts + 1, due_at = ${new Date(now.getTime() + DELIVERY_LEASE_MS)},
+        last_attempt_at = ${now}, claimed_by = ${claimedBy}
+        ${freshSchedule ? sql`, schedule_start = d.attempts` : sql``}
+      FROM c WHERE d.event_id = c.event_id AND NOT ${spent}
+      RETURNING d.event_id, d.attempts, d.schedule_start, c.shop_id, c.url, c.secret, c.timeout_ms, c.due_at
     )
-    .returning({
-      eventId: deliveries.eventId,
-      attempts: deliveries.attempts,
-      scheduleStart: deliveries.scheduleStart,
-    });
-  const byId = new Map(claimed.map((row) => [row.eventId, row]));
-  return sendable.flatMap((row) => {
-    const after = byId.get(row.eventId);
-    if (after === undefined) return [];
-    return [
-      {
-        eventId: row.eventId,
-        shopId: row.shopId,
-        event: row.event,
-        body: row.body,
-        attempt: after.attempts,
-        scheduleStart: after.scheduleStart,
-        url: row.url,
-        sealedSecret: row.sealedSecret,
-        timeoutMs: row.timeoutMs,
-      },
-    ];
-  });
+    SELECT claimed.event_id, claimed.shop_id, e.event, e.body, claimed.attempts, claimed.schedule_start,
+      claimed.url, claimed.secret, claimed.timeout_ms
+    FROM claimed JOIN ${webhookEvents} AS e ON e.id = claimed.event_id
+    ORDER BY claimed.due_at`,
+  );
+  return rows.map((row) => ({
+    eventId: row.event_id,
+    shopId: row.shop_id,
+    event: row.event,
+    body: row.body,
+    attempt: row.attempts,
+    scheduleStart: row.schedule_start,
+    url: row.url,
+    sealedSecret: row.secret,
+    timeoutMs: row.timeout_ms,
+  }));
 }
 
 /** One finished attempt of a claimed delivery, and where it sends the delivery next. */
@@ -265,16 +225,13 @@ export interface FinishedAttempt {
 }
 
 /**
- * Records the attempts and moves each delivery on, if its claim is still that attempt's; two
- * statements for any number of attempts. Returns the event ids whose claim was not current (its
- * lease expired and another claim took over): their attempt is still recorded, since it happened,
- * but the delivery is its successor's to move.
+ * Records the attempts: a statement for any number of them. Replaces an `interrupted` placeholder
+ * written by whoever took over: this is what really happened. With `guard`, only if it holds (a
+ * boolean expression of the statement).
  */
-export async function saveAttempts(tx: Db, attempts: readonly FinishedAttempt[]): Promise<Set<string>> {
+export function insertAttempts(attempts: readonly FinishedAttempt[], guard: SQL = sql`true`): SQL {
   const column = <T>(pick: (attempt: FinishedAttempt) => T) => sql.param(attempts.map(pick));
-  const iso = (date: Date | null) => date?.toISOString() ?? null;
-  // Replaces an `interrupted` placeholder written by whoever took over: this is what really happened.
-  await tx.execute(sql`
+  return sql`
     INSERT INTO ${webhookAttempts} (event_id, attempt, started_at, outcome, http_status, latency_ms,
       error_class, error_code, error_message, response_excerpt)
     SELECT * FROM unnest(
@@ -289,13 +246,21 @@ export async function saveAttempts(tx: Db, attempts: readonly FinishedAttempt[])
       ${column((a) => a.sent.outcome.error?.message ?? null)}::text[],
       ${column((a) => a.sent.outcome.responseExcerpt)}::text[]
     )
+    WHERE ${guard}
     ON CONFLICT (event_id, attempt) DO UPDATE SET
       started_at = excluded.started_at, outcome = excluded.outcome, http_status = excluded.http_status,
       latency_ms = excluded.latency_ms, error_class = excluded.error_class, error_code = excluded.error_code,
-      error_message = excluded.error_message, response_excerpt = excluded.response_excerpt`);
-  const moved = await queryRows<{ event_id: string }>(
-    tx,
-    sql`
+      error_message = excluded.error_message, response_excerpt = excluded.response_excerpt`;
+}
+
+/**
+ * Moves each delivery on, if its claim is still that attempt's, returning the `event_id`s moved: a
+ * statement for any number of them. With `guard`, only if it holds.
+ */
+export function moveDeliveries(attempts: readonly FinishedAttempt[], guard: SQL = sql`true`): SQL {
+  const column = <T>(pick: (attempt: FinishedAttempt) => T) => sql.param(attempts.map(pick));
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return sql`
     UPDATE ${deliveries} AS d SET
       status = next.status,
       due_at = coalesce(next.due_at, d.due_at),
@@ -307,11 +272,30 @@ export async function saveAttempts(tx: Db, attempts: readonly FinishedAttempt[])
       ${column((a) => iso(a.decision.status === 'queued' ? a.decision.dueAt : null))}::timestamptz[],
       ${column((a) => iso(a.decision.status === 'delivered' ? a.now : null))}::timestamptz[]
     ) AS next(event_id, attempt, status, due_at, delivered_at)
-    WHERE d.event_id = next.event_id AND d.status = 'delivering' AND d.attempts = next.attempt
-    RETURNING d.event_id`,
-  );
-  const current = new Set(moved.map((row) => row.event_id));
+    WHERE d.event_id = next.event_id AND d.status = 'delivering' AND d.attempts = next.attempt AND ${guard}
+    RETURNING d.event_id`;
+}
+
+/**
+ * The event ids whose claim was not current (its lease expired and another claim took over): their
+ * attempt is still recorded, since it happened, but the delivery is its successor's to move.
+ */
+export const supersededAmong = (
+  attempts: readonly FinishedAttempt[],
+  moved: Iterable<string>,
+): Set<string> => {
+  const current = new Set(moved);
   return new Set(attempts.map((a) => a.claimed.eventId).filter((eventId) => !current.has(eventId)));
+};
+
+/** Records the attempts and moves each delivery on (insertAttempts, moveDeliveries); returns the superseded. */
+export async function saveAttempts(tx: Db, attempts: readonly FinishedAttempt[]): Promise<Set<string>> {
+  await tx.execute(insertAttempts(attempts));
+  const moved = await queryRows<{ event_id: string }>(tx, moveDeliveries(attempts));
+  return supersededAmong(
+    attempts,
+    moved.map((row) => row.event_id),
+  );
 }
 
 /** When the next delivery of a sending webhook falls due, a lease end included. */

@@ -1,5 +1,5 @@
 /** SQL of endpoint health: applying an attempt's result under the row lock, and claiming probes. */
-import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
 import { pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../lib/jobs/index.ts';
@@ -31,17 +31,62 @@ export interface HealthResult {
   now: Date;
 }
 
+/** A webhook's health and where it sends, as the row holds them. */
+export interface WebhookHealthRow {
+  url: string | null;
+  health: WebhookHealth;
+}
+
+/** What applying a batch's results to its webhooks' health does. */
+export interface HealthPlan {
+  /** One per result, in order: null when it changes nothing (its webhook now sends elsewhere, or is gone). */
+  changes: (HealthChange | null)[];
+  /** The webhooks whose health changed, with their health after the batch. */
+  changed: [shopId: string, after: WebhookHealth][];
+  /** Webhooks the batch resumed from a pause: what they missed is due at `at`. */
+  resumed: { shopId: string; failingSince: Date | null; at: Date }[];
+  /** The rows as the batch leaves them. */
+  after: Map<string, WebhookHealthRow>;
+}
+
+/**
+ * Applies results to the health of their webhooks as `rows` hold them (by shop), in order. A result
+ * from a URL that was replaced meanwhile says nothing about the new one: it changes nothing.
+ */
+export function planHealth(
+  rows: ReadonlyMap<string, WebhookHealthRow>,
+  results: readonly HealthResult[],
+): HealthPlan {
+  const current = new Map([...rows].map(([shopId, { health }]) => [shopId, health]));
+  const appliedAt = new Map<string, Date>();
+  const changes = results.map((result) => {
+    const before = current.get(result.shopId);
+    if (before === undefined || rows.get(result.shopId)?.url !== result.url) return null;
+    const after = healthAfterAttempt(before, result, result.now);
+    current.set(result.shopId, after);
+    appliedAt.set(result.shopId, result.now);
+    return { before, after };
+  });
+  const changed = [...current].filter(([shopId, after]) => !sameHealth(rows.get(shopId)?.health, after));
+  const resumed = changed.flatMap(([shopId, after]) => {
+    const before = rows.get(shopId)?.health;
+    const at = appliedAt.get(shopId);
+    return before !== undefined && before.pausedAt !== null && after.pausedAt === null && at !== undefined
+      ? [{ shopId, failingSince: before.failingSince, at }]
+      : [];
+  });
+  const after = new Map(rows);
+  for (const [shopId, health] of changed) after.set(shopId, { url: rows.get(shopId)?.url ?? null, health });
+  return { changes, changed, resumed, after };
+}
+
 /**
  * Applies results to their webhooks' health, in order, under the rows' locks (taken in one
- * statement, in shop order, so two batches never wait on each other in a cycle). A result from a
- * URL that was replaced meanwhile says nothing about the new one: it changes nothing (null). Only
- * the webhooks whose health changed are written, in one statement. A resume makes what the webhook
- * missed due at once and wakes the workers.
+ * statement, in shop order, so two batches never wait on each other in a cycle). Only the webhooks
+ * whose health changed are written, in one statement. A resume makes what the webhook missed due at
+ * once and wakes the workers.
  */
-export async function applyAttemptsToHealth(
-  tx: Db,
-  results: readonly HealthResult[],
-): Promise<(HealthChange | null)[]> {
+export async function applyAttemptsToHealth(tx: Db, results: readonly HealthResult[]): Promise<HealthPlan> {
   const shopIds = [...new Set(results.map((result) => result.shopId))].sort();
   const locked = await tx
     .select({ shopId: webhookConfigs.shopId, url: webhookConfigs.url, ...healthColumns })
@@ -49,33 +94,14 @@ export async function applyAttemptsToHealth(
     .where(inArray(webhookConfigs.shopId, shopIds))
     .orderBy(asc(webhookConfigs.shopId))
     .for('update');
-  const initial = new Map(locked.map(({ shopId, url, ...health }) => [shopId, { url, health }]));
-  const current = new Map([...initial].map(([shopId, { health }]) => [shopId, health]));
-  const appliedAt = new Map<string, Date>();
-  const changes = results.map((result) => {
-    const before = current.get(result.shopId);
-    if (before === undefined || initial.get(result.shopId)?.url !== result.url) return null;
-    const after = healthAfterAttempt(before, result, result.now);
-    current.set(result.shopId, after);
-    appliedAt.set(result.shopId, result.now);
-    return { before, after };
-  });
-  const changed = [...current].filter(([shopId, after]) => !sameHealth(initial.get(shopId)?.health, after));
-  if (changed.length > 0) await writeHealth(tx, changed);
-  for (const [shopId, after] of changed) {
-    const before = initial.get(shopId)?.health;
-    const resumedAt = appliedAt.get(shopId);
-    if (
-      before !== undefined &&
-      before.pausedAt !== null &&
-      after.pausedAt === null &&
-      resumedAt !== undefined
-    ) {
-      await resumeDeliveries(tx, shopId, before.failingSince, resumedAt);
-      await notifyWorkers(tx);
-    }
+  const rows = new Map(locked.map(({ shopId, url, ...health }) => [shopId, { url, health }]));
+  const plan = planHealth(rows, results);
+  if (plan.changed.length > 0) await tx.execute(writeHealth(plan.changed));
+  for (const { shopId, failingSince, at } of plan.resumed) {
+    await resumeDeliveries(tx, shopId, failingSince, at);
+    await notifyWorkers(tx);
   }
-  return changes;
+  return plan;
 }
 
 const healthFields = Object.keys(healthColumns) as (keyof WebhookHealth)[];
@@ -89,15 +115,12 @@ function sameHealth(a: WebhookHealth | undefined, b: WebhookHealth): boolean {
   });
 }
 
-async function writeHealth(tx: Db, rows: readonly (readonly [string, WebhookHealth])[]): Promise<void> {
+/** The health rows of `rows` as one unnest of (shop_id, the six health columns), for a FROM. */
+function healthUnnest(rows: readonly (readonly [string, WebhookHealth])[]): SQL {
   const column = <T>(pick: (health: WebhookHealth) => T) => sql.param(rows.map(([, health]) => pick(health)));
   const time = (field: keyof Omit<WebhookHealth, 'pauseReason'>) =>
     column((health) => health[field]?.toISOString() ?? null);
-  await tx.execute(sql`
-    UPDATE ${webhookConfigs} AS c SET
-      paused_at = h.paused_at, pause_reason = h.pause_reason, next_probe_at = h.next_probe_at,
-      failing_since = h.failing_since, last_success_at = h.last_success_at, last_failure_at = h.last_failure_at
-    FROM unnest(
+  return sql`unnest(
       ${sql.param(rows.map(([shopId]) => shopId))}::text[],
       ${time('pausedAt')}::timestamptz[],
       ${column((health) => health.pauseReason)}::text[],
@@ -105,8 +128,47 @@ async function writeHealth(tx: Db, rows: readonly (readonly [string, WebhookHeal
       ${time('failingSince')}::timestamptz[],
       ${time('lastSuccessAt')}::timestamptz[],
       ${time('lastFailureAt')}::timestamptz[]
-    ) AS h(shop_id, paused_at, pause_reason, next_probe_at, failing_since, last_success_at, last_failure_at)
-    WHERE c.shop_id = h.shop_id`);
+    ) AS h(shop_id, paused_at, pause_reason, next_probe_at, failing_since, last_success_at, last_failure_at)`;
+}
+
+/** Writes each row's health; with `guard`, only if it holds (a boolean expression of the statement). */
+export function writeHealth(
+  rows: readonly (readonly [string, WebhookHealth])[],
+  guard: SQL = sql`true`,
+): SQL {
+  return sql`
+    UPDATE ${webhookConfigs} AS c SET
+      paused_at = h.paused_at, pause_reason = h.pause_reason, next_probe_at = h.next_probe_at,
+      failing_since = h.failing_since, last_success_at = h.last_success_at, last_failure_at = h.last_failure_at
+    FROM ${healthUnnest(rows)}
+    WHERE c.shop_id = h.shop_id AND ${guard}`;
+}
+
+/**
+ * Locks the webhooks of `rows` (in shop order) whose URL and health still are what `rows` say, and
+ * returns their shop ids: a SELECT for a CTE. Rows changed meanwhile by anyone are left out.
+ */
+export function lockHealthAsKnown(rows: ReadonlyMap<string, WebhookHealthRow>): SQL {
+  const known = [...rows].sort(([a], [b]) => (a < b ? -1 : 1));
+  const same = (column: string) => sql.raw(`c.${column} IS NOT DISTINCT FROM h.${column}`);
+  return sql`
+    SELECT c.shop_id FROM ${webhookConfigs} AS c
+    JOIN ${healthUnnest(known.map(([shopId, row]) => [shopId, row.health] as const))} ON h.shop_id = c.shop_id
+    JOIN unnest(${sql.param(known.map(([shopId]) => shopId))}::text[], ${sql.param(known.map(([, row]) => row.url))}::text[])
+      AS u(shop_id, url) ON u.shop_id = c.shop_id
+    WHERE c.url IS NOT DISTINCT FROM u.url AND ${sql.join(
+      [
+        'paused_at',
+        'pause_reason',
+        'next_probe_at',
+        'failing_since',
+        'last_success_at',
+        'last_failure_at',
+      ].map(same),
+      sql` AND `,
+    )}
+    ORDER BY c.shop_id
+    FOR UPDATE OF c`;
 }
 
 /** A paused webhook to probe. */

@@ -25,7 +25,9 @@ export async function probeWebhook(
   const sent = await sendToStoredTarget(deps, target, { ...event, attempt: 1 });
   if (signal.aborted) return;
   const now = deps.clock.now();
-  const [health = null] = await deps.db.transaction((tx) =>
+  const {
+    changes: [health = null],
+  } = await deps.db.transaction((tx) =>
     applyAttemptsToHealth(tx, [{ shopId: target.shopId, url: target.url, ...sent.outcome, now }]),
   );
   const resumed = health !== null && health.before.pausedAt !== null && health.after.pausedAt === null;

@@ -12,10 +12,12 @@ import {
   readWebhook,
   webhookTestFile,
 } from '../../../test/helpers/webhooks.ts';
-import { webhookAttempts, webhookDeliveries } from '../../db/schema.ts';
-import { recordAttempts } from './attempt.ts';
+import { webhookAttempts, webhookConfigs, webhookDeliveries } from '../../db/schema.ts';
+import { createAttemptRecorder, recordAsKnown, recordAttempts } from './attempt.ts';
 import { claimDueDeliveries, type ClaimedDelivery, type FinishedAttempt } from './delivery-store.ts';
 import type { AttemptOutcome } from './outcome.ts';
+import { noHealth } from './health.ts';
+import type { WebhookHealthRow } from './health-store.ts';
 import { decideAfterAttempt } from './retry-schedule.ts';
 
 let t: TestApp;
@@ -155,4 +157,81 @@ test('an attempt sent to a URL that was replaced meanwhile leaves the new URL’
   const [recorded] = await recordAttempts(t.deps.db, [finished(old, 410, t.clock.now())]);
   assert.equal(recorded?.health, null);
   assert.equal((await readWebhook(t, token)).delivery.state, 'active');
+});
+
+/** The webhook's URL and health as its row holds them, for a write made on what is known. */
+async function healthRowOf(shopId: string): Promise<WebhookHealthRow> {
+  const [row] = await t.deps.db.select().from(webhookConfigs).where(eq(webhookConfigs.shopId, shopId));
+  assert.ok(row !== undefined);
+  const { url, pausedAt, pauseReason, nextProbeAt, failingSince, lastSuccessAt, lastFailureAt } = row;
+  return { url, health: { pausedAt, pauseReason, nextProbeAt, failingSince, lastSuccessAt, lastFailureAt } };
+}
+
+test('a write on the health as known is one statement with the locked write’s outcome, and nothing when the row changed', async () => {
+  const { shopId, token, claimed } = await claimedEvents(3);
+  const [first, second, third] = claimed as [ClaimedDelivery, ClaimedDelivery, ClaimedDelivery];
+  const now = t.clock.now();
+  const known = new Map([[shopId, await healthRowOf(shopId)]]);
+
+  const written = await recordAsKnown(
+    t.deps.db,
+    [finished(first, 500, now), finished(second, 200, now)],
+    known,
+  );
+  assert.ok(written !== null, 'the row is as known: written');
+  assert.deepEqual(
+    written.recorded.map((r) => [r.current, r.health?.after.failingSince?.getTime() ?? null]),
+    [
+      [true, now.getTime()],
+      [true, null],
+    ],
+  );
+  const statuses = await statusesOf([first.eventId, second.eventId]);
+  assert.deepEqual([statuses.get(first.eventId), statuses.get(second.eventId)], ['queued', 'delivered']);
+  assert.equal((await readWebhook(t, token)).delivery.last_success_at, now.toISOString());
+  assert.deepEqual(
+    written.after.get(shopId),
+    await healthRowOf(shopId),
+    'what it says it left is what the row holds',
+  );
+
+  // `known` is now behind the row (the 200 above moved last_success_at on): nothing is written.
+  const stale = await recordAsKnown(t.deps.db, [finished(third, 200, t.clock.now())], known);
+  assert.equal(stale, null);
+  assert.equal((await statusesOf([third.eventId])).get(third.eventId), 'delivering');
+  const attempts = await t.deps.db.$count(webhookAttempts, eq(webhookAttempts.eventId, third.eventId));
+  assert.equal(attempts, 0);
+});
+
+test('the recorder applies a result to the health another process wrote since its last write', async () => {
+  const { shopId, claimed } = await claimedEvents(2);
+  const [warmUp, failing] = claimed as [ClaimedDelivery, ClaimedDelivery];
+  const record = createAttemptRecorder(t.deps.db);
+  await record(finished(warmUp, 200, t.clock.now()));
+  // Another process's failure made the webhook failing since then; this recorder did not see it.
+  const failingSince = new Date(t.clock.now().getTime() - 60_000);
+  await t.deps.db
+    .update(webhookConfigs)
+    .set({ failingSince, lastFailureAt: failingSince })
+    .where(eq(webhookConfigs.shopId, shopId));
+
+  const now = t.clock.now();
+  const recorded = await record(finished(failing, 500, now));
+  assert.equal(recorded.health?.before.failingSince?.getTime(), failingSince.getTime());
+  const { health } = await healthRowOf(shopId);
+  assert.deepEqual(
+    [health.failingSince?.getTime(), health.lastFailureAt?.getTime()],
+    [failingSince.getTime(), now.getTime()],
+    'failing since the other process’s failure, not since this one',
+  );
+});
+
+test('a write on the health as known leaves a resume to the locked write', async () => {
+  const { shopId, claimed } = await claimedEvents(1);
+  const [delivered] = claimed as [ClaimedDelivery];
+  const known = new Map([[shopId, await healthRowOf(shopId)]]);
+  const paused = { ...noHealth, pausedAt: t.clock.now(), pauseReason: 'gone' as const };
+  await t.deps.db.update(webhookConfigs).set(paused).where(eq(webhookConfigs.shopId, shopId));
+  known.set(shopId, { url: known.get(shopId)?.url ?? null, health: paused });
+  assert.equal(await recordAsKnown(t.deps.db, [finished(delivered, 200, t.clock.now())], known), null);
 });
