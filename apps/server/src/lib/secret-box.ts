@@ -34,6 +34,8 @@ export interface SecretBox {
 }
 
 const CURRENT = 'v2';
+/** How many opened values a box keeps: enough for every active webhook and endpoint of a server. */
+const OPENED_KEPT = 1024;
 const UNBOUND = 'v1';
 
 /** True for values in the current, bound format. */
@@ -71,6 +73,20 @@ export function createSecretBox(key: Buffer): SecretBox {
     }
   }
 
+  // Opened values, by binding and sealed form: a webhook's secret is opened for every delivery, and
+  // AES-GCM's setup costs more than the lookup. Only values that opened are kept (a tampered one fails
+  // every time), and at most OPENED_KEPT of them, the oldest dropped first.
+  const opened = new Map<string, string>();
+  function open(sealed: string, binding: SecretBinding): string {
+    const key = `${binding.field}\u0000${binding.shopId}\u0000${sealed}`;
+    const known = opened.get(key);
+    if (known !== undefined) return known;
+    const plaintext = decrypt(sealed, CURRENT, additionalData(binding));
+    if (opened.size >= OPENED_KEPT) opened.delete(opened.keys().next().value as string);
+    opened.set(key, plaintext);
+    return plaintext;
+  }
+
   return {
     seal(plaintext, binding) {
       const iv = randomBytes(12);
@@ -81,7 +97,7 @@ export function createSecretBox(key: Buffer): SecretBox {
         '.',
       );
     },
-    open: (sealed, binding) => decrypt(sealed, CURRENT, additionalData(binding)),
+    open,
     openUnbound: (sealed) => decrypt(sealed, UNBOUND, undefined),
   };
 }

@@ -236,3 +236,40 @@ test('drain claims again when a run finished while its claim was being made', as
   await worker.drain();
   assert.deepEqual(done, ['first', 'second']);
 });
+
+test('a run that frees its slot leaves it to the next claim while it finishes; drain still waits for it', async () => {
+  const finish = gate();
+  const finished: string[] = [];
+  const run = (label: string): ClaimedRun => ({
+    key: 'shop',
+    label,
+    run: async (_signal, freeSlot) => {
+      // A delivery answered: what is left is writing its result.
+      freeSlot?.();
+      await finish.opened;
+      finished.push(label);
+    },
+  });
+  const source = scriptedSource([[run('first')], [run('second')]], () => {});
+  const worker = createWorker({
+    sources: [source],
+    clock: createManualClock(),
+    logger: createLogger('silent'),
+    concurrency: 1,
+    perKeyConcurrency: 1,
+    ownsStore: false,
+  });
+  assert.deepEqual(
+    (await worker.tick()).map((started) => started.label),
+    ['first'],
+  );
+  assert.deepEqual(
+    (await worker.tick()).map((started) => started.label),
+    ['second'],
+    'the one slot, and the shop’s one, were freed by the first run',
+  );
+  const drained = worker.drain();
+  finish.open();
+  await drained;
+  assert.deepEqual(finished, ['first', 'second']);
+});

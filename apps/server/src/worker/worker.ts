@@ -69,6 +69,8 @@ export function createWorker(options: WorkerOptions): Worker {
   /** Runs finished so far: drain() tells from it whether runs ended during a claim. */
   let finishedRuns = 0;
   const busy = new Map<string, number>();
+  /** Slots held by runs: at most `concurrency`. A run may free its slot before it settles. */
+  let slotsTaken = 0;
   const abandon = new AbortController();
   let stopping = false;
   let woken = false;
@@ -106,18 +108,28 @@ export function createWorker(options: WorkerOptions): Worker {
   function launch(source: JobSource, claimed: ClaimedRun): StartedRun {
     const { key, label } = claimed;
     busy.set(key, (busy.get(key) ?? 0) + 1);
+    slotsTaken++;
+    let slotFreed = false;
+    // Freed by the run once it no longer needs the slot (job-source.ts), or when it settles.
+    const freeSlot = () => {
+      if (slotFreed) return;
+      slotFreed = true;
+      slotsTaken--;
+      const left = (busy.get(key) ?? 1) - 1;
+      if (left === 0) busy.delete(key);
+      else busy.set(key, left);
+      wake();
+    };
     const labels = runningLabels.get(source) ?? new Set<string>();
     runningLabels.set(source, labels);
     labels.add(label);
     const done: Promise<void> = claimed
-      .run(abandon.signal)
+      .run(abandon.signal, freeSlot)
       .catch((error: unknown) => {
         logger.error({ err: error, job: source.name, label }, 'worker: a run failed unexpectedly');
       })
       .finally(() => {
-        const left = (busy.get(key) ?? 1) - 1;
-        if (left === 0) busy.delete(key);
-        else busy.set(key, left);
+        freeSlot();
         labels.delete(label);
         inFlight.delete(done);
         // What the run wrote may be due at once (a follow-up job); a probe's next one never is.
@@ -140,7 +152,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const started: StartedRun[] = [];
     let full = false;
     for (const source of sources) {
-      const free = concurrency - inFlight.size;
+      const free = concurrency - slotsTaken;
       if (stopping || free <= 0) break;
       const quietApplies = caller === 'loop' || source.scheduledOnly === true;
       if (quietApplies && clock.now().getTime() < (quietUntil.get(source) ?? 0)) continue;
@@ -192,7 +204,7 @@ export function createWorker(options: WorkerOptions): Worker {
   /** How long the loop may sleep after a claim that left nothing it could start. */
   async function idleDelay(): Promise<number> {
     // Full: a finishing run wakes the loop.
-    if (inFlight.size >= concurrency) return pollIntervalMs;
+    if (slotsTaken >= concurrency) return pollIntervalMs;
     const next = Math.min(...(await Promise.all(sources.map(nextDueOf))));
     const wait = next - clock.now().getTime();
     // Due but not claimed means held back by a key's cap (a finishing run wakes the loop) or

@@ -159,6 +159,8 @@ export const recordAttemptAlone =
   };
 
 export interface AttemptOptions {
+  /** Called once the request is answered (or has failed), before the result is written. */
+  onSent?: () => void;
   /** Writes the result (createAttemptRecorder or recordAttemptAlone). */
   record: RecordAttempt;
   /** Jitter source, [0, 1). */
@@ -185,6 +187,7 @@ export async function attemptDelivery(
     error_class: outcome.error?.class ?? 'none',
   });
   if (options.signal?.aborted === true) return null;
+  options.onSent?.();
 
   const now = deps.clock.now();
   const decision = decideAfterAttempt(claimed, outcome, now, options.random);

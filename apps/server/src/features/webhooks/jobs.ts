@@ -29,12 +29,18 @@ export function createWebhookJobSources(deps: AppDeps, options: WebhookJobOption
         (await claimDueDeliveries(deps.db, deps.clock.now(), limits, claimant?.processId)).map((claimed) => ({
           key: claimed.shopId,
           label: claimed.eventId,
-          run: async (signal) => {
+          run: async (signal, freeSlot) => {
             // Once sent, the attempt's result is known: an outage only delays writing it. Written within
             // the lease, no other process sends the event meanwhile; after it, the write is fenced.
+            // Its receiver has answered by then, so the run's slot may take another request meanwhile.
             const recordThroughOutage: RecordAttempt = (attempt) =>
               retryWhileUnavailable(() => record(attempt), { giveUpAfterMs: DELIVERY_LEASE_MS, signal });
-            await attemptDelivery(deps, claimed, { random, signal, record: recordThroughOutage });
+            await attemptDelivery(deps, claimed, {
+              random,
+              signal,
+              record: recordThroughOutage,
+              onSent: freeSlot,
+            });
           },
         })),
       nextDueAt: () => nextDeliveryDueAt(deps.db),

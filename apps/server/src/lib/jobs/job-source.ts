@@ -13,9 +13,12 @@ export interface ClaimedRun {
   /**
    * Does the work and records its result; must not throw for an expected failure. `signal` aborts
    * when the worker gives up on the run at shutdown: from then on it must write nothing, and its
-   * claim is left to expire (or to the restart, in embedded mode).
+   * claim is left to expire (or to the restart, in embedded mode). `freeSlot` (the worker always passes
+   * it) says the run no longer needs its slot: a delivery whose request was answered has only its
+   * result left to write, and the slot and its key's count may go to the next claim meanwhile. The run
+   * still counts for drain and shutdown until it settles.
    */
-  run(signal: AbortSignal): Promise<void>;
+  run(signal: AbortSignal, freeSlot?: () => void): Promise<void>;
 }
 
 /** Who claims: what a source writes on its claims so that they can be released if this process dies. */
