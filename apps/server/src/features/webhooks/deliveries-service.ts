@@ -10,7 +10,8 @@ import type {
 } from '@parley/contract';
 import type { AppDeps } from '../../app-deps.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
-import { attemptDelivery, recordAttemptAlone } from './attempt.ts';
+import { attemptDelivery } from './attempt.ts';
+import { recordAttemptAlone } from './attempt-results.ts';
 import { deliveryState, requireSigningSecret } from './config-change.ts';
 import { checkWebhookUrl } from './config-service.ts';
 import { readWebhookConfig, type StoredWebhookConfig } from './config-store.ts';

@@ -2,7 +2,8 @@
 import type { AppDeps } from '../../app-deps.ts';
 import { retryWhileUnavailable } from '../../db/availability.ts';
 import type { JobSource } from '../../lib/jobs/index.ts';
-import { attemptDelivery, createAttemptRecorder, type RecordAttempt } from './attempt.ts';
+import { attemptDelivery } from './attempt.ts';
+import { createAttemptRecorder, type RecordAttempt } from './attempt-results.ts';
 import {
   claimDueDeliveries,
   DELIVERY_LEASE_MS,

@@ -1,5 +1,5 @@
 /**
- * Attempts that finish together are recorded in one transaction (attempt.ts): each delivery moves on
+ * Attempts that finish together are recorded in one write (attempt-results.ts): each delivery moves on
  * by its own outcome, and the webhook's health takes the outcomes in the order they came.
  */
 import { strict as assert } from 'node:assert';
@@ -13,7 +13,7 @@ import {
   webhookTestFile,
 } from '../../../test/helpers/webhooks.ts';
 import { webhookAttempts, webhookConfigs, webhookDeliveries } from '../../db/schema.ts';
-import { createAttemptRecorder, recordAsKnown, recordAttempts } from './attempt.ts';
+import { createAttemptRecorder, recordAsKnown, recordAttempts } from './attempt-results.ts';
 import { claimDueDeliveries, type ClaimedDelivery, type FinishedAttempt } from './delivery-store.ts';
 import type { AttemptOutcome } from './outcome.ts';
 import { noHealth } from './health.ts';
