@@ -5,9 +5,11 @@
  * events a second. docs/decisions/webhook-delivery.md explains the two forms a write takes.
  */
 import { sql } from 'drizzle-orm';
+import { builtOnce } from '../../db/built-once.ts';
 import { queryRows, type Db } from '../../db/database.ts';
 import { GroupCommit } from '../../lib/group-commit.ts';
 import {
+  attemptValues,
   insertAttempts,
   moveDeliveries,
   saveAttempts,
@@ -16,6 +18,8 @@ import {
 } from './delivery-store.ts';
 import {
   applyAttemptsToHealth,
+  healthValues,
+  knownValues,
   lockHealthAsKnown,
   planHealth,
   writeHealth,
@@ -83,6 +87,15 @@ export async function recordAttempts(
  * not known, holds something else (another process or a tool wrote it), or the batch resumes one
  * from a pause (that moves other deliveries: the locked transaction does it).
  */
+const holds = sql`(SELECT ok FROM fence)`;
+const writeAsKnown = builtOnce(sql`
+  WITH locked AS (${lockHealthAsKnown}),
+  fence AS (SELECT count(*) = ${sql.placeholder('knownCount')} AS ok FROM locked),
+  health AS (${writeHealth(holds)}),
+  attempts AS (${insertAttempts(holds)}),
+  moved AS (${moveDeliveries(holds)})
+  SELECT ${holds} AS ok, array(SELECT event_id FROM moved) AS moved`);
+
 export async function recordAsKnown(
   db: Db,
   attempts: readonly FinishedAttempt[],
@@ -96,16 +109,14 @@ export async function recordAsKnown(
   }
   const plan = planHealth(rows, healthResults(attempts));
   if (plan.resumed.length > 0) return null;
-  const holds = sql`(SELECT ok FROM fence)`;
   const [result] = await queryRows<{ ok: boolean; moved: string[] }>(
     db,
-    sql`
-    WITH locked AS (${lockHealthAsKnown(rows)}),
-    fence AS (SELECT count(*) = ${rows.size} AS ok FROM locked),
-    health AS (${writeHealth(plan.changed, holds)}),
-    attempts AS (${insertAttempts(attempts, holds)}),
-    moved AS (${moveDeliveries(attempts, holds)})
-    SELECT ${holds} AS ok, array(SELECT event_id FROM moved) AS moved`,
+    writeAsKnown({
+      ...knownValues(rows),
+      knownCount: rows.size,
+      ...healthValues('changed', plan.changed),
+      ...attemptValues(attempts),
+    }),
   );
   if (result?.ok !== true) return null;
   return writtenBatch(attempts, plan, supersededAmong(attempts, result.moved));

@@ -20,6 +20,7 @@ import {
   type Placeholder,
   type SQL,
 } from 'drizzle-orm';
+import { builtOnce, type StatementValues } from '../../db/built-once.ts';
 import { queryRows, type Db, type Tx } from '../../db/database.ts';
 import { shops, webhookAttempts, webhookConfigs, webhookDeliveries, webhookEvents } from '../../db/schema.ts';
 import type { ClaimLimits } from '../../lib/jobs/index.ts';
@@ -62,11 +63,126 @@ const isSending = and(
 const INTERRUPTED_MESSAGE =
   'The process making this attempt stopped (restart or crash) before recording its result; the receiver may or may not have received it.';
 
+const value = sql.placeholder;
+
+/**
+ * Per sending webhook, at most its shop's free slots (its cap less its runs in progress) of its oldest
+ * due rows, locked: one shop's backlog cannot fill the claim. Then the oldest of them, up to `total`.
+ */
+const dueCandidates = sql`
+  SELECT ${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url, ${webhookConfigs.secret} AS secret,
+    ${webhookConfigs.timeoutMs} AS timeout_ms, due.*
+  FROM ${webhookConfigs}
+  -- A disabled shop's deliveries wait, due as they were, until the admin enables it again.
+  JOIN ${shops} ON ${shops.id} = ${webhookConfigs.shopId} AND ${shops.disabledAt} IS NULL
+  CROSS JOIN LATERAL (
+    SELECT ${deliveries.eventId} AS event_id, ${deliveries.status} AS status, ${deliveries.attempts} AS attempts,
+      ${deliveries.scheduleStart} AS schedule_start, ${deliveries.lastAttemptAt} AS last_attempt_at,
+      ${deliveries.dueAt} AS due_at
+    FROM ${deliveries}
+    WHERE ${and(eq(deliveries.shopId, webhookConfigs.shopId), isPending, lte(deliveries.dueAt, value('now')))}
+    ORDER BY ${deliveries.dueAt}
+    LIMIT coalesce(
+      (SELECT greatest(${value('perKey')} - b.running, 0)
+        FROM unnest(${value('busyKeys')}::text[], ${value('busyRuns')}::integer[]) AS b(shop_id, running)
+        WHERE b.shop_id = ${webhookConfigs.shopId}),
+      ${value('perKey')})
+    FOR UPDATE SKIP LOCKED
+  ) AS due
+  WHERE ${isSending}
+  ORDER BY due.due_at
+  LIMIT ${value('total')}`;
+
+/** The one delivery a redelivery claims (its row already locked by the caller), if its webhook has a URL. */
+const redeliveryCandidate = sql`
+  SELECT ${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url, ${webhookConfigs.secret} AS secret,
+    ${webhookConfigs.timeoutMs} AS timeout_ms, ${deliveries.eventId} AS event_id, ${deliveries.status} AS status,
+    ${deliveries.attempts} AS attempts, ${deliveries.scheduleStart} AS schedule_start,
+    ${deliveries.lastAttemptAt} AS last_attempt_at, ${deliveries.dueAt} AS due_at
+  FROM ${deliveries} JOIN ${webhookConfigs} ON ${webhookConfigs.shopId} = ${deliveries.shopId}
+  WHERE ${deliveries.eventId} = ${value('eventId')} AND ${webhookConfigs.url} IS NOT NULL`;
+
+/**
+ * Marks the `candidates` (a SELECT of the columns `dueCandidates` names, its rows locked) `delivering`
+ * under a new lease, in one statement, and returns them with their events. A row found `delivering`
+ * had its lease expire: that attempt is recorded as interrupted, and counts (a delivery that crashes
+ * its process every time must still run out of attempts); one whose schedule it used up is exhausted
+ * instead of claimed. A fresh schedule (a redelivery) starts again from this attempt.
+ */
+function claimStatement(candidates: SQL, { freshSchedule }: { freshSchedule: boolean }): SQL {
+  const lost = sql`c.status = 'delivering'`;
+  const spent = freshSchedule
+    ? sql`false`
+    : sql`(${lost} AND c.attempts - c.schedule_start >= ${value('maxAttempts')})`;
+  return sql`
+    WITH c AS (${candidates}),
+    interrupted AS (
+      INSERT INTO ${webhookAttempts} (event_id, attempt, started_at, outcome, error_class, error_code, error_message)
+      SELECT c.event_id, c.attempts, coalesce(c.last_attempt_at, ${value('now')}), 'interrupted', 'interrupted',
+        'INTERRUPTED', ${value('interruptedMessage')}
+      FROM c WHERE ${lost}
+      ON CONFLICT DO NOTHING
+    ),
+    spent AS (
+      UPDATE ${deliveries} AS d SET status = 'exhausted' FROM c WHERE d.event_id = c.event_id AND ${spent}
+    ),
+    claimed AS (
+      UPDATE ${deliveries} AS d SET
+        status = 'delivering', attempts = d.attempts + 1, due_at = ${value('leaseEnd')},
+        last_attempt_at = ${value('now')}, claimed_by = ${value('claimedBy')}
+        ${freshSchedule ? sql`, schedule_start = d.attempts` : sql``}
+      FROM c WHERE d.event_id = c.event_id AND NOT ${spent}
+      RETURNING d.event_id, d.attempts, d.schedule_start, c.shop_id, c.url, c.secret, c.timeout_ms, c.due_at
+    )
+    SELECT claimed.event_id, claimed.shop_id, e.event, e.body, claimed.attempts, claimed.schedule_start,
+      claimed.url, claimed.secret, claimed.timeout_ms
+    FROM claimed JOIN ${webhookEvents} AS e ON e.id = claimed.event_id
+    ORDER BY claimed.due_at`;
+}
+
+const claimDue = builtOnce(claimStatement(dueCandidates, { freshSchedule: false }));
+const claimForManualAttempt = builtOnce(claimStatement(redeliveryCandidate, { freshSchedule: true }));
+
+/** The values every claim binds. */
+const claimValues = (now: Date, claimedBy: string | null) => ({
+  now,
+  leaseEnd: new Date(now.getTime() + DELIVERY_LEASE_MS),
+  claimedBy,
+  interruptedMessage: INTERRUPTED_MESSAGE,
+  maxAttempts: MAX_ATTEMPTS,
+});
+
+interface ClaimedRow {
+  event_id: string;
+  shop_id: string;
+  event: WebhookEventName;
+  body: string;
+  attempts: number;
+  schedule_start: number;
+  url: string;
+  secret: string | null;
+  timeout_ms: number;
+}
+
+async function runClaim(db: Db, statement: SQL): Promise<ClaimedDelivery[]> {
+  const rows = await queryRows<ClaimedRow>(db, statement);
+  return rows.map((row) => ({
+    eventId: row.event_id,
+    shopId: row.shop_id,
+    event: row.event,
+    body: row.body,
+    attempt: row.attempts,
+    scheduleStart: row.schedule_start,
+    url: row.url,
+    sealedSecret: row.secret,
+    timeoutMs: row.timeout_ms,
+  }));
+}
+
 /**
  * Claims due deliveries of webhooks that may send, the oldest first, within the worker's limits, in
- * one statement (no transaction around it: a claim is one round trip). Per shop it takes at most the
- * shop's free slots of its oldest due rows, so one shop's backlog cannot fill the claim.
- * `claimedBy` is the claiming process's heartbeat id (worker/heartbeat.ts), null when it has none.
+ * one statement (no transaction around it: a claim is one round trip). `claimedBy` is the claiming
+ * process's heartbeat id (worker/heartbeat.ts), null when it has none.
  */
 export async function claimDueDeliveries(
   db: Db,
@@ -76,33 +192,16 @@ export async function claimDueDeliveries(
 ): Promise<ClaimedDelivery[]> {
   if (limits.total <= 0) return [];
   const busy = [...limits.busy];
-  // A shop's free slots: the cap less its runs in progress (none left: LIMIT 0).
-  const freeSlots = sql`coalesce(
-    (SELECT greatest(${limits.perKey} - b.running, 0) FROM unnest(
-      ${sql.param(busy.map(([key]) => key))}::text[],
-      ${sql.param(busy.map(([, running]) => running))}::integer[]
-    ) AS b(shop_id, running) WHERE b.shop_id = ${webhookConfigs.shopId}),
-    ${limits.perKey})`;
-  const candidates = sql`
-    SELECT ${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url, ${webhookConfigs.secret} AS secret,
-      ${webhookConfigs.timeoutMs} AS timeout_ms, due.*
-    FROM ${webhookConfigs}
-    -- A disabled shop's deliveries wait, due as they were, until the admin enables it again.
-    JOIN ${shops} ON ${shops.id} = ${webhookConfigs.shopId} AND ${shops.disabledAt} IS NULL
-    CROSS JOIN LATERAL (
-      SELECT ${deliveries.eventId} AS event_id, ${deliveries.status} AS status, ${deliveries.attempts} AS attempts,
-        ${deliveries.scheduleStart} AS schedule_start, ${deliveries.lastAttemptAt} AS last_attempt_at,
-        ${deliveries.dueAt} AS due_at
-      FROM ${deliveries}
-      WHERE ${and(eq(deliveries.shopId, webhookConfigs.shopId), isPending, lte(deliveries.dueAt, now))}
-      ORDER BY ${deliveries.dueAt}
-      LIMIT ${freeSlots}
-      FOR UPDATE SKIP LOCKED
-    ) AS due
-    WHERE ${isSending}
-    ORDER BY due.due_at
-    LIMIT ${limits.total}`;
-  return claimCandidates(db, candidates, now, { freshSchedule: false, claimedBy });
+  return runClaim(
+    db,
+    claimDue({
+      ...claimValues(now, claimedBy),
+      perKey: limits.perKey,
+      busyKeys: busy.map(([key]) => key),
+      busyRuns: busy.map(([, running]) => running),
+      total: limits.total,
+    }),
+  );
 }
 
 export type RedeliveryClaim =
@@ -132,87 +231,11 @@ export async function claimForRedelivery(
     if (row.status === 'delivering' && row.dueAt > now) {
       return { kind: 'in_flight', attempt: row.attempts, since: row.lastAttemptAt };
     }
-    const candidate = sql`
-      SELECT ${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url, ${webhookConfigs.secret} AS secret,
-        ${webhookConfigs.timeoutMs} AS timeout_ms, ${deliveries.eventId} AS event_id, ${deliveries.status} AS status,
-        ${deliveries.attempts} AS attempts, ${deliveries.scheduleStart} AS schedule_start,
-        ${deliveries.lastAttemptAt} AS last_attempt_at, ${deliveries.dueAt} AS due_at
-      FROM ${deliveries} JOIN ${webhookConfigs} ON ${webhookConfigs.shopId} = ${deliveries.shopId}
-      WHERE ${deliveries.eventId} = ${eventId} AND ${webhookConfigs.url} IS NOT NULL`;
     // Made by a request, not a worker: the lease alone covers it (the caller awaits the attempt).
-    const [delivery] = await claimCandidates(tx, candidate, now, { freshSchedule: true, claimedBy: null });
+    const [delivery] = await runClaim(tx, claimForManualAttempt({ ...claimValues(now, null), eventId }));
     if (delivery === undefined) throw new Error(`claiming delivery ${eventId} updated no row`);
     return { kind: 'claimed', delivery };
   });
-}
-
-interface ClaimedRow {
-  event_id: string;
-  shop_id: string;
-  event: WebhookEventName;
-  body: string;
-  attempts: number;
-  schedule_start: number;
-  url: string;
-  secret: string | null;
-  timeout_ms: number;
-}
-
-/**
- * Marks the `candidates` (a SELECT of the columns `claimDueDeliveries` names, its rows locked)
- * `delivering` under a new lease, in one statement, and returns them with their events. A row found
- * `delivering` had its lease expire: that attempt is recorded as interrupted, and counts (a delivery
- * that crashes its process every time must still run out of attempts); one whose schedule it used up
- * is exhausted instead of claimed. A fresh schedule (a redelivery) starts again from this attempt.
- */
-async function claimCandidates(
-  db: Db,
-  candidates: SQL,
-  now: Date,
-  { freshSchedule, claimedBy }: { freshSchedule: boolean; claimedBy: string | null },
-): Promise<ClaimedDelivery[]> {
-  const lost = sql`c.status = 'delivering'`;
-  const spent = freshSchedule
-    ? sql`false`
-    : sql`(${lost} AND c.attempts - c.schedule_start >= ${MAX_ATTEMPTS})`;
-  const rows = await queryRows<ClaimedRow>(
-    db,
-    sql`
-    WITH c AS (${candidates}),
-    interrupted AS (
-      INSERT INTO ${webhookAttempts} (event_id, attempt, started_at, outcome, error_class, error_code, error_message)
-      SELECT c.event_id, c.attempts, coalesce(c.last_attempt_at, ${now}), 'interrupted', 'interrupted',
-        'INTERRUPTED', ${INTERRUPTED_MESSAGE}
-      FROM c WHERE ${lost}
-      ON CONFLICT DO NOTHING
-    ),
-    spent AS (
-      UPDATE ${deliveries} AS d SET status = 'exhausted' FROM c WHERE d.event_id = c.event_id AND ${spent}
-    ),
-    claimed AS (
-      UPDATE ${deliveries} AS d SET
-        status = 'delivering', attempts = d.attempts + 1, due_at = ${new Date(now.getTime() + DELIVERY_LEASE_MS)},
-        last_attempt_at = ${now}, claimed_by = ${claimedBy}
-        ${freshSchedule ? sql`, schedule_start = d.attempts` : sql``}
-      FROM c WHERE d.event_id = c.event_id AND NOT ${spent}
-      RETURNING d.event_id, d.attempts, d.schedule_start, c.shop_id, c.url, c.secret, c.timeout_ms, c.due_at
-    )
-    SELECT claimed.event_id, claimed.shop_id, e.event, e.body, claimed.attempts, claimed.schedule_start,
-      claimed.url, claimed.secret, claimed.timeout_ms
-    FROM claimed JOIN ${webhookEvents} AS e ON e.id = claimed.event_id
-    ORDER BY claimed.due_at`,
-  );
-  return rows.map((row) => ({
-    eventId: row.event_id,
-    shopId: row.shop_id,
-    event: row.event,
-    body: row.body,
-    attempt: row.attempts,
-    scheduleStart: row.schedule_start,
-    url: row.url,
-    sealedSecret: row.secret,
-    timeoutMs: row.timeout_ms,
-  }));
 }
 
 /** One finished attempt of a claimed delivery, and where it sends the delivery next. */
@@ -224,57 +247,71 @@ export interface FinishedAttempt {
   now: Date;
 }
 
-/**
- * Records the attempts: a statement for any number of them. Replaces an `interrupted` placeholder
- * written by whoever took over: this is what really happened. With `guard`, only if it holds (a
- * boolean expression of the statement).
- */
-export function insertAttempts(attempts: readonly FinishedAttempt[], guard: SQL = sql`true`): SQL {
-  const column = <T>(pick: (attempt: FinishedAttempt) => T) => sql.param(attempts.map(pick));
-  return sql`
-    INSERT INTO ${webhookAttempts} (event_id, attempt, started_at, outcome, http_status, latency_ms,
-      error_class, error_code, error_message, response_excerpt)
-    SELECT * FROM unnest(
-      ${column((a) => a.claimed.eventId)}::text[],
-      ${column((a) => a.claimed.attempt)}::integer[],
-      ${column((a) => a.sent.startedAt.toISOString())}::timestamptz[],
-      ${column((a) => (a.sent.outcome.delivered ? 'delivered' : 'failed'))}::text[],
-      ${column((a) => a.sent.outcome.httpStatus)}::integer[],
-      ${column((a) => a.sent.outcome.latencyMs)}::integer[],
-      ${column((a) => a.sent.outcome.error?.class ?? null)}::text[],
-      ${column((a) => a.sent.outcome.error?.code ?? null)}::text[],
-      ${column((a) => a.sent.outcome.error?.message ?? null)}::text[],
-      ${column((a) => a.sent.outcome.responseExcerpt)}::text[]
-    )
-    WHERE ${guard}
-    ON CONFLICT (event_id, attempt) DO UPDATE SET
-      started_at = excluded.started_at, outcome = excluded.outcome, http_status = excluded.http_status,
-      latency_ms = excluded.latency_ms, error_class = excluded.error_class, error_code = excluded.error_code,
-      error_message = excluded.error_message, response_excerpt = excluded.response_excerpt`;
+/** The values `insertAttempts` and `moveDeliveries` bind: one array per column, one element per attempt. */
+export function attemptValues(attempts: readonly FinishedAttempt[]): StatementValues {
+  const column = <T>(pick: (attempt: FinishedAttempt) => T) => attempts.map(pick);
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    attemptEventIds: column((a) => a.claimed.eventId),
+    attemptNumbers: column((a) => a.claimed.attempt),
+    attemptStartedAt: column((a) => a.sent.startedAt.toISOString()),
+    attemptOutcomes: column((a) => (a.sent.outcome.delivered ? 'delivered' : 'failed')),
+    attemptHttpStatuses: column((a) => a.sent.outcome.httpStatus),
+    attemptLatencies: column((a) => a.sent.outcome.latencyMs),
+    attemptErrorClasses: column((a) => a.sent.outcome.error?.class ?? null),
+    attemptErrorCodes: column((a) => a.sent.outcome.error?.code ?? null),
+    attemptErrorMessages: column((a) => a.sent.outcome.error?.message ?? null),
+    attemptExcerpts: column((a) => a.sent.outcome.responseExcerpt),
+    nextStatuses: column((a) => a.decision.status),
+    nextDueAt: column((a) => iso(a.decision.status === 'queued' ? a.decision.dueAt : null)),
+    deliveredAt: column((a) => iso(a.decision.status === 'delivered' ? a.now : null)),
+  };
 }
 
 /**
- * Moves each delivery on, if its claim is still that attempt's, returning the `event_id`s moved: a
- * statement for any number of them. With `guard`, only if it holds.
+ * Records the attempts (`attemptValues`): a statement for any number of them. Replaces an
+ * `interrupted` placeholder written by whoever took over: this is what really happened. With `guard`,
+ * only if it holds (a boolean expression of the statement).
  */
-export function moveDeliveries(attempts: readonly FinishedAttempt[], guard: SQL = sql`true`): SQL {
-  const column = <T>(pick: (attempt: FinishedAttempt) => T) => sql.param(attempts.map(pick));
-  const iso = (date: Date | null) => date?.toISOString() ?? null;
-  return sql`
-    UPDATE ${deliveries} AS d SET
-      status = next.status,
-      due_at = coalesce(next.due_at, d.due_at),
-      delivered_at = coalesce(next.delivered_at, d.delivered_at)
-    FROM unnest(
-      ${column((a) => a.claimed.eventId)}::text[],
-      ${column((a) => a.claimed.attempt)}::integer[],
-      ${column((a) => a.decision.status)}::text[],
-      ${column((a) => iso(a.decision.status === 'queued' ? a.decision.dueAt : null))}::timestamptz[],
-      ${column((a) => iso(a.decision.status === 'delivered' ? a.now : null))}::timestamptz[]
-    ) AS next(event_id, attempt, status, due_at, delivered_at)
-    WHERE d.event_id = next.event_id AND d.status = 'delivering' AND d.attempts = next.attempt AND ${guard}
-    RETURNING d.event_id`;
-}
+export const insertAttempts = (guard: SQL = sql`true`): SQL => sql`
+  INSERT INTO ${webhookAttempts} (event_id, attempt, started_at, outcome, http_status, latency_ms,
+    error_class, error_code, error_message, response_excerpt)
+  SELECT * FROM unnest(
+    ${value('attemptEventIds')}::text[],
+    ${value('attemptNumbers')}::integer[],
+    ${value('attemptStartedAt')}::timestamptz[],
+    ${value('attemptOutcomes')}::text[],
+    ${value('attemptHttpStatuses')}::integer[],
+    ${value('attemptLatencies')}::integer[],
+    ${value('attemptErrorClasses')}::text[],
+    ${value('attemptErrorCodes')}::text[],
+    ${value('attemptErrorMessages')}::text[],
+    ${value('attemptExcerpts')}::text[]
+  )
+  WHERE ${guard}
+  ON CONFLICT (event_id, attempt) DO UPDATE SET
+    started_at = excluded.started_at, outcome = excluded.outcome, http_status = excluded.http_status,
+    latency_ms = excluded.latency_ms, error_class = excluded.error_class, error_code = excluded.error_code,
+    error_message = excluded.error_message, response_excerpt = excluded.response_excerpt`;
+
+/**
+ * Moves each delivery on (`attemptValues`), if its claim is still that attempt's, returning the
+ * `event_id`s moved: a statement for any number of them. With `guard`, only if it holds.
+ */
+export const moveDeliveries = (guard: SQL = sql`true`): SQL => sql`
+  UPDATE ${deliveries} AS d SET
+    status = next.status,
+    due_at = coalesce(next.due_at, d.due_at),
+    delivered_at = coalesce(next.delivered_at, d.delivered_at)
+  FROM unnest(
+    ${value('attemptEventIds')}::text[],
+    ${value('attemptNumbers')}::integer[],
+    ${value('nextStatuses')}::text[],
+    ${value('nextDueAt')}::timestamptz[],
+    ${value('deliveredAt')}::timestamptz[]
+  ) AS next(event_id, attempt, status, due_at, delivered_at)
+  WHERE d.event_id = next.event_id AND d.status = 'delivering' AND d.attempts = next.attempt AND ${guard}
+  RETURNING d.event_id`;
 
 /**
  * The event ids whose claim was not current (its lease expired and another claim took over): their
@@ -288,10 +325,14 @@ export const supersededAmong = (
   return new Set(attempts.map((a) => a.claimed.eventId).filter((eventId) => !current.has(eventId)));
 };
 
-/** Records the attempts and moves each delivery on (insertAttempts, moveDeliveries); returns the superseded. */
+const insertAttemptsAlone = builtOnce(insertAttempts());
+const moveDeliveriesAlone = builtOnce(moveDeliveries());
+
+/** Records the attempts and moves each delivery on, in `tx`, a statement each; returns the superseded. */
 export async function saveAttempts(tx: Db, attempts: readonly FinishedAttempt[]): Promise<Set<string>> {
-  await tx.execute(insertAttempts(attempts));
-  const moved = await queryRows<{ event_id: string }>(tx, moveDeliveries(attempts));
+  const values = attemptValues(attempts);
+  await tx.execute(insertAttemptsAlone(values));
+  const moved = await queryRows<{ event_id: string }>(tx, moveDeliveriesAlone(values));
   return supersededAmong(
     attempts,
     moved.map((row) => row.event_id),

@@ -1,5 +1,6 @@
 /** SQL of endpoint health: applying an attempt's result under the row lock, and claiming probes. */
 import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { builtOnce, type StatementValues } from '../../db/built-once.ts';
 import type { Db } from '../../db/database.ts';
 import { webhookConfigs } from '../../db/schema.ts';
 import { pickWithinLimits, saturatedKeys, type ClaimLimits } from '../../lib/jobs/index.ts';
@@ -96,7 +97,7 @@ export async function applyAttemptsToHealth(tx: Db, results: readonly HealthResu
     .for('update');
   const rows = new Map(locked.map(({ shopId, url, ...health }) => [shopId, { url, health }]));
   const plan = planHealth(rows, results);
-  if (plan.changed.length > 0) await tx.execute(writeHealth(plan.changed));
+  if (plan.changed.length > 0) await tx.execute(writeHealthAlone(healthValues('changed', plan.changed)));
   for (const { shopId, failingSince, at } of plan.resumed) {
     await resumeDeliveries(tx, shopId, failingSince, at);
     await notifyWorkers(tx);
@@ -115,61 +116,82 @@ function sameHealth(a: WebhookHealth | undefined, b: WebhookHealth): boolean {
   });
 }
 
-/** The health rows of `rows` as one unnest of (shop_id, the six health columns), for a FROM. */
-function healthUnnest(rows: readonly (readonly [string, WebhookHealth])[]): SQL {
-  const column = <T>(pick: (health: WebhookHealth) => T) => sql.param(rows.map(([, health]) => pick(health)));
-  const time = (field: keyof Omit<WebhookHealth, 'pauseReason'>) =>
-    column((health) => health[field]?.toISOString() ?? null);
+/** The health columns, as the row holds them. */
+const HEALTH_COLUMNS = [
+  'paused_at',
+  'pause_reason',
+  'next_probe_at',
+  'failing_since',
+  'last_success_at',
+  'last_failure_at',
+] as const;
+
+/**
+ * Health rows as one unnest of (shop_id, the six health columns), for a FROM; its arrays are the
+ * placeholders `<set>ShopIds`, `<set>PausedAt`… that `healthValues(set, rows)` binds.
+ */
+function healthUnnest(set: string): SQL {
+  const array = (column: string, type: string) =>
+    sql`${sql.placeholder(`${set}${column}`)}::${sql.raw(type)}[]`;
   return sql`unnest(
-      ${sql.param(rows.map(([shopId]) => shopId))}::text[],
-      ${time('pausedAt')}::timestamptz[],
-      ${column((health) => health.pauseReason)}::text[],
-      ${time('nextProbeAt')}::timestamptz[],
-      ${time('failingSince')}::timestamptz[],
-      ${time('lastSuccessAt')}::timestamptz[],
-      ${time('lastFailureAt')}::timestamptz[]
-    ) AS h(shop_id, paused_at, pause_reason, next_probe_at, failing_since, last_success_at, last_failure_at)`;
+      ${array('ShopIds', 'text')}, ${array('PausedAt', 'timestamptz')}, ${array('PauseReasons', 'text')},
+      ${array('NextProbeAt', 'timestamptz')}, ${array('FailingSince', 'timestamptz')},
+      ${array('LastSuccessAt', 'timestamptz')}, ${array('LastFailureAt', 'timestamptz')}
+    ) AS h(shop_id, ${sql.raw(HEALTH_COLUMNS.join(', '))})`;
 }
 
-/** Writes each row's health; with `guard`, only if it holds (a boolean expression of the statement). */
-export function writeHealth(
+/** The values of `healthUnnest(set)` for `rows`. */
+export function healthValues(
+  set: string,
   rows: readonly (readonly [string, WebhookHealth])[],
-  guard: SQL = sql`true`,
-): SQL {
-  return sql`
-    UPDATE ${webhookConfigs} AS c SET
-      paused_at = h.paused_at, pause_reason = h.pause_reason, next_probe_at = h.next_probe_at,
-      failing_since = h.failing_since, last_success_at = h.last_success_at, last_failure_at = h.last_failure_at
-    FROM ${healthUnnest(rows)}
-    WHERE c.shop_id = h.shop_id AND ${guard}`;
+): StatementValues {
+  const time = (field: keyof Omit<WebhookHealth, 'pauseReason'>) =>
+    rows.map(([, health]) => health[field]?.toISOString() ?? null);
+  return {
+    [`${set}ShopIds`]: rows.map(([shopId]) => shopId),
+    [`${set}PausedAt`]: time('pausedAt'),
+    [`${set}PauseReasons`]: rows.map(([, health]) => health.pauseReason),
+    [`${set}NextProbeAt`]: time('nextProbeAt'),
+    [`${set}FailingSince`]: time('failingSince'),
+    [`${set}LastSuccessAt`]: time('lastSuccessAt'),
+    [`${set}LastFailureAt`]: time('lastFailureAt'),
+  };
 }
 
 /**
- * Locks the webhooks of `rows` (in shop order) whose URL and health still are what `rows` say, and
+ * Writes the health of the rows `healthValues('changed', rows)` binds; with `guard`, only if it holds
+ * (a boolean expression of the statement).
+ */
+export const writeHealth = (guard: SQL = sql`true`): SQL => sql`
+  UPDATE ${webhookConfigs} AS c SET
+    ${sql.raw(HEALTH_COLUMNS.map((column) => `${column} = h.${column}`).join(', '))}
+  FROM ${healthUnnest('changed')}
+  WHERE c.shop_id = h.shop_id AND ${guard}`;
+
+const writeHealthAlone = builtOnce(writeHealth());
+
+/**
+ * Locks the webhooks whose URL and health still are what `knownValues(rows)` says, in shop order, and
  * returns their shop ids: a SELECT for a CTE. Rows changed meanwhile by anyone are left out.
  */
-export function lockHealthAsKnown(rows: ReadonlyMap<string, WebhookHealthRow>): SQL {
-  const known = [...rows].sort(([a], [b]) => (a < b ? -1 : 1));
-  const same = (column: string) => sql.raw(`c.${column} IS NOT DISTINCT FROM h.${column}`);
-  return sql`
-    SELECT c.shop_id FROM ${webhookConfigs} AS c
-    JOIN ${healthUnnest(known.map(([shopId, row]) => [shopId, row.health] as const))} ON h.shop_id = c.shop_id
-    JOIN unnest(${sql.param(known.map(([shopId]) => shopId))}::text[], ${sql.param(known.map(([, row]) => row.url))}::text[])
-      AS u(shop_id, url) ON u.shop_id = c.shop_id
-    WHERE c.url IS NOT DISTINCT FROM u.url AND ${sql.join(
-      [
-        'paused_at',
-        'pause_reason',
-        'next_probe_at',
-        'failing_since',
-        'last_success_at',
-        'last_failure_at',
-      ].map(same),
-      sql` AND `,
-    )}
-    ORDER BY c.shop_id
-    FOR UPDATE OF c`;
-}
+export const lockHealthAsKnown = sql`
+  SELECT c.shop_id FROM ${webhookConfigs} AS c
+  JOIN ${healthUnnest('known')} ON h.shop_id = c.shop_id
+  JOIN unnest(${sql.placeholder('knownShopIds')}::text[], ${sql.placeholder('knownUrls')}::text[]) AS u(shop_id, url)
+    ON u.shop_id = c.shop_id
+  WHERE c.url IS NOT DISTINCT FROM u.url
+    AND ${sql.raw(HEALTH_COLUMNS.map((column) => `c.${column} IS NOT DISTINCT FROM h.${column}`).join(' AND '))}
+  ORDER BY c.shop_id
+  FOR UPDATE OF c`;
+
+/** The values of `lockHealthAsKnown` for `rows`. */
+export const knownValues = (rows: ReadonlyMap<string, WebhookHealthRow>): StatementValues => ({
+  ...healthValues(
+    'known',
+    [...rows].map(([shopId, row]) => [shopId, row.health] as const),
+  ),
+  knownUrls: [...rows.values()].map((row) => row.url),
+});
 
 /** A paused webhook to probe. */
 export interface ProbeTarget {
