@@ -64,6 +64,24 @@ test('a batch is never larger than maxBatch', async () => {
   assert.deepEqual(held.batches, [[1, 2], [3]]);
 });
 
+test('pending counts the items waiting and the ones being committed, until they settle', async () => {
+  const held = heldCommits();
+  const group = new GroupCommit(held.commit, { maxBatch: 2 });
+  const started = held.batchStarted();
+  const results = [1, 2, 3].map((item) => group.submit(item));
+  assert.equal(group.pending, 3);
+  await started;
+  assert.equal(group.pending, 3, 'two in the commit being written, one waiting');
+  const second = held.batchStarted();
+  held.next();
+  await results[1];
+  await second;
+  assert.equal(group.pending, 1);
+  held.next();
+  await Promise.all(results);
+  assert.equal(group.pending, 0);
+});
+
 test('a refused batch is committed again one item at a time: only the refused item fails', async () => {
   const held = heldCommits((item) => item === 2);
   const group = new GroupCommit(held.commit, { maxBatch: 10 });

@@ -21,12 +21,18 @@ export class GroupCommit<Item, Result> {
   readonly #commit: CommitBatch<Item, Result>;
   readonly #maxBatch: number;
   #queue: Waiting<Item, Result>[] = [];
+  #committing = 0;
   #running = false;
 
   /** `commit` returns one result per item, in the items' order. */
   constructor(commit: CommitBatch<Item, Result>, options: { maxBatch: number }) {
     this.#commit = commit;
     this.#maxBatch = options.maxBatch;
+  }
+
+  /** Items submitted and not settled yet: waiting for a commit, or in the one being written. */
+  get pending(): number {
+    return this.#queue.length + this.#committing;
   }
 
   submit(item: Item): Promise<Result> {
@@ -44,7 +50,9 @@ export class GroupCommit<Item, Result> {
     await afterPendingIo();
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch);
+      this.#committing = batch.length;
       await this.#commitBatch(batch);
+      this.#committing = 0;
     }
     this.#running = false;
   }

@@ -124,6 +124,9 @@ export async function recordAsKnown(
 
 export type RecordAttempt = (attempt: FinishedAttempt) => Promise<RecordedAttempt>;
 
+/** The worker's recorder: it also says how many results wait to be written. */
+export type AttemptRecorder = RecordAttempt & { pending(): number };
+
 /** At most this many attempts share one result transaction (its statements bind arrays of this size). */
 const MAX_ATTEMPTS_PER_COMMIT = 256;
 
@@ -132,7 +135,7 @@ const MAX_ATTEMPTS_PER_COMMIT = 256;
  * write is one statement while the webhooks' health is as this recorder last wrote it (recordAsKnown),
  * and the locked transaction otherwise, which also tells the recorder what it found.
  */
-export function createAttemptRecorder(db: Db): RecordAttempt {
+export function createAttemptRecorder(db: Db): AttemptRecorder {
   /** Each webhook's URL and health as this recorder's last write left them. */
   const known = new Map<string, WebhookHealthRow>();
   const record = async (attempts: readonly FinishedAttempt[]) => {
@@ -146,7 +149,9 @@ export function createAttemptRecorder(db: Db): RecordAttempt {
     return written.recorded;
   };
   const commits = new GroupCommit(record, { maxBatch: MAX_ATTEMPTS_PER_COMMIT });
-  return (attempt) => commits.submit(attempt);
+  return Object.assign((attempt: FinishedAttempt) => commits.submit(attempt), {
+    pending: () => commits.pending,
+  });
 }
 
 /** Records one attempt in a transaction of its own (an attempt someone waits on, such as a redelivery). */

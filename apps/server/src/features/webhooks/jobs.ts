@@ -20,6 +20,9 @@ export interface WebhookJobOptions {
   random?: () => number;
 }
 
+/** Results waiting to be written past which a delivery keeps its slot until its own is written. */
+const MAX_RESULTS_WAITING = 256;
+
 export function createWebhookJobSources(deps: AppDeps, options: WebhookJobOptions = {}): JobSource[] {
   const random = options.random ?? Math.random;
   const record = createAttemptRecorder(deps.db);
@@ -33,14 +36,19 @@ export function createWebhookJobSources(deps: AppDeps, options: WebhookJobOption
           run: async (signal, freeSlot) => {
             // Once sent, the attempt's result is known: an outage only delays writing it. Written within
             // the lease, no other process sends the event meanwhile; after it, the write is fenced.
-            // Its receiver has answered by then, so the run's slot may take another request meanwhile.
             const recordThroughOutage: RecordAttempt = (attempt) =>
               retryWhileUnavailable(() => record(attempt), { giveUpAfterMs: DELIVERY_LEASE_MS, signal });
+            // Its receiver has answered, so the run's slot may take another request while the result
+            // is written; unless results already wait in numbers (a slow database): the run then
+            // keeps its slot, and claims slow down to the pace of the writes.
+            const freeSlotIfWritesKeepUp = () => {
+              if (record.pending() < MAX_RESULTS_WAITING) freeSlot?.();
+            };
             await attemptDelivery(deps, claimed, {
               random,
               signal,
               record: recordThroughOutage,
-              onSent: freeSlot,
+              onSent: freeSlotIfWritesKeepUp,
             });
           },
         })),
