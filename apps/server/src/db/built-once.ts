@@ -11,11 +11,20 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 export type StatementValues = Record<string, unknown>;
 
 /**
- * Renders `statement` now and returns what makes a runnable `SQL` of it from its values, by the names of
- * its placeholders (a name may appear several times). A literal value in it (`eq(column, true)`) is
- * bound the same on every run.
+ * Returns what makes a runnable `SQL` of `statement` from its values, by the names of its placeholders
+ * (a name may appear several times). The text is rendered at the first run, not when the module loads:
+ * these statements are module constants, and a start should not pay for them. A literal value in it
+ * (`eq(column, true)`) is bound the same on every run.
  */
 export function builtOnce(statement: SQL): (values: StatementValues) => SQL {
+  let rendered: ((values: StatementValues) => SQL) | undefined;
+  return (values) => {
+    rendered ??= render(statement);
+    return rendered(values);
+  };
+}
+
+function render(statement: SQL): (values: StatementValues) => SQL {
   const query = new PgDialect().sqlToQuery(statement);
   const bindings = query.params.map((param): { name: string } | { fixed: unknown } => {
     const value: unknown = is(param, Param) ? param.value : param;

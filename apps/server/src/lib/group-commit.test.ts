@@ -64,7 +64,7 @@ test('a batch is never larger than maxBatch', async () => {
   assert.deepEqual(held.batches, [[1, 2], [3]]);
 });
 
-test('pending counts the items waiting and the ones being committed, until they settle', async () => {
+test('pending counts the items waiting and those of the batch being committed', async () => {
   const held = heldCommits();
   const group = new GroupCommit(held.commit, { maxBatch: 2 });
   const started = held.batchStarted();

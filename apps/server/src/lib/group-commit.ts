@@ -30,7 +30,7 @@ export class GroupCommit<Item, Result> {
     this.#maxBatch = options.maxBatch;
   }
 
-  /** Items submitted and not settled yet: waiting for a commit, or in the one being written. */
+  /** Items waiting for a commit, and those of the batch being written (until the whole batch is done). */
   get pending(): number {
     return this.#queue.length + this.#committing;
   }

@@ -80,13 +80,7 @@ export async function recordAttempts(
   return (await recordLocked(db, attempts)).recorded;
 }
 
-/**
- * Writes finished attempts in one statement, on the webhooks' health as `known` says it is: the
- * statement locks their rows and writes only if every one still holds that URL and health, so the
- * outcome is the locked transaction's (recordLocked). Null, having written nothing, when a webhook is
- * not known, holds something else (another process or a tool wrote it), or the batch resumes one
- * from a pause (that moves other deliveries: the locked transaction does it).
- */
+/** The fence of the write on what is known: true when it locked every webhook row as known. */
 const holds = sql`(SELECT ok FROM fence)`;
 const writeAsKnown = builtOnce(sql`
   WITH locked AS (${lockHealthAsKnown}),
@@ -96,6 +90,13 @@ const writeAsKnown = builtOnce(sql`
   moved AS (${moveDeliveries(holds)})
   SELECT ${holds} AS ok, array(SELECT event_id FROM moved) AS moved`);
 
+/**
+ * Writes finished attempts in one statement, on the webhooks' health as `known` says it is: the
+ * statement locks their rows and writes only if every one still holds that URL and health, so the
+ * outcome is the locked transaction's (recordLocked). Null, having written nothing, when a webhook is
+ * not known, holds something else (another process or a tool wrote it), or the batch resumes one
+ * from a pause (that moves other deliveries: the locked transaction does it).
+ */
 export async function recordAsKnown(
   db: Db,
   attempts: readonly FinishedAttempt[],

@@ -65,20 +65,26 @@ const INTERRUPTED_MESSAGE =
 
 const value = sql.placeholder;
 
+/** What a claim reads of a webhook: where to send. */
+const targetColumns = sql`${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url,
+  ${webhookConfigs.secret} AS secret, ${webhookConfigs.timeoutMs} AS timeout_ms`;
+
+/** What a claim reads of a delivery: how to take it. */
+const claimStateColumns = sql`${deliveries.eventId} AS event_id, ${deliveries.status} AS status,
+  ${deliveries.attempts} AS attempts, ${deliveries.scheduleStart} AS schedule_start,
+  ${deliveries.lastAttemptAt} AS last_attempt_at, ${deliveries.dueAt} AS due_at`;
+
 /**
  * Per sending webhook, at most its shop's free slots (its cap less its runs in progress) of its oldest
  * due rows, locked: one shop's backlog cannot fill the claim. Then the oldest of them, up to `total`.
  */
 const dueCandidates = sql`
-  SELECT ${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url, ${webhookConfigs.secret} AS secret,
-    ${webhookConfigs.timeoutMs} AS timeout_ms, due.*
+  SELECT ${targetColumns}, due.*
   FROM ${webhookConfigs}
   -- A disabled shop's deliveries wait, due as they were, until the admin enables it again.
   JOIN ${shops} ON ${shops.id} = ${webhookConfigs.shopId} AND ${shops.disabledAt} IS NULL
   CROSS JOIN LATERAL (
-    SELECT ${deliveries.eventId} AS event_id, ${deliveries.status} AS status, ${deliveries.attempts} AS attempts,
-      ${deliveries.scheduleStart} AS schedule_start, ${deliveries.lastAttemptAt} AS last_attempt_at,
-      ${deliveries.dueAt} AS due_at
+    SELECT ${claimStateColumns}
     FROM ${deliveries}
     WHERE ${and(eq(deliveries.shopId, webhookConfigs.shopId), isPending, lte(deliveries.dueAt, value('now')))}
     ORDER BY ${deliveries.dueAt}
@@ -95,15 +101,12 @@ const dueCandidates = sql`
 
 /** The one delivery a redelivery claims (its row already locked by the caller), if its webhook has a URL. */
 const redeliveryCandidate = sql`
-  SELECT ${webhookConfigs.shopId} AS shop_id, ${webhookConfigs.url} AS url, ${webhookConfigs.secret} AS secret,
-    ${webhookConfigs.timeoutMs} AS timeout_ms, ${deliveries.eventId} AS event_id, ${deliveries.status} AS status,
-    ${deliveries.attempts} AS attempts, ${deliveries.scheduleStart} AS schedule_start,
-    ${deliveries.lastAttemptAt} AS last_attempt_at, ${deliveries.dueAt} AS due_at
+  SELECT ${targetColumns}, ${claimStateColumns}
   FROM ${deliveries} JOIN ${webhookConfigs} ON ${webhookConfigs.shopId} = ${deliveries.shopId}
   WHERE ${deliveries.eventId} = ${value('eventId')} AND ${webhookConfigs.url} IS NOT NULL`;
 
 /**
- * Marks the `candidates` (a SELECT of the columns `dueCandidates` names, its rows locked) `delivering`
+ * Marks the `candidates` (a SELECT of `targetColumns` and `claimStateColumns`, its rows locked) `delivering`
  * under a new lease, in one statement, and returns them with their events. A row found `delivering`
  * had its lease expire: that attempt is recorded as interrupted, and counts (a delivery that crashes
  * its process every time must still run out of attempts); one whose schedule it used up is exhausted

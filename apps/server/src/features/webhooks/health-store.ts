@@ -116,28 +116,20 @@ function sameHealth(a: WebhookHealth | undefined, b: WebhookHealth): boolean {
   });
 }
 
-/** The health columns, as the row holds them. */
-const HEALTH_COLUMNS = [
-  'paused_at',
-  'pause_reason',
-  'next_probe_at',
-  'failing_since',
-  'last_success_at',
-  'last_failure_at',
-] as const;
+/** The health columns' names in SQL, in `healthFields`' order. */
+const HEALTH_COLUMNS = Object.values(healthColumns).map((column) => column.name);
 
 /**
  * Health rows as one unnest of (shop_id, the six health columns), for a FROM; its arrays are the
- * placeholders `<set>ShopIds`, `<set>PausedAt`… that `healthValues(set, rows)` binds.
+ * placeholders `<set>.shopId`, `<set>.pausedAt`… that `healthValues(set, rows)` binds.
  */
 function healthUnnest(set: string): SQL {
-  const array = (column: string, type: string) =>
-    sql`${sql.placeholder(`${set}${column}`)}::${sql.raw(type)}[]`;
-  return sql`unnest(
-      ${array('ShopIds', 'text')}, ${array('PausedAt', 'timestamptz')}, ${array('PauseReasons', 'text')},
-      ${array('NextProbeAt', 'timestamptz')}, ${array('FailingSince', 'timestamptz')},
-      ${array('LastSuccessAt', 'timestamptz')}, ${array('LastFailureAt', 'timestamptz')}
-    ) AS h(shop_id, ${sql.raw(HEALTH_COLUMNS.join(', '))})`;
+  const arrays = healthFields.map(
+    (field) =>
+      sql`${sql.placeholder(`${set}.${field}`)}::${sql.raw(field === 'pauseReason' ? 'text' : 'timestamptz')}[]`,
+  );
+  return sql`unnest(${sql.placeholder(`${set}.shopId`)}::text[], ${sql.join(arrays, sql`, `)})
+    AS h(shop_id, ${sql.raw(HEALTH_COLUMNS.join(', '))})`;
 }
 
 /** The values of `healthUnnest(set)` for `rows`. */
@@ -145,16 +137,14 @@ export function healthValues(
   set: string,
   rows: readonly (readonly [string, WebhookHealth])[],
 ): StatementValues {
-  const time = (field: keyof Omit<WebhookHealth, 'pauseReason'>) =>
-    rows.map(([, health]) => health[field]?.toISOString() ?? null);
+  const column = (field: keyof WebhookHealth) =>
+    rows.map(([, health]) => {
+      const value = health[field];
+      return value instanceof Date ? value.toISOString() : value;
+    });
   return {
-    [`${set}ShopIds`]: rows.map(([shopId]) => shopId),
-    [`${set}PausedAt`]: time('pausedAt'),
-    [`${set}PauseReasons`]: rows.map(([, health]) => health.pauseReason),
-    [`${set}NextProbeAt`]: time('nextProbeAt'),
-    [`${set}FailingSince`]: time('failingSince'),
-    [`${set}LastSuccessAt`]: time('lastSuccessAt'),
-    [`${set}LastFailureAt`]: time('lastFailureAt'),
+    [`${set}.shopId`]: rows.map(([shopId]) => shopId),
+    ...Object.fromEntries(healthFields.map((field) => [`${set}.${field}`, column(field)])),
   };
 }
 
@@ -177,7 +167,7 @@ const writeHealthAlone = builtOnce(writeHealth());
 export const lockHealthAsKnown = sql`
   SELECT c.shop_id FROM ${webhookConfigs} AS c
   JOIN ${healthUnnest('known')} ON h.shop_id = c.shop_id
-  JOIN unnest(${sql.placeholder('knownShopIds')}::text[], ${sql.placeholder('knownUrls')}::text[]) AS u(shop_id, url)
+  JOIN unnest(${sql.placeholder('known.shopId')}::text[], ${sql.placeholder('known.url')}::text[]) AS u(shop_id, url)
     ON u.shop_id = c.shop_id
   WHERE c.url IS NOT DISTINCT FROM u.url
     AND ${sql.raw(HEALTH_COLUMNS.map((column) => `c.${column} IS NOT DISTINCT FROM h.${column}`).join(' AND '))}
@@ -190,7 +180,7 @@ export const knownValues = (rows: ReadonlyMap<string, WebhookHealthRow>): Statem
     'known',
     [...rows].map(([shopId, row]) => [shopId, row.health] as const),
   ),
-  knownUrls: [...rows.values()].map((row) => row.url),
+  'known.url': [...rows.values()].map((row) => row.url),
 });
 
 /** A paused webhook to probe. */
