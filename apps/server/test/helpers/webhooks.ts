@@ -115,6 +115,21 @@ export async function mustRecord(t: TestApp, shopId: string, event?: WebhookEven
   return recorded.eventId;
 }
 
+/**
+ * A shop whose webhook points at `receiverUrl`, with `count` events recorded a millisecond apart
+ * (the manual clock moves), oldest first.
+ */
+export async function shopWithEvents(t: TestApp, receiverUrl: string, count: number) {
+  const shop = await t.createShop();
+  await configureWebhook(t, shop.token, { webhook_url: receiverUrl });
+  const eventIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    eventIds.push(await mustRecord(t, shop.shopId));
+    t.clock.advance(1);
+  }
+  return { ...shop, eventIds };
+}
+
 export interface AttemptView {
   attempt: number;
   started_at: string;

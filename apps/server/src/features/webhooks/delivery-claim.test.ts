@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { TestApp } from '../../../test/helpers/test-app.ts';
-import { configureWebhook, mustRecord, webhookTestFile } from '../../../test/helpers/webhooks.ts';
+import { shopWithEvents, webhookTestFile } from '../../../test/helpers/webhooks.ts';
 import { claimDueDeliveries } from './delivery-store.ts';
 
 let t: TestApp;
@@ -14,21 +14,9 @@ const file = webhookTestFile((app) => {
   t = app;
 });
 
-/** A shop with a webhook and `count` events recorded a millisecond apart, oldest first. */
-async function shopWithEvents(count: number) {
-  const shop = await t.createShop();
-  await configureWebhook(t, shop.token, { webhook_url: (await file.receiver()).url() });
-  const eventIds: string[] = [];
-  for (let i = 0; i < count; i++) {
-    eventIds.push(await mustRecord(t, shop.shopId));
-    t.clock.advance(1);
-  }
-  return { ...shop, eventIds };
-}
-
 test('a claim takes each shop’s free slots of its oldest due deliveries, then the oldest up to the total', async () => {
-  const a = await shopWithEvents(3);
-  const b = await shopWithEvents(3);
+  const a = await shopWithEvents(t, (await file.receiver()).url(), 3);
+  const b = await shopWithEvents(t, (await file.receiver()).url(), 3);
   const claim = async (total: number, busy: [string, number][]) =>
     (await claimDueDeliveries(t.deps.db, t.clock.now(), { total, perKey: 2, busy: new Map(busy) })).map(
       (claimed) => claimed.eventId,

@@ -8,7 +8,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { TestApp } from '../../../test/helpers/test-app.ts';
 import {
   configureWebhook,
-  mustRecord,
+  shopWithEvents,
   readWebhook,
   webhookTestFile,
 } from '../../../test/helpers/webhooks.ts';
@@ -48,13 +48,7 @@ function finished(claimed: ClaimedDelivery, status: number, now: Date): Finished
 
 /** A shop with `count` events claimed for their first attempt, in the order they were recorded. */
 async function claimedEvents(count: number) {
-  const shop = await t.createShop();
-  await configureWebhook(t, shop.token, { webhook_url: (await file.receiver()).url() });
-  const eventIds: string[] = [];
-  for (let i = 0; i < count; i++) {
-    eventIds.push(await mustRecord(t, shop.shopId));
-    t.clock.advance(1);
-  }
+  const { eventIds, ...shop } = await shopWithEvents(t, (await file.receiver()).url(), count);
   const claims = await claimDueDeliveries(t.deps.db, t.clock.now(), {
     total: count,
     perKey: count,
